@@ -1,0 +1,23 @@
+// Bundles static/js ES modules into static/build/ (ignored) and copies the TF.js WASM
+// binaries beside them, so the page needs no network beyond this server.
+import { build } from "esbuild";
+import { copyFileSync, mkdirSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+
+const out = "static/build";
+mkdirSync(join(out, "wasm"), { recursive: true });
+
+const common = { bundle: true, format: "esm", target: "es2020", sourcemap: true, minify: true, logLevel: "warning" };
+await build({ ...common, entryPoints: { app: "static/js/main.js" }, outdir: out, loader: { ".glsl": "text" } });
+await build({
+  ...common,
+  entryPoints: {
+    "capture-processor": "static/js/worklets/capture-processor.js",
+    "output-processor": "static/js/worklets/output-processor.js",
+  },
+  outdir: out,
+});
+
+const wasmDir = "node_modules/@tensorflow/tfjs-backend-wasm/dist";
+for (const f of readdirSync(wasmDir).filter((f) => f.endsWith(".wasm"))) copyFileSync(join(wasmDir, f), join(out, "wasm", f));
+console.log("bundled into", out);

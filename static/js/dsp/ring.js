@@ -1,0 +1,68 @@
+// Single-producer / single-consumer ring of float samples over a SharedArrayBuffer.
+// One side only writes `write`, the other only writes `read`; Atomics publish the indices
+// after the samples are in place, so no lock is needed. One slot stays empty to tell
+// full from empty. Works across threads (AudioWorklet <-> main) and within one thread.
+
+const READ = 0, WRITE = 1;
+
+export class RingBuffer {
+  /** Bytes a ring of `capacity` samples needs. */
+  static bytesFor(capacity) {
+    return 8 + 4 * (capacity + 1);
+  }
+
+  /** @param {SharedArrayBuffer|ArrayBuffer} sab made with bytesFor(capacity) */
+  constructor(sab) {
+    this.sab = sab;
+    this.indices = new Int32Array(sab, 0, 2);
+    this.data = new Float32Array(sab, 8);
+    this.size = this.data.length; // capacity + 1
+  }
+
+  static create(capacity) {
+    const Buf = typeof SharedArrayBuffer !== "undefined" ? SharedArrayBuffer : ArrayBuffer;
+    return new RingBuffer(new Buf(RingBuffer.bytesFor(capacity)));
+  }
+
+  get capacity() {
+    return this.size - 1;
+  }
+
+  availableRead() {
+    const r = Atomics.load(this.indices, READ), w = Atomics.load(this.indices, WRITE);
+    return (w - r + this.size) % this.size;
+  }
+
+  availableWrite() {
+    return this.capacity - this.availableRead();
+  }
+
+  /** Writes as much of `src` as fits; returns the count written. Producer only. */
+  push(src, count = src.length) {
+    const r = Atomics.load(this.indices, READ), w = Atomics.load(this.indices, WRITE);
+    const free = this.capacity - ((w - r + this.size) % this.size);
+    const n = Math.min(count, free);
+    const first = Math.min(n, this.size - w);
+    this.data.set(src.subarray(0, first), w);
+    if (n > first) this.data.set(src.subarray(first, n), 0);
+    Atomics.store(this.indices, WRITE, (w + n) % this.size);
+    return n;
+  }
+
+  /** Reads up to `dst.length` samples into `dst`; returns the count read. Consumer only. */
+  pop(dst, count = dst.length) {
+    const r = Atomics.load(this.indices, READ), w = Atomics.load(this.indices, WRITE);
+    const avail = (w - r + this.size) % this.size;
+    const n = Math.min(count, avail);
+    const first = Math.min(n, this.size - r);
+    dst.set(this.data.subarray(r, r + first), 0);
+    if (n > first) dst.set(this.data.subarray(0, n - first), first);
+    Atomics.store(this.indices, READ, (r + n) % this.size);
+    return n;
+  }
+
+  /** Drops everything readable. Consumer only. */
+  clear() {
+    Atomics.store(this.indices, READ, Atomics.load(this.indices, WRITE));
+  }
+}
