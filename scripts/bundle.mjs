@@ -8,7 +8,7 @@ const out = "static/build";
 mkdirSync(join(out, "wasm"), { recursive: true });
 
 const common = { bundle: true, format: "esm", target: "es2020", sourcemap: true, minify: true, logLevel: "warning" };
-await build({ ...common, entryPoints: { app: "static/js/main.js" }, outdir: out, loader: { ".glsl": "text" } });
+await build({ ...common, entryPoints: { app: "static/js/main.js", testkit: "static/js/testkit.js" }, outdir: out, loader: { ".glsl": "text" } });
 await build({
   ...common,
   entryPoints: {

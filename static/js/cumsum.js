@@ -1,0 +1,2 @@
+// stage module: filled in by its owner (see docs/architecture.md)
+export {};
