@@ -15,7 +15,7 @@ export const MIC_CONSTRAINTS = {
  * @param {{targetSampleRate:number, ringBuffer?:SharedArrayBuffer, onLevel:(msg)=>void}} o
  * @returns {Promise<{node:AudioWorkletNode, stream:MediaStream, stop:()=>void}>}
  */
-export async function startCapture(context, { targetSampleRate = 16000, ringBuffer = null, onLevel }) {
+export async function startCapture(context, { targetSampleRate = 16000, ringBuffer = null, onLevel, onOnset }) {
   if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
     throw new Error("This browser cannot open the microphone (needs HTTPS or localhost).");
   }
@@ -31,6 +31,7 @@ export async function startCapture(context, { targetSampleRate = 16000, ringBuff
   });
   node.port.onmessage = (e) => {
     if (e.data && e.data.type === "level" && onLevel) onLevel(e.data);
+    if (e.data && e.data.type === "onset" && onOnset) onOnset(e.data.frame);
   };
   source.connect(node);
   const stop = () => {

@@ -1,2 +1,106 @@
-// stage module: filled in by its owner (see docs/architecture.md)
-export {};
+// Decoder stage: the instrument's TF.js graph model, run block by block. The network is causal,
+// so a block prefixed with `receptive_field_frames - 1` frames of past input gives exactly the
+// frames the whole sequence would: only the new frames are read back.
+import { loadGraphModel } from "@tensorflow/tfjs-converter";
+import { tf } from "./backend.js";
+
+export const OUTPUTS = ["amplitudes", "harmonic_distribution", "noise_magnitudes"];
+
+/** Past input frames kept per stream, bounded by the receptive field. */
+class History {
+  constructor(contextFrames, maxBlockFrames) {
+    this.contextFrames = contextFrames;
+    this.data = new Float32Array(contextFrames + maxBlockFrames);
+    this.length = 0;
+  }
+
+  /** Appends `values` [n]; returns a view of context + values. */
+  append(values) {
+    const keep = Math.min(this.length, this.contextFrames);
+    this.data.copyWithin(0, this.length - keep, this.length);
+    this.data.set(values, keep);
+    this.length = keep + values.length;
+    return this.data.subarray(0, this.length);
+  }
+
+  reset() {
+    this.length = 0;
+  }
+}
+
+export class Decoder {
+  /** @param {import("@tensorflow/tfjs-converter").GraphModel} model @param {object} meta metadata.json */
+  constructor(model, meta, { maxBlockFrames = 256 } = {}) {
+    this.model = model;
+    this.meta = meta;
+    this.nHarmonics = meta.n_harmonics;
+    this.nNoise = meta.n_noise;
+    this.maxBlockFrames = maxBlockFrames;
+    const context = Math.max(0, meta.receptive_field_frames - 1);
+    this.f0History = new History(context, maxBlockFrames);
+    this.loudnessHistory = new History(context, maxBlockFrames);
+    this.outputNames = OUTPUTS.map((name) => this.resolveOutput(name));
+  }
+
+  /** Graph output node whose name carries `name` (converters append `:0`, `Identity_1`...). */
+  resolveOutput(name) {
+    const outs = this.model.outputs.map((o) => o.name);
+    const sig = this.model.signature && this.model.signature.outputs;
+    if (sig && sig[name]) return sig[name].name;
+    const hit = outs.find((o) => o === name || o.startsWith(`${name}:`));
+    if (!hit) throw new Error(`model has no output "${name}" (outputs: ${outs.join(", ")})`);
+    return hit;
+  }
+
+  inputName(name) {
+    const sig = this.model.signature && this.model.signature.inputs;
+    return sig && sig[name] ? sig[name].name : name;
+  }
+
+  reset() {
+    this.f0History.reset();
+    this.loudnessHistory.reset();
+  }
+
+  /**
+   * Runs one block.
+   * @param {Float32Array} f0Hz [nFrames] @param {Float32Array} loudnessDb [nFrames]
+   * @returns {Promise<{amplitudes:Float32Array, harmonicDistribution:Float32Array, noiseMagnitudes:Float32Array}>}
+   *   [nFrames], [nFrames * nHarmonics], [nFrames * nNoise]
+   */
+  async run(f0Hz, loudnessDb) {
+    const n = f0Hz.length;
+    if (n > this.maxBlockFrames) throw new Error(`block of ${n} frames exceeds maxBlockFrames ${this.maxBlockFrames}`);
+    const f0 = this.f0History.append(f0Hz);
+    const ld = this.loudnessHistory.append(loudnessDb);
+    const total = f0.length;
+    const outputs = tf.tidy(() => {
+      const feeds = {
+        [this.inputName("f0_hz")]: tf.tensor3d(f0, [1, total, 1]),
+        [this.inputName("loudness_db")]: tf.tensor3d(ld, [1, total, 1]),
+      };
+      const result = this.model.execute(feeds, this.outputNames);
+      // Only the block's own frames leave the GPU.
+      return result.map((t) => t.slice([0, total - n, 0], [1, n, t.shape[2]]));
+    });
+    try {
+      const [amplitudes, harmonicDistribution, noiseMagnitudes] = await Promise.all(outputs.map((t) => t.data()));
+      return { amplitudes, harmonicDistribution, noiseMagnitudes };
+    } finally {
+      outputs.forEach((t) => t.dispose());
+    }
+  }
+
+  dispose() {
+    this.model.dispose();
+  }
+}
+
+/** Loads `static/models/<id>/model.json` and its metadata; warms the graph up once. */
+export async function loadDecoder(modelUrl, meta, options) {
+  const model = await loadGraphModel(modelUrl);
+  const decoder = new Decoder(model, meta, options);
+  await decoder.run(new Float32Array(4).fill(220), new Float32Array(4).fill(-120));
+  decoder.reset();
+  return decoder;
+}

@@ -1,2 +1,81 @@
-// stage module: filled in by its owner (see docs/architecture.md)
-export {};
+// Mapping stage: the singer's pitch and loudness -> the instrument's register and dynamics.
+// A tenor singing into a bansuri model trained around C5 would otherwise drive it far outside
+// the data it knows, which is where DDSP decoders sound worst. Shifts are whole octaves (the
+// melody stays the melody) and change only between phrases, never inside a note.
+
+import { hzToMidi } from "./dsp/notes.js";
+
+const SILENCE_DB = -120;
+
+export class Mapper {
+  /**
+   * @param {object} meta model metadata.json (f0_stats, loudness_stats)
+   * @param {{octaveShift?:number|null, semitoneShift?:number, gateDb?:number, gateFrames?:number}} controls
+   */
+  constructor(meta, controls = {}) {
+    this.f0Stats = meta.f0_stats;
+    this.loudnessStats = meta.loudness_stats;
+    this.setControls(controls);
+    // Singer statistics as exponential averages over voiced frames (~2 s memory at 250 fps),
+    // seeded with a typical untrained voice so the first note is already mapped sensibly.
+    this.singerMidi = 57; // A3
+    this.singerLoudMean = -32;
+    this.singerLoudVar = 64;
+    this.alpha = 1 / 500;
+    this.autoOctaves = 0;
+    this.gate = 0;
+    this.wasVoiced = false;
+  }
+
+  setControls({ octaveShift = null, semitoneShift = 0, gateDb = -70, gateFrames = 5 } = {}) {
+    this.manualOctaves = octaveShift;
+    this.semitoneShift = semitoneShift;
+    this.gateDb = gateDb;
+    this.gateStep = 1 / Math.max(1, gateFrames);
+  }
+
+  /** Whole octaves that move the singer's register nearest the instrument's mean pitch. */
+  registerShiftOctaves() {
+    return Math.round((this.f0Stats.mean_midi - this.singerMidi) / 12);
+  }
+
+  /** Singer loudness -> instrument loudness, matching mean and spread. */
+  mapLoudnessDb(loudnessDb) {
+    const singerStd = Math.sqrt(this.singerLoudVar);
+    const ratio = Math.min(2, Math.max(0.5, this.loudnessStats.std_db / singerStd));
+    const z = (loudnessDb - this.singerLoudMean) * ratio;
+    return Math.min(0, Math.max(SILENCE_DB, this.loudnessStats.mean_db + z));
+  }
+
+  updateSinger(f0Hz, loudnessDb) {
+    this.singerMidi += this.alpha * (hzToMidi(f0Hz) - this.singerMidi);
+    const d = loudnessDb - this.singerLoudMean;
+    this.singerLoudMean += this.alpha * d;
+    this.singerLoudVar += this.alpha * (d * d - this.singerLoudVar);
+  }
+
+  /**
+   * Maps frames in place into `out`.
+   * @param {{f0Hz:Float32Array, loudnessDb:Float32Array, voiced:Uint8Array}} frames [nFrames] each
+   * @param {number} nFrames
+   * @param {{f0Hz:Float32Array, loudnessDb:Float32Array, gate:Float32Array}} out [nFrames] each
+   */
+  map(frames, nFrames, out) {
+    for (let i = 0; i < nFrames; i++) {
+      const voiced = frames.voiced[i] === 1 && frames.loudnessDb[i] > this.gateDb;
+      if (voiced) {
+        this.updateSinger(frames.f0Hz[i], frames.loudnessDb[i]);
+        if (!this.wasVoiced) this.autoOctaves = this.registerShiftOctaves(); // phrase onset
+      }
+      this.wasVoiced = voiced;
+      const octaves = this.manualOctaves === null ? this.autoOctaves : this.manualOctaves;
+      const shift = 2 ** (octaves + this.semitoneShift / 12);
+      out.f0Hz[i] = frames.f0Hz[i] > 0 ? frames.f0Hz[i] * shift : 0;
+      // The gate ramps over `gateFrames` so onsets and releases never click.
+      this.gate = voiced ? Math.min(1, this.gate + this.gateStep) : Math.max(0, this.gate - this.gateStep);
+      out.gate[i] = this.gate;
+      out.loudnessDb[i] = this.gate > 0 ? this.mapLoudnessDb(frames.loudnessDb[i]) : SILENCE_DB;
+    }
+    return out;
+  }
+}

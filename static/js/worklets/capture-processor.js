@@ -21,6 +21,10 @@ class CaptureProcessor extends AudioWorkletProcessor {
     this.sumSquares = 0;
     this.count = 0;
     this.dropped = 0;
+    // First sample above the onset threshold, in context frames: the measured mic-to-output
+    // delay is the output's onset frame minus this one (same clock, same context).
+    this.onsetThreshold = o.onsetThreshold || 0.05;
+    this.onsetFrame = -1;
     this.port.onmessage = (e) => {
       if (e.data && e.data.type === "stop") this.stopped = true;
     };
@@ -52,10 +56,21 @@ class CaptureProcessor extends AudioWorkletProcessor {
     this.count = 0;
   }
 
+  detectOnset(channel) {
+    for (let i = 0; i < channel.length; i++) {
+      if (Math.abs(channel[i]) > this.onsetThreshold) {
+        this.onsetFrame = currentFrame + i;
+        this.port.postMessage({ type: "onset", frame: this.onsetFrame });
+        return;
+      }
+    }
+  }
+
   process(inputs) {
     if (this.stopped) return false;
     const channel = inputs[0] && inputs[0][0];
     if (!channel) return true;
+    if (this.onsetFrame < 0) this.detectOnset(channel);
     const out = this.resampler.process(channel);
     if (this.ring) {
       const written = this.ring.push(out);

@@ -9,6 +9,10 @@ class OutputProcessor extends AudioWorkletProcessor {
     super();
     const o = options.processorOptions;
     this.ring = new RingBuffer(o.ringBuffer);
+    // Optional tap (tests, benchmarks): what is played, at the context rate, and when sound starts.
+    this.tap = o.tapBuffer ? new RingBuffer(o.tapBuffer) : null;
+    this.onsetThreshold = o.onsetThreshold || 0.01;
+    this.onsetFrame = -1;
     this.sourceSampleRate = o.sourceSampleRate;
     this.primeSamples = o.primeSamples;
     this.resampler = new Resampler(this.sourceSampleRate, sampleRate, 256);
@@ -42,6 +46,16 @@ class OutputProcessor extends AudioWorkletProcessor {
     return true;
   }
 
+  detectOnset(out) {
+    for (let i = 0; i < out.length; i++) {
+      if (Math.abs(out[i]) > this.onsetThreshold) {
+        this.onsetFrame = currentFrame + i;
+        this.port.postMessage({ type: "onset", frame: this.onsetFrame });
+        return;
+      }
+    }
+  }
+
   process(_inputs, outputs) {
     if (this.stopped) return false;
     const out = outputs[0][0];
@@ -57,6 +71,8 @@ class OutputProcessor extends AudioWorkletProcessor {
       }
     }
     for (let c = 1; c < outputs[0].length; c++) outputs[0][c].set(out);
+    if (this.tap) this.tap.push(out);
+    if (this.onsetFrame < 0) this.detectOnset(out);
     if (++this.blocks % this.statsEvery === 0) {
       this.port.postMessage({ type: "stats", underruns: this.underruns, bufferedSamples: this.ring.availableRead() });
     }
