@@ -12,3 +12,4 @@ export * as ring from "./dsp/ring.js";
 export * as resampler from "./dsp/resampler.js";
 export * as yin from "./dsp/yin.js";
 export { tf } from "./backend.js";
+export * as bench from "./benchkit.js";

@@ -1,0 +1,1 @@
+"""Swara's benchmarks: `make bench` (full) and `make bench-quick` (seconds, run in CI)."""

@@ -1,0 +1,70 @@
+"""A served app plus headless Chromium pages for the benchmarks (same setup as the e2e tests)."""
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox", "--enable-unsafe-swiftshader", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-quic",
+    "--autoplay-policy=no-user-gesture-required",
+    "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+]
+
+
+@contextlib.contextmanager
+def served_app():
+    import uvicorn
+
+    from app.main import create_app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 20
+    while not server.started:
+        if time.time() > deadline:
+            raise RuntimeError("benchmark server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+class Pages:
+    """Opens app pages (one browser per fake-mic file), with the base64 helpers installed."""
+
+    def __init__(self, playwright, base_url):
+        self.pw = playwright
+        self.base_url = base_url
+        self.browsers = []
+
+    def open(self, query: str = "", wav: str | None = None, timeout_ms: int = 120_000):
+        from tests.e2e.browser_io import install_js_helpers
+
+        args = list(ARGS) + ([f"--use-file-for-fake-audio-capture={wav}"] if wav else [])
+        browser = self.pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
+        self.browsers.append(browser)
+        page = browser.new_page()
+        page.set_default_timeout(timeout_ms)
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{self.base_url}/{query}")
+        page.wait_for_function("globalThis.swara && globalThis.swara.ready === true", timeout=timeout_ms)
+        install_js_helpers(page)
+        page.errors = errors
+        return page
+
+    def close(self):
+        for b in self.browsers:
+            with contextlib.suppress(Exception):
+                b.close()
+        self.browsers = []

@@ -1,0 +1,132 @@
+"""docs/benchmarks.md and its PNG plots from a results dict (bench/results/latest.json)."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _ms(s) -> str:
+    return f"{s['median']:.2f} ({s['p25']:.2f}–{s['p75']:.2f})"
+
+
+def _kb(b) -> str:
+    return "—" if b is None else f"{b / 1024:.1f}"
+
+
+def plot_engine(results, path: Path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = results["engine"]
+    labels = [f"{r['backend_label']}\n{r['id']}" for r in rows]
+    stages = [("featuresMsPerS", "features"), ("decoderMsPerS", "decoder"), ("synthMsPerS", "synth")]
+    fig, ax = plt.subplots(figsize=(max(6, 0.6 * len(rows)), 4))
+    bottom = [0.0] * len(rows)
+    for key, name in stages:
+        vals = [r[key]["median"] for r in rows]
+        ax.bar(range(len(rows)), vals, bottom=bottom, label=name)
+        bottom = [b + v for b, v in zip(bottom, vals)]
+    ax.axhline(1000, color="red", lw=1, ls="--", label="real time")
+    ax.set_xticks(range(len(rows)), labels, fontsize=7, rotation=90)
+    ax.set_ylabel("ms per second of audio")
+    ax.set_yscale("log")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def plot_cumsum(results, path: Path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4))
+    for r in results["cumsum"]:
+        ns = [row["n"] for row in r["rows"]]
+        a1.plot(ns, [row["oursMs"]["median"] for row in r["rows"]], "o-", label=f"ours ({r['label']})")
+        a1.plot(ns, [row["tfCumsumMs"]["median"] for row in r["rows"]], "x--", label=f"tf.cumsum ({r['label']})")
+        a2.plot(ns, [max(row["oursMaxErrorRad"], 1e-9) for row in r["rows"]], "o-", label=f"ours ({r['label']})")
+        a2.plot(ns, [max(row["tfCumsumMaxErrorRad"], 1e-9) for row in r["rows"]], "x--", label=f"tf.cumsum ({r['label']})")
+    for a, t in ((a1, "time per call (ms)"), (a2, "max phase error vs float64 (rad)")):
+        a.set_xscale("log")
+        a.set_yscale("log")
+        a.set_xlabel("samples")
+        a.set_title(t)
+        a.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def write_report(results: dict, path: Path) -> None:
+    path = Path(path)
+    img = path.parent / "img"
+    img.mkdir(parents=True, exist_ok=True)
+    plot_engine(results, img / "bench_engine.png")
+    plot_cumsum(results, img / "bench_cumsum.png")
+    L = ["# Swara benchmarks", "",
+         f"Run: {results['started']} on {results['machine']['platform']} (2 cores, no GPU: WebGL is SwiftShader, "
+         "i.e. the GPU path runs on the CPU here; on a phone it runs on the GPU). "
+         "Reproduce with `make bench` (this report) or `make bench-quick` (seconds; CI runs it).",
+         "", "Timings are medians over repeats after warm-up, with the interquartile range in brackets; every "
+         "ratio compares two things measured in the same run.", ""]
+    L += ["## Engine speed (ms of compute per second of audio; real-time factor = total / 1000)", "",
+          "| backend | instrument | phase | features | decoder | synth | whole engine | RTF |", "|---|---|---|---|---|---|---|---|"]
+    for r in results["engine"]:
+        L.append(f"| {r['backend_label']} | {r['id']} | {r.get('phaseAccumulator')} | {_ms(r['featuresMsPerS'])} | {_ms(r['decoderMsPerS'])} | "
+                 f"{_ms(r['synthMsPerS'])} | {_ms(r['engineMsPerS'])} | {r['realTimeFactor']:.3f} |")
+    L += ["", "![engine](img/bench_engine.png)", ""]
+    L += ["## Phase cumsum: our WebGL shader vs `tf.cumsum` vs a JS float64 loop", "",
+          "| textures | samples | ours (ms) | tf.cumsum (ms) | JS float64 (ms) | ours / tf.cumsum | ours max err (rad) | tf.cumsum max err (rad) |",
+          "|---|---|---|---|---|---|---|---|"]
+    for r in results["cumsum"]:
+        for row in r["rows"]:
+            L.append(f"| {r['label']} ({row['kind']}) | {row['n']} | {_ms(row['oursMs'])} | {_ms(row['tfCumsumMs'])} | {_ms(row['jsFloat64Ms'])} | "
+                     f"{row['ratioOursToTfCumsum']:.2f} | {row['oursMaxErrorRad']:.2e} | {row['tfCumsumMaxErrorRad']:.2e} |")
+    L += ["", "The seed claimed −90 % time for its cumsum; the ratio column is ours against tf.cumsum in the same page.",
+          "", "![cumsum](img/bench_cumsum.png)", ""]
+    L += ["## Memory", "", "| backend | blocks | tensors first → last | bytes first → last | flat | peak bytes, early disposal | peak bytes, intermediates kept | ratio |",
+          "|---|---|---|---|---|---|---|---|"]
+    for r in results["memory"]:
+        s0, s1 = r["series"][1] if len(r["series"]) > 1 else r["series"][0], r["series"][-1]
+        L.append(f"| {r['backend_label']} | {r['blocks']} | {s0['numTensors']} → {s1['numTensors']} | {s0['numBytes']} → {s1['numBytes']} | "
+                 f"{'yes' if r['flat'] else 'NO'} | {r['peakBytesEarlyDisposal']} | {r['peakBytesKeepIntermediates']} | {r['peakRatio']:.2f} |")
+    L += ["", "The seed claimed −60 % GPU memory from early disposal; the ratio is peak bytes of one decoder block with TF.js's "
+          "graph executor disposing intermediates as soon as they are dead vs keeping them (`KEEP_INTERMEDIATE_TENSORS`).", ""]
+    L += ["## Models", "", "| instrument | params | exported KB | after Fill/ZerosLike KB | float16 KB | served KB | served / 300 KB | load ms |",
+          "|---|---|---|---|---|---|---|---|"]
+    for m in results["models"]:
+        load = results.get("load_ms", {}).get(m["id"])
+        L.append(f"| {m['id']} | {m['params']} | {_kb(m['exported_bytes'])} | {_kb(m['compressed_bytes'])} | {_kb(m['float16_bytes'])} | "
+                 f"{_kb(m['served_bytes'])} | {m['ratio_to_seed_300kb']:.2f} | {load['median']:.0f} |" if load else
+                 f"| {m['id']} | {m['params']} | {_kb(m['exported_bytes'])} | {_kb(m['compressed_bytes'])} | {_kb(m['float16_bytes'])} | "
+                 f"{_kb(m['served_bytes'])} | {m['ratio_to_seed_300kb']:.2f} | — |")
+    lat = results["latency"]
+    L += ["", "## Latency", "", "| part | ms |", "|---|---|"]
+    L += [f"| {k} | {v:.1f} |" for k, v in lat["algorithmic_ms"].items()]
+    L += ["", f"Measured mic-to-output delay (onset in the fake-mic WAV vs first sound out, same AudioContext clock): "
+          f"**{lat['measured_onset_delay_ms']:.1f} ms**; the context reports baseLatency {lat['context_base_latency_ms']:.1f} ms and "
+          f"outputLatency {lat['context_output_latency_ms']:.1f} ms on top (device).", ""]
+    L += ["## Sound", "", "| instrument | held-out spectral loss | pitch error (cents, median) | octave shift | loudness-envelope corr. | streaming vs offline SNR (dB) |",
+          "|---|---|---|---|---|---|"]
+    for s in results["sound"]:
+        loss = s["heldout_spectral_loss"]
+        L.append(f"| {s['id']} | {loss if loss is None else f'{loss:.3f}'} | {s['pitch_error_cents_median']:.1f} | {s['octave_shift']} | "
+                 f"{s['loudness_envelope_correlation']:.3f} | {s['streaming_vs_offline_snr_db']:.1f} |")
+    fl = results["first_load"]
+    L += ["", "## First-load weight (gzip)", "", "| part | KB |", "|---|---|"]
+    L += [f"| {k} | {v / 1024:.1f} |" for k, v in fl["parts_gzip_bytes"].items()]
+    L += [f"| **total** | **{fl['total_gzip_bytes'] / 1024:.1f}** |", ""]
+    path.write_text("\n".join(L) + "\n")
+
+
+if __name__ == "__main__":
+    src = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "bench" / "results" / "latest.json"
+    write_report(json.loads(src.read_text()), ROOT / "docs" / "benchmarks.md")

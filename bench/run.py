@@ -1,0 +1,259 @@
+"""`python -m bench.run [--quick] [--out DIR] [--report PATH]`
+
+Measures, in one run on this machine: engine speed per backend and instrument, cumsum (ours vs
+tf.cumsum vs JS float64), memory over 1,000 blocks and peak GPU bytes, model bytes and load
+time, latency (algorithmic and measured mic-to-output), sound quality, first-load weight.
+Writes bench/results/latest.json and docs/benchmarks.md with PNG plots.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.browser import Pages, served_app  # noqa: E402
+from tests.e2e.browser_io import from_b64, snr_db, to_b64  # noqa: E402
+from tests.signals import cents, sung_phrase, write_wav  # noqa: E402
+
+SEED_MODEL_BYTES = 300 * 1024  # Sounds of India's models
+PHRASE = [(57, 0.9), (59, 0.6), (60, 0.9), (None, 0.4), (62, 0.8), (60, 0.7), (57, 1.0), (None, 0.5)]
+BACKENDS = {  # name -> page query
+    "webgl": "?backend=webgl",
+    "wasm": "?backend=wasm&wasmThreads=0",
+    "wasm-threads": "?backend=wasm&wasmThreads=2",
+    "cpu": "?backend=cpu",
+}
+
+
+def models() -> list[dict]:
+    out = []
+    for meta_path in sorted((ROOT / "static" / "models").glob("*/metadata.json")):
+        meta = json.loads(meta_path.read_text())
+        meta["id"] = meta_path.parent.name
+        out.append(meta)
+    return out
+
+
+def voice_16k(seconds_scale: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    phrase = [(m, d * seconds_scale) for m, d in PHRASE]
+    audio, f0, _ = sung_phrase(phrase, sample_rate=16000)
+    return audio, f0
+
+
+def bench_engine(pages, ids, backends, voice, repeats):
+    rows = []
+    for name in backends:
+        page = pages.open(BACKENDS[name])
+        for mid in ids:
+            r = page.evaluate("""async ([id, b64, repeats]) => {
+                const k = await import('/static/build/testkit.js');
+                return k.bench.benchEngine({ id, voice: __b64ToF32(b64), repeats, warmup: 1 });
+            }""", [mid, to_b64(voice), repeats])
+            r["backend_label"] = name
+            rows.append(r)
+            print(f"  engine {name:12s} {mid:10s} RTF {r['realTimeFactor']:.3f}  "
+                  f"decoder {r['decoderMsPerS']['median']:.1f} ms/s  synth {r['synthMsPerS']['median']:.1f} ms/s")
+        pages.close()
+    return rows
+
+
+def bench_cumsum(pages, sizes, repeats):
+    out = []
+    for label, query in (("webgl-f32", "?backend=webgl"), ("webgl-f16", "?backend=webgl&f16=1"), ("wasm", "?backend=wasm&wasmThreads=0")):
+        page = pages.open(query)
+        r = page.evaluate("""async ([sizes, repeats]) => {
+            const k = await import('/static/build/testkit.js');
+            return k.bench.benchCumsum({ sizes, repeats, warmup: 2 });
+        }""", [sizes, repeats])
+        r["label"] = label
+        out.append(r)
+        for row in r["rows"]:
+            print(f"  cumsum {label:10s} n={row['n']:>7d} ours {row['oursMs']['median']:.2f} ms "
+                  f"tf.cumsum {row['tfCumsumMs']['median']:.2f} ms  err {row['oursMaxErrorRad']:.2e} vs {row['tfCumsumMaxErrorRad']:.2e} rad")
+        pages.close()
+    return out
+
+
+def bench_memory(pages, mid, blocks, backends=("webgl", "wasm")):
+    out = []
+    for name in backends:
+        page = pages.open(BACKENDS[name])
+        r = page.evaluate("""async ([id, blocks]) => {
+            const k = await import('/static/build/testkit.js');
+            return k.bench.benchMemory({ id, blocks, every: Math.max(1, Math.floor(blocks / 10)) });
+        }""", [mid, blocks])
+        r["backend_label"] = name
+        out.append(r)
+        print(f"  memory {name}: flat={r['flat']} tensors {r['series'][0]['numTensors']}->{r['series'][-1]['numTensors']}"
+              f" peak {r['peakBytesEarlyDisposal']} vs {r['peakBytesKeepIntermediates']} B")
+        pages.close()
+    return out
+
+
+def model_sizes(metas):
+    rows = []
+    for m in metas:
+        d = ROOT / "static" / "models" / m["id"]
+        served = sum(p.stat().st_size for p in d.iterdir() if p.name != "metadata.json")
+        sizes = m.get("sizes", {})
+        rows.append({"id": m["id"], "params": m.get("params"), "served_bytes": served,
+                     "exported_bytes": sizes.get("exported_bytes"), "compressed_bytes": sizes.get("compressed_bytes"),
+                     "float16_bytes": sizes.get("float16_bytes"), "ratio_to_seed_300kb": served / SEED_MODEL_BYTES})
+    return rows
+
+
+def bench_load(pages, ids, repeats):
+    page = pages.open(BACKENDS["webgl"])
+    out = {}
+    for mid in ids:
+        ms = []
+        for _ in range(repeats):
+            ms.append(page.evaluate("""async (id) => {
+                const k = await import('/static/build/testkit.js');
+                const { decoder, loadMs } = await k.bench.loadModel(id);
+                decoder.dispose();
+                return loadMs;
+            }""", mid))
+        out[mid] = {"median": float(np.median(ms)), "min": float(np.min(ms)), "max": float(np.max(ms)), "n": len(ms)}
+    pages.close()
+    return out
+
+
+def bench_latency(pages, tmp: Path, mid_seconds: float = 1.0):
+    """Measured mic-to-output delay: a sung onset after silence in the fake mic vs the first sound out."""
+    audio, _, _ = sung_phrase([(None, mid_seconds), (60, 2.0), (None, 1.0)], sample_rate=48000)
+    wav = write_wav(tmp / "onset.wav", audio, 48000)
+    page = pages.open("", wav=wav)
+    page.click("#sing")
+    page.wait_for_function("globalThis.swara.outputOnsetFrame !== undefined && globalThis.swara.inputOnsetFrame !== undefined",
+                           timeout=60_000)
+    r = page.evaluate("""() => ({ input: globalThis.swara.inputOnsetFrame, output: globalThis.swara.outputOnsetFrame,
+        rate: globalThis.swara.context.sampleRate, budget: globalThis.swara.latency,
+        baseLatency: globalThis.swara.context.baseLatency, outputLatency: globalThis.swara.context.outputLatency })""")
+    pages.close()
+    measured_ms = (r["output"] - r["input"]) / r["rate"] * 1000
+    print(f"  latency: algorithmic {r['budget']['total']:.1f} ms, measured onset-to-onset {measured_ms:.1f} ms")
+    return {"algorithmic_ms": r["budget"], "measured_onset_delay_ms": measured_ms,
+            "context_base_latency_ms": (r["baseLatency"] or 0) * 1000, "context_output_latency_ms": (r["outputLatency"] or 0) * 1000}
+
+
+def loudness_db(audio, sample_rate=16000):
+    from ddsp.spectral_ops import compute_loudness
+
+    return np.asarray(compute_loudness(audio.astype(np.float32), sample_rate=sample_rate, frame_rate=250, use_tf=False))
+
+
+def bench_sound(pages, metas, voice, f0):
+    import librosa
+
+    page = pages.open(BACKENDS["webgl"])
+    rows = []
+    hop = 64
+    ref_hz = f0[::hop]
+    ld_in = loudness_db(voice)
+    for m in metas:
+        r = page.evaluate("""async ([id, b64]) => {
+            const k = await import('/static/build/testkit.js');
+            const r = await k.bench.renderBoth({ id, voice: __b64ToF32(b64) });
+            return { streamed: __f32ToB64(r.streamed), whole: __f32ToB64(r.whole), octaves: r.octaves };
+        }""", [m["id"], to_b64(voice)])
+        whole, streamed = from_b64(r["whole"]), from_b64(r["streamed"])
+        n = min(len(whole), len(streamed))
+        out_hz, voiced, _ = librosa.pyin(whole.astype(np.float64), fmin=60, fmax=2500, sr=16000, frame_length=1024, hop_length=hop)
+        out_hz = np.where(voiced, out_hz, np.nan) / 2.0 ** r["octaves"]
+        k = min(len(out_hz), len(ref_hz))
+        mask = np.isfinite(out_hz[:k]) & (ref_hz[:k] > 0)
+        err = float(np.median(np.abs(cents(out_hz[:k][mask], ref_hz[:k][mask])))) if mask.any() else float("nan")
+        ld_out = loudness_db(whole)
+        j = min(len(ld_in), len(ld_out))
+        corr = float(np.corrcoef(ld_in[:j], ld_out[:j])[0, 1])
+        rows.append({"id": m["id"], "heldout_spectral_loss": (m.get("quality") or {}).get("heldout_spectral_loss"),
+                     "pitch_error_cents_median": err, "voiced_frames": int(mask.sum()), "octave_shift": r["octaves"],
+                     "loudness_envelope_correlation": corr, "streaming_vs_offline_snr_db": snr_db(whole[:n], streamed[:n])})
+        print(f"  sound {m['id']:10s} pitch err {err:.1f} c, loudness corr {corr:.3f}, stream SNR {rows[-1]['streaming_vs_offline_snr_db']:.1f} dB")
+    pages.close()
+    return rows
+
+
+def first_load_weight(metas):
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+
+    client = TestClient(create_app())
+    gz = lambda b: len(gzip.compress(b, 9))  # noqa: E731
+    parts = {"page": gz(client.get("/").content)}
+    for name in ("app.js", "capture-processor.js", "output-processor.js"):
+        parts[name] = gz((ROOT / "static" / "build" / name).read_bytes())
+    parts["app.css"] = gz((ROOT / "static" / "css" / "app.css").read_bytes())
+    parts["tfjs-backend-wasm-simd.wasm"] = gz((ROOT / "static" / "build" / "wasm" / "tfjs-backend-wasm-simd.wasm").read_bytes())
+    if metas:
+        d = ROOT / "static" / "models" / metas[0]["id"]
+        parts[f"model:{metas[0]['id']}"] = sum(gz(p.read_bytes()) for p in d.iterdir())
+    return {"parts_gzip_bytes": parts, "total_gzip_bytes": sum(parts.values())}
+
+
+def run(quick: bool, out_dir: Path, report_path: Path | None, tmp: Path) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    metas = models()
+    if not metas:
+        raise SystemExit("no models in static/models: run `python build_models.py` first")
+    ids = [m["id"] for m in metas]
+    repeats = 2 if quick else 7
+    voice, f0 = voice_16k(0.5 if quick else 1.0)
+    results = {"quick": quick, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+               "machine": {"platform": platform.platform(), "python": platform.python_version()}}
+    with served_app() as base, sync_playwright() as pw:
+        pages = Pages(pw, base)
+        try:
+            print("engine:")
+            results["engine"] = bench_engine(pages, ids[:1] if quick else ids,
+                                             ["wasm", "cpu"] if quick else list(BACKENDS), voice, repeats)
+            print("cumsum:")
+            sizes = [256, 16000] if quick else [256, 1024, 16000, 160000]
+            results["cumsum"] = bench_cumsum(pages, sizes, 3 if quick else 15)
+            print("memory:")
+            results["memory"] = bench_memory(pages, ids[0], 50 if quick else 1000)
+            results["models"] = model_sizes(metas)
+            results["load_ms"] = bench_load(pages, ids[:1] if quick else ids, 2 if quick else 5)
+            print("latency:")
+            results["latency"] = bench_latency(pages, tmp)
+            print("sound:")
+            results["sound"] = bench_sound(pages, metas[:1] if quick else metas, voice, f0)
+        finally:
+            pages.close()
+    results["first_load"] = first_load_weight(metas)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / ("quick.json" if quick else "latest.json")).write_text(json.dumps(results, indent=1))
+    if report_path is not None:
+        from bench.report import write_report
+
+        write_report(results, report_path)
+    return results
+
+
+def main(argv=None) -> dict:
+    import tempfile
+
+    p = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="seconds, not minutes: one instrument, few repeats (CI)")
+    p.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    p.add_argument("--report", type=Path, default=None, help="markdown report (default docs/benchmarks.md for a full run)")
+    args = p.parse_args(argv)
+    report = args.report or (None if args.quick else ROOT / "docs" / "benchmarks.md")
+    with tempfile.TemporaryDirectory() as tmp:
+        return run(args.quick, args.out, report, Path(tmp))
+
+
+if __name__ == "__main__":
+    main()

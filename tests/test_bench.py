@@ -1,0 +1,28 @@
+"""The quick benchmark runs end to end (so it cannot rot) and its report renders."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.e2e
+
+
+def test_quick_benchmark_measures_every_section_and_writes_a_report(tmp_path):
+    from bench.run import main
+
+    if not list((ROOT / "static" / "models").glob("*/metadata.json")):
+        pytest.fail("no shipped models: the benchmark needs at least one")
+    results = main(["--quick", "--out", str(tmp_path), "--report", str(tmp_path / "benchmarks.md")])
+    saved = json.loads((tmp_path / "quick.json").read_text())
+    assert saved.keys() >= {"engine", "cumsum", "memory", "models", "latency", "sound", "first_load"}
+    for r in results["engine"]:
+        assert r["engineMsPerS"]["median"] > 0 and r["realTimeFactor"] > 0
+    assert all(row["oursMaxErrorRad"] < 1e-3 for r in results["cumsum"] for row in r["rows"])
+    assert all(m["flat"] for m in results["memory"]), "tensor count grew over the blocks"
+    assert results["latency"]["measured_onset_delay_ms"] > 0
+    report = (tmp_path / "benchmarks.md").read_text()
+    assert "## Engine speed" in report and "## Latency" in report
+    assert (tmp_path / "img" / "bench_cumsum.png").stat().st_size > 1000
