@@ -1,0 +1,84 @@
+#!/usr/bin/env python
+"""Refreshes the shipped instrument models end to end (see docs/models.md).
+
+    python build_models.py                      # every instrument, full build (resumable)
+    python build_models.py --instrument sitar   # one instrument
+    python build_models.py --quick --out /tmp/m # smoke build: tiny data, few steps
+    python build_models.py --sweep              # Ray Tune sweep, ships the smallest within 10 % of best
+    python build_models.py --audio DIR --instrument bansuri   # train on your own WAVs
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def main(argv=None) -> int:
+    from factory import data as fdata
+
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--instrument", action="append", choices=list(fdata.INSTRUMENTS),
+                   help="build only this instrument (repeatable); default: all")
+    p.add_argument("--quick", action="store_true", help="smoke build: tiny data, few steps")
+    p.add_argument("--sweep", action="store_true", help="Ray Tune sweep of decoder configs first")
+    p.add_argument("--sweep-steps", type=int, default=None, help="training steps per sweep trial")
+    p.add_argument("--ray-address", default=None, help="existing Ray cluster (default: local)")
+    p.add_argument("--audio", metavar="DIR", help="train from a folder of your WAV recordings")
+    p.add_argument("--out", default=None, help="output models dir (default static/models)")
+    p.add_argument("--work", default=None, help="work dir for data and checkpoints (default build/work)")
+    p.add_argument("--steps", type=int, default=None, help="training steps (full default 3000)")
+    p.add_argument("--minutes", type=float, default=None, help="wall-clock training budget per instrument")
+    p.add_argument("--data-minutes", type=float, default=None, help="minutes of rendered data (default 20)")
+    p.add_argument("--gru", action="store_true", help="also train the GRU comparison decoder")
+    p.add_argument("--no-report", action="store_true", help="do not rewrite docs/models.md")
+    args = p.parse_args(argv)
+
+    from factory import build as fbuild
+    from factory.model import Config
+
+    names = args.instrument or list(fdata.INSTRUMENTS)
+    if args.audio and len(names) != 1:
+        p.error("--audio needs exactly one --instrument (the model it replaces)")
+    plan = fbuild.Plan.quick() if args.quick else fbuild.Plan()
+    if args.steps:
+        plan.steps = args.steps
+    if args.minutes:
+        plan.time_budget_s = args.minutes * 60
+    if args.data_minutes:
+        plan.data_seconds = args.data_minutes * 60
+    out = args.out or fbuild.DEFAULT_OUT
+    work = args.work or fbuild.DEFAULT_WORK
+    results = []
+    try:
+        for name in names:
+            cfg = Config()
+            if args.sweep:
+                from factory import sweep as fsweep
+
+                cfg = fsweep.run_sweep(name, plan, work, steps=args.sweep_steps,
+                                       ray_address=args.ray_address, quick=args.quick,
+                                       audio_dir=args.audio)["chosen_config"]
+            r = fbuild.build_instrument(name, out=out, quick=args.quick, plan=plan, cfg=cfg,
+                                        work_root=work, audio_dir=args.audio)
+            results.append(r)
+            m = r.metadata
+            print(f"{name}: {m['bytes']} bytes, {m['params']} params, held-out loss "
+                  f"{m['quality']['heldout_spectral_loss']} → {r.out_dir}")
+            if args.gru:
+                from factory import compare
+                compare.gru_vs_conv(name, plan, work, quick=args.quick)
+    except fdata.FactoryError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    if not args.no_report and not args.quick and args.out is None:
+        from factory import report
+        report.write_report(out, work)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

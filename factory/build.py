@@ -1,0 +1,188 @@
+"""One instrument end to end: data → train → export → convert → static/models/<name>/ (atomic)."""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from factory import data as fdata
+from factory.data import FactoryError
+from factory.dsp import FRAME_RATE, HOP, SAMPLE_RATE
+from factory.model import Config
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_OUT = ROOT / "static" / "models"
+DEFAULT_WORK = ROOT / "build" / "work"
+
+
+@dataclass
+class Plan:
+    """How much work a build does (full and --quick presets)."""
+
+    data_seconds: float = 1200.0      # ≥ 20 minutes per instrument
+    example_s: float = 1.0
+    batch: int = 8
+    steps: int = 3000
+    time_budget_s: float | None = None
+    choose_steps: int = 300           # per candidate preset when an instrument has several
+    eval_every: int = 250
+    heldout: float = 0.1
+    progress: bool = True
+
+    @classmethod
+    def quick(cls, **kw):
+        base = dict(data_seconds=12.0, example_s=0.5, batch=4, steps=12, choose_steps=0,
+                    eval_every=6)
+        base.update(kw)
+        return cls(**base)
+
+
+@dataclass
+class Result:
+    name: str
+    out_dir: Path
+    metadata: dict
+    summary: dict = field(default_factory=dict)
+
+
+def _work(work_root, name, tag) -> Path:
+    return Path(work_root) / name / tag
+
+
+def prepare(name: str, preset: fdata.Preset, plan: Plan, work_root: Path, audio_dir=None):
+    inst = fdata.INSTRUMENTS[name]
+    data = fdata.cached_dataset(Path(work_root) / name, inst, preset, plan.data_seconds,
+                                audio_dir=audio_dir, progress=plan.progress)
+    train_d, held = fdata.split_examples(data, plan.example_s, plan.heldout)
+    return data, train_d, held
+
+
+def choose_preset(name: str, plan: Plan, work_root: Path, cfg: Config) -> tuple[fdata.Preset, list]:
+    """Several candidate presets: short training on each, the lowest held-out loss wins."""
+    from factory import train as ftrain
+
+    inst = fdata.INSTRUMENTS[name]
+    if len(inst.candidates) == 1 or plan.choose_steps <= 0:
+        return inst.candidates[0], []
+    scores = []
+    for preset in inst.candidates:
+        _, tr, held = prepare(name, preset, plan, work_root)
+        res = ftrain.train(_work(work_root, name, f"choose_p{preset.program}"), cfg, tr, held,
+                           steps=plan.choose_steps, batch=plan.batch, progress=plan.progress,
+                           eval_every=plan.choose_steps)
+        scores.append({"preset": preset.preset, "program": preset.program,
+                       "soundfont": preset.soundfont, "steps": res["steps"],
+                       "heldout_spectral_loss": round(res["heldout_loss_float32"], 4)})
+    best = min(range(len(scores)), key=lambda i: scores[i]["heldout_spectral_loss"])
+    return inst.candidates[best], scores
+
+
+def resynthesize(decoder, cfg: Config, held: dict, seconds: float = 4.0):
+    """Held-out audio (contiguous) and its resynthesis, for the spectrogram figure."""
+    import tensorflow as tf
+
+    from factory.model import Synth
+
+    per = held["f0_hz"].shape[1]
+    k = max(1, min(len(held["audio"]), int(round(seconds * FRAME_RATE / per))))
+    f0 = np.concatenate(list(held["f0_hz"][:k]), axis=0)[None]
+    ld = np.concatenate(list(held["loudness_db"][:k]), axis=0)[None]
+    target = np.concatenate(list(held["audio"][:k]))
+    tf.random.set_seed(7)
+    out = Synth(f0.shape[1], cfg)(decoder(tf.constant(f0), tf.constant(ld)), tf.constant(f0))
+    return target, np.asarray(out)[0]
+
+
+def build_instrument(name: str, out: Path = DEFAULT_OUT, quick: bool = False, plan: Plan | None = None,
+                     cfg: Config | None = None, work_root: Path = DEFAULT_WORK, audio_dir=None,
+                     preset: fdata.Preset | None = None) -> Result:
+    """Builds one instrument and installs it atomically into out/<name>/."""
+    from factory import convert as fconvert
+    from factory import export as fexport
+    from factory import train as ftrain
+    from factory.model import count_params, synth_metadata
+
+    if name not in fdata.INSTRUMENTS:
+        raise FactoryError(f"unknown instrument {name!r}; known: {', '.join(fdata.INSTRUMENTS)}")
+    plan = plan or (Plan.quick() if quick else Plan())
+    cfg = cfg or Config()
+    inst = fdata.INSTRUMENTS[name]
+    work_root = Path(work_root)
+    if quick:
+        work_root = work_root / "_quick"
+    t0 = time.time()
+    choice = []
+    if preset is None:
+        preset, choice = (inst.candidates[0], []) if audio_dir else choose_preset(name, plan, work_root, cfg)
+    for p in ([] if audio_dir else [preset]):
+        fdata.find_soundfont(p.soundfont)
+    data, tr, held = prepare(name, preset, plan, work_root, audio_dir)
+    tag = f"{cfg.kind}_c{cfg.channels}_d{cfg.depth}_k{cfg.kernel}_h{cfg.n_harmonics}_n{cfg.n_noise}"
+    tag += "_wav" if audio_dir else f"_p{preset.program}"
+    work = _work(work_root, name, tag)
+    res = ftrain.train(work, cfg, tr, held, steps=plan.steps, batch=plan.batch,
+                       time_budget_s=plan.time_budget_s, progress=plan.progress,
+                       eval_every=plan.eval_every)
+    dec = res["decoder"]
+    f0_stats, loud_stats = fdata.stats(data)
+    with tempfile.TemporaryDirectory(prefix=f"swara-{name}-") as tmp:
+        tmp = Path(tmp)
+        saved = fexport.export_saved_model(dec, tmp / "saved_model")
+        model_dir = tmp / "tfjs"
+        sizes = fconvert.convert_both(saved, model_dir, float16=cfg.float16)
+        source = ({"audio_dir": str(audio_dir), "f0": "librosa.pyin"} if audio_dir else
+                  {"soundfont": preset.soundfont, "preset": preset.preset, "bank": preset.bank,
+                   "program": preset.program, "renderer": "FluidSynth (pyfluidsynth), 48 kHz → 16 kHz",
+                   "f0": "from the score (note + pitch bend)"})
+        meta = {
+            "name": name, "display_name": inst.display_name,
+            "sample_rate": SAMPLE_RATE, "frame_rate": FRAME_RATE, "hop_samples": HOP,
+            "n_harmonics": cfg.n_harmonics, "n_noise": cfg.n_noise,
+            "noise_window_size": cfg.noise_window_size,
+            "receptive_field_frames": cfg.receptive_field,
+            "inputs": list(fexport.INPUTS), "outputs": list(fexport.OUTPUTS),
+            "f0_stats": f0_stats, "loudness_stats": loud_stats,
+            "quality": {"heldout_spectral_loss": round(res["heldout_loss"], 4),
+                        "heldout_spectral_loss_float32": round(res["heldout_loss_float32"], 4),
+                        "loss": f"ddsp.losses.SpectralLoss fft_sizes={list(ftrain.FFT_SIZES)}, "
+                                "L1 mag + logmag, mean over held-out 1 s windows (last 10 % of the data)"},
+            "bytes": sizes["bytes_compressed"], "bytes_before_compression": sizes["bytes_plain"],
+            "params": count_params(dec),
+            "weights_dtype": "float16" if cfg.float16 else "float32",
+            "source": source,
+            "licence": ("the user's own recordings" if audio_dir else fdata.LICENCES[preset.soundfont]),
+            "decoder": cfg.to_dict(),
+            "training": {"steps": res["steps"], "stopped": res["stopped"], "batch": res["batch"],
+                         "example_seconds": plan.example_s,
+                         "data_seconds": round(len(data["audio"]) / SAMPLE_RATE, 1),
+                         "sec_per_step": None if res["sec_per_step"] is None else round(res["sec_per_step"], 4),
+                         "quick": bool(quick), "wall_seconds": round(time.time() - t0, 1)},
+            **synth_metadata(cfg),
+        }
+        if choice:
+            meta["preset_choice"] = choice
+        fdata.dump_json(meta, model_dir / "metadata.json")
+        fconvert.install_atomically(model_dir, Path(out) / name)
+    summary = {"history": res["history"], "metadata": meta}
+    try:
+        target, resynth = resynthesize(dec, cfg, held)
+        np.savez(work / "resynth.npz", target=target, resynth=resynth)
+        summary["resynth"] = str(work / "resynth.npz")
+    except Exception as err:  # figure only; never fail a build for it
+        summary["resynth_error"] = str(err)
+    (work / "summary.json").write_text(json.dumps(summary))
+    (Path(work_root) / name / "latest.json").write_text(json.dumps({"work": str(work)}))
+    return Result(name, Path(out) / name, meta, summary)
+
+
+def load_for_test(model_dir: Path):
+    """Loads metadata of a built model (helper for tests and the report)."""
+    return json.loads((Path(model_dir) / "metadata.json").read_text())
+
+
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")

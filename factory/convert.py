@@ -1,0 +1,113 @@
+"""SavedModel → TF.js graph model (float16 weights where chosen), written atomically."""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+
+def dir_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in Path(path).iterdir() if p.is_file())
+
+
+def convert(saved_model: Path, out_dir: Path, float16: bool = True, experiments: bool = True) -> int:
+    """Converts into out_dir (created); returns the bytes of model.json + shards.
+
+    experiments=True keeps grappler from constant-folding Fill/ZerosLike-style ops into large
+    constants, so big all-equal tensors stay as small ops in model.json.
+    """
+    import tensorflowjs as tfjs
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tfjs.converters.convert_tf_saved_model(
+        str(saved_model), str(out_dir), signature_def="serving_default", saved_model_tags="serve",
+        quantization_dtype_map={"float16": "*"} if float16 else None,
+        use_structured_outputs_names=True, experiments=experiments)
+    return dir_bytes(out_dir)
+
+
+def convert_both(saved_model: Path, out_dir: Path, float16: bool = True) -> dict:
+    """Converts plainly (for the record) and with the constant-compressing experiments switch plus
+    compact_model_json (shipped in out_dir); returns the bytes of each."""
+    with tempfile.TemporaryDirectory() as tmp:
+        plain = convert(saved_model, Path(tmp) / "plain", float16, experiments=False)
+    experimental = convert(saved_model, out_dir, float16, experiments=True)
+    compact_model_json(out_dir)
+    return {"bytes_plain": plain, "bytes_experiments": experimental, "bytes_compressed": dir_bytes(out_dir)}
+
+
+def install_atomically(src_dir: Path, dest: Path) -> None:
+    """Moves a fully built model dir to dest: a failure never leaves dest half-written.
+
+    The new dir is staged beside dest (same filesystem), then swapped in with os.replace;
+    the previous model is removed only after the new one is in place.
+    """
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{dest.name}.new-", dir=dest.parent))
+    os.chmod(stage, 0o755)
+    old = None
+    try:
+        for p in Path(src_dir).iterdir():
+            shutil.copy2(p, stage / p.name)
+        if dest.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old-", dir=dest.parent))
+            os.replace(dest, old / dest.name)
+        os.replace(stage, dest)
+    except BaseException:
+        if old is not None and not dest.exists():
+            os.replace(old / dest.name, dest)
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def compact_model_json(model_dir: Path) -> int:
+    """Rewrites model.json smaller: short node names, no device attrs, no JSON whitespace.
+
+    The graph is unchanged (same ops, same weights, same order); the signature keeps the input
+    placeholders (f0_hz, loudness_db) and the structured output names. Returns model.json bytes.
+    """
+    import json
+
+    path = Path(model_dir) / "model.json"
+    m = json.loads(path.read_text())
+    nodes = m["modelTopology"]["node"]
+    keep = {n["name"] for n in nodes if n["op"] == "Placeholder"}
+    keep |= {v["name"].split(":")[0] for v in m.get("signature", {}).get("outputs", {}).values()}
+    rename = {}
+    for i, n in enumerate(nodes):
+        rename[n["name"]] = n["name"] if n["name"] in keep else _b36(i)
+
+    def ref(s):
+        ctrl = s.startswith("^")
+        base = s[1:] if ctrl else s
+        name, _, idx = base.partition(":")
+        new = rename.get(name, name) + (f":{idx}" if idx else "")
+        return ("^" if ctrl else "") + new
+
+    for n in nodes:
+        n["name"] = rename[n["name"]]
+        n.pop("device", None)
+        if "input" in n:
+            n["input"] = [ref(s) for s in n["input"]]
+    for group in m["weightsManifest"]:
+        for w in group["weights"]:
+            w["name"] = rename.get(w["name"], w["name"])
+    text = json.dumps(m, separators=(",", ":"))
+    path.write_text(text)
+    return len(text.encode())
+
+
+def _b36(i: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    s = ""
+    while True:
+        i, r = divmod(i, 36)
+        s = digits[r] + s
+        if i == 0:
+            return "n" + s

@@ -1,0 +1,278 @@
+"""Training data: scores rendered with FluidSynth, or the user's WAVs; features at 250 frames/s."""
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from factory import dsp
+from factory.dsp import FRAME_RATE, HOP, SAMPLE_RATE
+
+RENDER_RATE = 48000  # FluidSynth renders here; resampled 3:1 to 16 kHz (cleaner than 16 kHz direct)
+SF_DIRS = {
+    "FluidR3_GM.sf2": ["/usr/share/sounds/sf2/FluidR3_GM.sf2"],
+    "MuseScore_General.sf3": ["/usr/share/sounds/sf3/MuseScore_General.sf3",
+                              "/usr/share/sounds/sf2/MuseScore_General.sf2"],
+}
+SF_PACKAGES = {"FluidR3_GM.sf2": "fluid-soundfont-gm",
+               "MuseScore_General.sf3": "musescore-general-soundfont"}
+LICENCES = {
+    "FluidR3_GM.sf2": "MIT (FluidR3_GM SoundFont by Frank Wen, Debian fluid-soundfont-gm)",
+    "MuseScore_General.sf3": "MIT (MuseScore_General SoundFont by S. Christian Collins, Debian musescore-general-soundfont)",
+}
+
+
+class FactoryError(RuntimeError):
+    """A build problem the user can fix; the message says how."""
+
+
+@dataclass
+class Preset:
+    soundfont: str
+    program: int
+    preset: str
+    bank: int = 0
+
+
+@dataclass
+class Instrument:
+    name: str
+    display_name: str
+    candidates: list  # [Preset]; more than one: chosen by held-out loss
+    style: dsp.Style
+    level: float = 1.0
+    extra: dict = field(default_factory=dict)
+
+
+INSTRUMENTS = {
+    "bansuri": Instrument("bansuri", "Bansuri", [
+        Preset("FluidR3_GM.sf2", 73, "Flute"),
+        Preset("FluidR3_GM.sf2", 75, "Pan Flute"),
+        Preset("FluidR3_GM.sf2", 77, "Shakuhachi"),
+    ], dsp.Style(low_midi=64, high_midi=88, p_meend=0.45, p_andolan=0.2)),
+    "shehnai": Instrument("shehnai", "Shehnai", [Preset("FluidR3_GM.sf2", 111, "Shanai")],
+                          dsp.Style(low_midi=62, high_midi=84, p_meend=0.5, p_gamak=0.25)),
+    "sarangi": Instrument("sarangi", "Sarangi", [Preset("FluidR3_GM.sf2", 40, "Violin")],
+                          dsp.Style(low_midi=55, high_midi=81, p_meend=0.55, p_gamak=0.25)),
+    "sitar": Instrument("sitar", "Sitar", [Preset("FluidR3_GM.sf2", 104, "Sitar")],
+                        dsp.Style(low_midi=52, high_midi=79, note_s=(0.15, 0.8), p_meend=0.35,
+                                  p_gamak=0.15, p_vibrato=0.2, sustained=False,
+                                  rest_s=(0.1, 0.5))),
+    "harmonium": Instrument("harmonium", "Harmonium", [Preset("FluidR3_GM.sf2", 20, "Reed Organ")],
+                            dsp.Style(low_midi=53, high_midi=79, p_meend=0.15, max_meend=2,
+                                      p_gamak=0.05, p_andolan=0.05, p_vibrato=0.1)),
+}
+
+
+def find_soundfont(name: str) -> str:
+    for p in SF_DIRS[name]:
+        if Path(p).is_file():
+            return p
+    raise FactoryError(
+        f"SoundFont {name} not found (looked in {', '.join(SF_DIRS[name])}): "
+        f"install the Debian package {SF_PACKAGES[name]} (sudo apt-get install {SF_PACKAGES[name]})")
+
+
+def _fluidsynth():
+    try:
+        import fluidsynth  # pyfluidsynth
+        fluidsynth.Synth  # noqa: B018  (fails if libfluidsynth is missing)
+    except (ImportError, OSError, AttributeError) as err:
+        raise FactoryError(
+            f"FluidSynth is not usable ({err}): install the Debian package fluidsynth "
+            "(sudo apt-get install fluidsynth) and the pip package pyfluidsynth") from err
+    return fluidsynth
+
+
+def render(score: dsp.Score, preset: Preset, level: float = 1.0) -> np.ndarray:
+    """Renders a score with FluidSynth (no audio driver) → mono float32 at 16 kHz."""
+    import scipy.signal
+
+    fluidsynth = _fluidsynth()
+    sf_path = find_soundfont(preset.soundfont)
+    synth = fluidsynth.Synth(gain=0.5, samplerate=float(RENDER_RATE))
+    synth.setting("synth.reverb.active", 0)
+    synth.setting("synth.chorus.active", 0)
+    try:
+        sfid = synth.sfload(sf_path)
+        if sfid < 0:
+            raise FactoryError(f"FluidSynth could not load {sf_path}")
+        synth.program_select(0, sfid, preset.bank, preset.program)
+        # Pitch-bend range ±12 semitones (RPN 0).
+        for cc, v in ((101, 0), (100, 0), (6, 12), (38, 0), (101, 127), (100, 127)):
+            synth.cc(0, cc, v)
+        up = RENDER_RATE // SAMPLE_RATE
+        chunk = HOP * up
+        onsets = {}
+        for f, k, v in score.onsets:
+            onsets.setdefault(f, []).append((k, v))
+        out = np.zeros(score.n_frames * chunk, np.float32)
+        sounding = -1
+        last_bend, last_expr = None, None
+        for t in range(score.n_frames):
+            k = int(score.key[t])
+            if k < 0 and sounding >= 0:
+                synth.noteoff(0, sounding)
+                sounding = -1
+            if k >= 0:
+                b = int(round(float(score.bend[t]) / 12.0 * 8192))
+                b = max(-8192, min(8191, b))
+                if b != last_bend:
+                    synth.pitch_bend(0, b)
+                    last_bend = b
+                e = int(round(score.expression[t]))
+                if e != last_expr:
+                    synth.cc(0, 11, e)
+                    last_expr = e
+            for key, vel in onsets.get(t, ()):
+                if sounding >= 0:
+                    synth.noteoff(0, sounding)
+                synth.noteon(0, key, vel)
+                sounding = key
+            s = synth.get_samples(chunk)
+            out[t * chunk:(t + 1) * chunk] = s[0::2] / 32768.0
+        if sounding >= 0:
+            synth.noteoff(0, sounding)
+    finally:
+        synth.delete()
+    audio = scipy.signal.resample_poly(out, 1, up).astype(np.float32)
+    return audio * level
+
+
+def compute_loudness(audio: np.ndarray) -> np.ndarray:
+    """ddsp.spectral_ops.compute_loudness (n_fft 512, A-weighted, center padding), one per frame."""
+    from ddsp import spectral_ops
+
+    n_frames = len(audio) // HOP
+    ld = spectral_ops.compute_loudness(audio[: n_frames * HOP], sample_rate=SAMPLE_RATE,
+                                       frame_rate=FRAME_RATE, n_fft=512, use_tf=False)
+    ld = np.asarray(ld, dtype=np.float32).reshape(-1)
+    return ld[:n_frames]
+
+
+def normalise_audio(audio: np.ndarray, peak: float = 0.7) -> np.ndarray:
+    m = float(np.max(np.abs(audio))) if audio.size else 0.0
+    return audio if m <= 0 else (audio * (peak / m)).astype(np.float32)
+
+
+def make_dataset(instrument: Instrument, preset: Preset, seconds: float, seed: int = 0,
+                 progress: bool = False) -> dict:
+    """Renders `seconds` of phrases → {audio, f0_hz, loudness_db, voiced}; f0 from the score."""
+    # Render in 60 s pieces (bounded memory, progress bar).
+    piece = 60.0
+    n_pieces = max(1, int(np.ceil(seconds / piece)))
+    audios, f0s, voiced = [], [], []
+    it = range(n_pieces)
+    if progress:
+        from tqdm import tqdm
+        it = tqdm(it, desc=f"render {instrument.name} ({preset.preset})", unit="min")
+    for i in it:
+        sec = min(piece, seconds - i * piece)
+        score = dsp.make_score(sec, instrument.style, seed=seed * 1000 + i)
+        audios.append(render(score, preset, instrument.level))
+        f0s.append(score.f0_hz())
+        voiced.append(score.voiced)
+    audio = np.concatenate(audios)
+    audio = normalise_audio(audio)
+    f0 = np.concatenate(f0s)
+    return {"audio": audio, "f0_hz": f0, "loudness_db": compute_loudness(audio),
+            "voiced": np.concatenate(voiced)}
+
+
+def load_wav_folder(folder: str | Path, progress: bool = False) -> dict:
+    """The user's recordings → features; f0 by librosa.pyin. Raises FactoryError on bad files."""
+    import librosa
+    import soundfile as sf
+
+    folder = Path(folder)
+    files = sorted(p for p in folder.glob("**/*") if p.suffix.lower() in (".wav", ".flac"))
+    if not files:
+        raise FactoryError(f"--audio {folder}: no .wav files found")
+    audios, f0s, voiced = [], [], []
+    for p in files:
+        try:
+            y, sr = sf.read(str(p), dtype="float32", always_2d=True)
+        except Exception as err:  # soundfile raises several types
+            raise FactoryError(f"--audio: cannot read {p}: {err}") from err
+        y = y.mean(axis=1)
+        if sr != SAMPLE_RATE:
+            y = librosa.resample(y, orig_sr=sr, target_sr=SAMPLE_RATE)
+        if y.size < SAMPLE_RATE // 2 or float(np.max(np.abs(y))) < 1e-4:
+            raise FactoryError(f"--audio: {p} is silent or shorter than 0.5 s")
+        n = len(y) // HOP
+        y = y[: n * HOP]
+        f0, vflag, _ = librosa.pyin(y, fmin=50, fmax=2000, sr=SAMPLE_RATE, frame_length=1024,
+                                    hop_length=HOP, center=True)
+        f0 = np.nan_to_num(f0[:n], nan=0.0)
+        vflag = vflag[:n] & (f0 > 0)
+        if not vflag.any():
+            raise FactoryError(f"--audio: no pitched sound found in {p}")
+        audios.append(y)
+        f0s.append(dsp.fill_unvoiced(np.where(vflag, f0, 0.0)).astype(np.float32))
+        voiced.append(vflag)
+    audio = normalise_audio(np.concatenate(audios))
+    return {"audio": audio, "f0_hz": np.concatenate(f0s), "loudness_db": compute_loudness(audio),
+            "voiced": np.concatenate(voiced)}
+
+
+def split_examples(data: dict, example_s: float = 1.0, heldout: float = 0.1) -> tuple[dict, dict]:
+    """Cuts into example_s windows; the last `heldout` fraction of time is held out (no overlap)."""
+    n_frames = min(len(data["f0_hz"]), len(data["loudness_db"]), len(data["audio"]) // HOP)
+    fpe = int(round(example_s * FRAME_RATE))
+    n_ex = n_frames // fpe
+    if n_ex < 2:
+        raise FactoryError(f"not enough audio: {n_frames / FRAME_RATE:.1f} s (need ≥ {2 * example_s} s)")
+    n_held = max(1, int(round(n_ex * heldout)))
+
+    def cut(lo, hi):
+        idx = range(lo, hi)
+        return {
+            "audio": np.stack([data["audio"][i * fpe * HOP:(i + 1) * fpe * HOP] for i in idx]),
+            "f0_hz": np.stack([data["f0_hz"][i * fpe:(i + 1) * fpe] for i in idx])[..., None],
+            "loudness_db": np.stack([data["loudness_db"][i * fpe:(i + 1) * fpe] for i in idx])[..., None],
+        }
+
+    train, held = cut(0, n_ex - n_held), cut(n_ex - n_held, n_ex)
+    # Drop near-silent training windows (rests): they teach nothing.
+    keep = train["loudness_db"].mean(axis=(1, 2)) > -70
+    if keep.sum() >= 1:
+        train = {k: v[keep] for k, v in train.items()}
+    return train, held
+
+
+def stats(data: dict) -> tuple[dict, dict]:
+    f0 = data["f0_hz"][data["voiced"]] if data["voiced"].any() else data["f0_hz"]
+    midi = dsp.hz_to_midi(f0)
+    ld = data["loudness_db"]
+    vld = ld[data["voiced"][: len(ld)]] if data["voiced"].any() else ld
+    f0_stats = {"mean_hz": round(float(dsp.midi_to_hz(midi.mean())), 2),
+                "mean_midi": round(float(midi.mean()), 2), "std_midi": round(float(midi.std()), 2),
+                "min_hz": round(float(f0.min()), 2), "max_hz": round(float(f0.max()), 2)}
+    loud_stats = {"mean_db": round(float(vld.mean()), 2), "std_db": round(float(vld.std()), 2),
+                  "p05_db": round(float(np.percentile(vld, 5)), 2),
+                  "p95_db": round(float(np.percentile(vld, 95)), 2)}
+    return f0_stats, loud_stats
+
+
+def cached_dataset(work: Path, instrument: Instrument, preset: Preset, seconds: float,
+                   audio_dir: str | None = None, progress: bool = False) -> dict:
+    """make_dataset / load_wav_folder, cached as npz in the work dir (resumable builds)."""
+    tag = f"wav_{Path(audio_dir).name}" if audio_dir else f"p{preset.program}_{int(seconds)}s"
+    path = Path(work) / f"data_{tag}.npz"
+    if path.is_file():
+        with np.load(path) as z:
+            return {k: z[k] for k in z.files}
+    data = load_wav_folder(audio_dir, progress) if audio_dir else make_dataset(
+        instrument, preset, seconds, progress=progress)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez(tmp, **data)
+    shutil.move(tmp, path)
+    return data
+
+
+def dump_json(obj, path: Path):
+    path.write_text(json.dumps(obj, indent=2) + "\n", encoding="utf-8")

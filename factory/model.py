@@ -1,0 +1,211 @@
+"""The decoder (causal dilated conv stack, or a GRU for comparison) and the ddsp synths.
+
+The decoder maps (f0_hz, loudness_db) → final synth controls; every output nonlinearity
+(exp_sigmoid, harmonic normalisation, remove_above_nyquist, noise initial bias) is inside the
+model, so the exported graph is exactly what training used. The synths run with scale_fn=None.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import tensorflow as tf
+
+from factory.dsp import HOP, SAMPLE_RATE
+
+NOISE_INITIAL_BIAS = -5.0
+AMP_RESAMPLE_METHOD = "linear"
+EXP_SIGMOID = {"exponent": 10.0, "max_value": 2.0, "threshold": 1e-7}
+
+
+@dataclass
+class Config:
+    kind: str = "conv"        # "conv" (served) or "gru" (comparison only)
+    channels: int = 64
+    depth: int = 4            # conv layers, dilations 1, 2, 4, ...
+    kernel: int = 3
+    n_harmonics: int = 40
+    n_noise: int = 33
+    noise_window_size: int = 257
+    float16: bool = True      # ship float16 weights
+
+    @property
+    def receptive_field(self) -> int:
+        if self.kind != "conv":
+            return 0
+        return 1 + (self.kernel - 1) * (2 ** self.depth - 1)
+
+    def to_dict(self):
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d):
+        return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
+
+
+def exp_sigmoid(x):
+    """ddsp.core.exp_sigmoid with its defaults."""
+    return EXP_SIGMOID["max_value"] * tf.nn.sigmoid(x) ** math.log(EXP_SIGMOID["exponent"]) + EXP_SIGMOID["threshold"]
+
+
+class LayerNorm(tf.keras.layers.Layer):
+    """Layer norm over channels from plain tf ops (Keras' exports as FusedBatchNormV3: NaN in TF.js)."""
+
+    def __init__(self, eps=1e-5, **kw):
+        super().__init__(**kw)
+        self.eps = eps
+
+    def build(self, shape):
+        self.gamma = self.add_weight(name="gamma", shape=(shape[-1],), initializer="ones")
+        self.beta = self.add_weight(name="beta", shape=(shape[-1],), initializer="zeros")
+
+    def call(self, x):
+        mean = tf.reduce_mean(x, axis=-1, keepdims=True)
+        d = x - mean
+        var = tf.reduce_mean(d * d, axis=-1, keepdims=True)
+        return d * tf.math.rsqrt(var + self.eps) * self.gamma + self.beta
+
+
+class CausalConv(tf.keras.layers.Layer):
+    """Causal dilated 1-D conv (as Keras Conv1D padding='causal') from pad + slices + one matmul.
+
+    Keras' dilated Conv1D with a dynamic length exports as SpaceToBatchND machinery (a large
+    model.json); this form exports as Pad, StridedSlice, ConcatV2, MatMul and Reshape.
+    Tap j (0 … kernel-1) reads x[t - (kernel-1-j)*dilation].
+    """
+
+    def __init__(self, filters, kernel, dilation, **kw):
+        super().__init__(**kw)
+        self.filters, self.kernel_size, self.dilation = filters, kernel, dilation
+
+    def build(self, shape):
+        cin = int(shape[-1])
+        self.kernel = self.add_weight(name="kernel", shape=(self.kernel_size * cin, self.filters),
+                                      initializer="glorot_uniform")
+        self.bias = self.add_weight(name="bias", shape=(self.filters,), initializer="zeros")
+
+    def call(self, x):
+        pad = (self.kernel_size - 1) * self.dilation
+        xp = tf.pad(x, [[0, 0], [pad, 0], [0, 0]])
+        # Static slice bounds (negative end) keep the exported graph free of Shape/Pack ops.
+        taps = [xp[:, j * self.dilation:(j * self.dilation - pad) or None]
+                for j in range(self.kernel_size)]
+        xc = tf.concat(taps, axis=-1) if len(taps) > 1 else taps[0]
+        return dense(xc, self.kernel, self.bias)
+
+
+def dense(x, kernel, bias):
+    """[B, T, C] @ [C, D] + b through a 2-D MatMul (exports as MatMul + Reshape, no Tensordot)."""
+    y = tf.matmul(tf.reshape(x, [-1, kernel.shape[0]]), kernel) + bias
+    return tf.reshape(y, tf.concat([tf.shape(x)[:-1], [kernel.shape[1]]], 0))
+
+
+class Dense(tf.keras.layers.Layer):
+    def __init__(self, units, **kw):
+        super().__init__(**kw)
+        self.units = units
+
+    def build(self, shape):
+        self.kernel = self.add_weight(name="kernel", shape=(int(shape[-1]), self.units),
+                                      initializer="glorot_uniform")
+        self.bias = self.add_weight(name="bias", shape=(self.units,), initializer="zeros")
+
+    def call(self, x):
+        return dense(x, self.kernel, self.bias)
+
+
+def scale_inputs(f0_hz, loudness_db):
+    midi = 12.0 * (tf.math.log(tf.maximum(f0_hz, 1e-5) / 440.0) / math.log(2.0)) + 69.0
+    return tf.concat([midi / 127.0, loudness_db / 120.0 + 1.0], axis=-1)
+
+
+class Decoder(tf.keras.Model):
+    def __init__(self, cfg: Config, **kw):
+        super().__init__(**kw)
+        self.cfg = cfg
+        if cfg.kind == "conv":
+            self.convs = [CausalConv(cfg.channels, cfg.kernel, 2 ** i, name=f"conv{i}")
+                          for i in range(cfg.depth)]
+            self.norms = [LayerNorm(name=f"norm{i}") for i in range(cfg.depth)]
+        elif cfg.kind == "gru":
+            self.inp = Dense(cfg.channels, name="in")
+            self.gru = tf.keras.layers.GRU(cfg.channels, return_sequences=True, name="gru")
+            self.norms = [LayerNorm(name="norm0")]
+        else:
+            raise ValueError(f"unknown decoder kind {cfg.kind!r}")
+        self.head = Dense(1 + cfg.n_harmonics + cfg.n_noise, name="head")
+
+    def call(self, f0_hz, loudness_db):
+        cfg = self.cfg
+        x = scale_inputs(f0_hz, loudness_db)
+        if cfg.kind == "conv":
+            for i, (conv, norm) in enumerate(zip(self.convs, self.norms)):
+                y = tf.nn.leaky_relu(norm(conv(x)), alpha=0.2)
+                x = x + y if i > 0 else y
+        else:
+            x = tf.nn.leaky_relu(self.inp(x), alpha=0.2)
+            x = tf.nn.leaky_relu(self.norms[0](self.gru(x)), alpha=0.2)
+        raw = self.head(x)
+        nh = cfg.n_harmonics
+        amps = exp_sigmoid(raw[..., :1])
+        hd = exp_sigmoid(raw[..., 1:1 + nh])
+        # remove_above_nyquist + normalize_harmonics (ddsp.core), in the graph.
+        k = tf.range(1, nh + 1, dtype=tf.float32)
+        hd = tf.where(f0_hz * k >= SAMPLE_RATE / 2.0, tf.zeros_like(hd), hd)
+        total = tf.reduce_sum(hd, axis=-1, keepdims=True)
+        hd = hd / tf.where(total == 0.0, 1e-7, total)
+        noise = exp_sigmoid(raw[..., 1 + nh:] + NOISE_INITIAL_BIAS)
+        return {"amplitudes": amps, "harmonic_distribution": hd, "noise_magnitudes": noise}
+
+
+def build_decoder(cfg: Config) -> Decoder:
+    dec = Decoder(cfg)
+    dec(tf.zeros([1, 8, 1]) + 220.0, tf.zeros([1, 8, 1]) - 40.0)
+    return dec
+
+
+def count_params(dec: Decoder) -> int:
+    return int(sum(int(tf.size(w)) for w in dec.trainable_weights))
+
+
+class Synth:
+    """ddsp Harmonic(amp_resample_method='linear') + FilteredNoise on already-scaled controls."""
+
+    def __init__(self, n_frames: int, cfg: Config):
+        import ddsp
+
+        self.n_samples = n_frames * HOP
+        self.harmonic = ddsp.synths.Harmonic(self.n_samples, SAMPLE_RATE, scale_fn=None,
+                                             normalize_below_nyquist=False,
+                                             amp_resample_method=AMP_RESAMPLE_METHOD)
+        self.noise = ddsp.synths.FilteredNoise(self.n_samples, window_size=cfg.noise_window_size,
+                                               scale_fn=None)
+
+    def __call__(self, controls, f0_hz):
+        h = self.harmonic.get_signal(controls["amplitudes"], controls["harmonic_distribution"], f0_hz)
+        n = self.noise.get_signal(controls["noise_magnitudes"])
+        return h + n
+
+
+def synth_metadata(cfg: Config) -> dict:
+    """What the browser needs to reproduce the synths exactly."""
+    return {
+        "harmonic": {
+            "amp_resample_method": AMP_RESAMPLE_METHOD,
+            "resample": "ddsp.core.resample 'linear' = tf.compat.v1.image.resize bilinear, "
+                        "align_corners=False: control at sample n = linear interpolation of frames at "
+                        "position n / hop_samples (clamped to the last frame); f0 resampled the same way",
+            "phase": "cumsum(2*pi*f_k[n]/sample_rate) per harmonic, sin(phase), sum of amplitude*dist",
+            "normalized_in_graph": True,
+        },
+        "noise": {
+            "window_size": cfg.noise_window_size,
+            "initial_bias": NOISE_INITIAL_BIAS,
+            "initial_bias_in_graph": True,
+            "scale_fn": "exp_sigmoid (in graph)",
+            "white_noise": "uniform(-1, 1)",
+            "filter": "ddsp.core.frequency_filter: magnitudes → zero-phase IR (irfft), Hann window "
+                      "of window_size, centred, fft_convolve per frame (hop_samples), padding 'same'",
+        },
+        "exp_sigmoid": dict(EXP_SIGMOID),
+    }
