@@ -15,6 +15,7 @@ export class Yin {
     this.frameSize = windowSize + this.maxLag + 1;
     this.threshold = threshold;
     this.diff = new Float32Array(this.maxLag + 2);
+    this.raw = new Float32Array(this.maxLag + 2); // d(tau) before normalisation, for interpolation
   }
 
   /**
@@ -33,6 +34,7 @@ export class Yin {
         s += x * x;
       }
       d[tau] = s;
+      this.raw[tau] = s;
     }
     // Cumulative mean normalisation: d'(tau) = d(tau) * tau / sum_{1..tau} d.
     let running = 0;
@@ -55,9 +57,12 @@ export class Yin {
       for (let t = this.minLag; t < maxLag; t++) if (d[t] < d[best]) best = t;
       tau = best;
     }
-    const y0 = d[tau - 1], y1 = d[tau], y2 = tau + 1 <= maxLag ? d[tau + 1] : d[tau];
-    const denom = y0 - 2 * y1 + y2;
-    const shift = denom > 1e-12 ? (0.5 * (y0 - y2)) / denom : 0;
+    // Interpolate the raw difference function: it is locally a parabola around a period, while
+    // the normalised d' is bent by its tau/running factor, which biased short lags by ~5 cents.
+    const r = this.raw, y1 = d[tau];
+    const r0 = r[tau - 1], r1 = r[tau], r2 = tau + 1 <= maxLag ? r[tau + 1] : r[tau];
+    const denom = r0 - 2 * r1 + r2;
+    const shift = denom > 1e-12 ? (0.5 * (r0 - r2)) / denom : 0;
     const period = tau + Math.max(-1, Math.min(1, shift));
     out.f0Hz = this.sampleRate / period;
     out.confidence = Math.max(0, Math.min(1, 1 - y1));

@@ -1,0 +1,78 @@
+// YIN (static/js/dsp/yin.js): pitch of tones and voice-like harmonic signals, confidence.
+import assert from "node:assert/strict";
+import test from "node:test";
+
+import { Yin } from "../../static/js/dsp/yin.js";
+
+const SR = 16000;
+const cents = (a, b) => 1200 * Math.log2(a / b);
+
+/** Harmonic signal with 1/k amplitudes (voice-like), random-ish phases, n samples. */
+function harmonic(f0Hz, n, { nHarmonics = 20, sampleRate = SR } = {}) {
+  const x = new Float32Array(n);
+  for (let k = 1; k <= nHarmonics && k * f0Hz < sampleRate / 2; k++) {
+    const phase = (k * 2.39996) % (2 * Math.PI);
+    for (let i = 0; i < n; i++) x[i] += Math.sin((2 * Math.PI * k * f0Hz * i) / sampleRate + phase) / k;
+  }
+  return x;
+}
+
+test("pure tones from 80 to 1000 Hz within 5 cents, confident", () => {
+  const yin = new Yin({ sampleRate: SR });
+  for (const f of [80, 110.5, 196, 261.6, 440, 659.3, 987.8]) {
+    const x = Float32Array.from({ length: yin.frameSize }, (_, i) => Math.sin((2 * Math.PI * f * i) / SR));
+    const { f0Hz, confidence } = yin.detect(x);
+    assert.ok(Math.abs(cents(f0Hz, f)) < 5, `${f} Hz read as ${f0Hz.toFixed(2)} Hz`);
+    assert.ok(confidence > 0.9, `${f} Hz confidence ${confidence}`);
+  }
+});
+
+test("voice-like harmonic signals read at the fundamental (no octave errors), within 5 cents", () => {
+  const yin = new Yin({ sampleRate: SR });
+  for (const f of [98, 146.8, 220, 349.2, 523.3, 784]) {
+    const { f0Hz } = yin.detect(harmonic(f, yin.frameSize));
+    assert.ok(Math.abs(cents(f0Hz, f)) < 5, `${f} Hz read as ${f0Hz.toFixed(2)} Hz`);
+  }
+});
+
+test("a missing fundamental still reads at the fundamental", () => {
+  const yin = new Yin({ sampleRate: SR });
+  const f = 200, x = harmonic(f, yin.frameSize);
+  const fund = Float32Array.from({ length: x.length }, (_, i) => Math.sin((2 * Math.PI * f * i) / SR + 2.39996));
+  for (let i = 0; i < x.length; i++) x[i] -= fund[i];
+  const { f0Hz } = yin.detect(x);
+  assert.ok(Math.abs(cents(f0Hz, f)) < 10, `read as ${f0Hz.toFixed(2)} Hz`);
+});
+
+test("white noise has low confidence; silence reports no confident pitch", () => {
+  const yin = new Yin({ sampleRate: SR });
+  let seed = 1;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
+  const noise = Float32Array.from({ length: yin.frameSize }, rand);
+  assert.ok(yin.detect(noise).confidence < 0.5, "noise is aperiodic");
+  assert.ok(yin.detect(new Float32Array(yin.frameSize)).confidence < 0.5, "silence");
+});
+
+test("detect reads only the newest frameSize samples of a longer buffer", () => {
+  const yin = new Yin({ sampleRate: SR });
+  const x = new Float32Array(3 * yin.frameSize);
+  x.set(harmonic(300, yin.frameSize), 2 * yin.frameSize);
+  x.fill(0.9, 0, yin.frameSize); // garbage before the frame is ignored
+  assert.ok(Math.abs(cents(yin.detect(x).f0Hz, 300)) < 5);
+});
+
+test("preallocated: detect reuses its output object", () => {
+  const yin = new Yin({ sampleRate: SR });
+  const out = { f0Hz: 0, confidence: 0 };
+  assert.equal(yin.detect(harmonic(220, yin.frameSize), out), out);
+});
+
+test("a sweep of voice-like and pure tones 80-1050 Hz never errs by more than 8 cents", () => {
+  const yin = new Yin({ sampleRate: SR });
+  let worst = 0;
+  for (let f = 80; f < 1050; f *= 1.013) {
+    const tone = Float32Array.from({ length: yin.frameSize }, (_, i) => Math.sin((2 * Math.PI * f * i) / SR));
+    for (const x of [harmonic(f, yin.frameSize), tone]) worst = Math.max(worst, Math.abs(cents(yin.detect(x).f0Hz, f)));
+  }
+  assert.ok(worst < 8, `worst error ${worst.toFixed(2)} cents`);
+});
