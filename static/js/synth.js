@@ -119,24 +119,21 @@ export class HarmonicSynth {
     this.out = ensure(this.out, n);
   }
 
-  /**
-   * @param {{f0Hz:Float32Array, amplitudes:Float32Array, harmonicDistribution:Float32Array}} c
-   *   f0Hz [nFrames], amplitudes [nFrames], harmonicDistribution [nFrames * nHarmonics]
-   * @returns {Float32Array} [nFrames * hop] audio of the previous nFrames frames (one-frame
-   *   delay); a view valid until the next call.
-   */
-  render({ f0Hz, amplitudes, harmonicDistribution }) {
+  /** Step 1 of a block: per-sample fundamental frequency and phase increments. */
+  prepare(f0Hz) {
     const n = f0Hz.length, hop = this.hop;
     this.reserve(n);
-    const out = this.out.subarray(0, n * hop);
-    // The segments between consecutive frames: (prev, f0Hz[0]), (f0Hz[0], f0Hz[1]), ...
-    const lead = this.hasPrev ? 0 : 1; // the first frame of a stream has no segment before it
+    // Segments between consecutive frames: (prev, f0Hz[0]), (f0Hz[0], f0Hz[1]), ...; the first
+    // frame of a stream has no segment before it, so its hop is silent.
+    const lead = this.hasPrev || n === 0 ? 0 : 1;
+    for (let t = lead; t < n; t++) this.upsampleF0(t === 0 ? this.prevF0Hz : f0Hz[t - 1], f0Hz[t], (t - lead) * hop);
+    return { n, lead, omega: this.omega.subarray(0, Math.max(0, n - lead) * hop) };
+  }
+
+  /** Step 3 of a block (after the phases are in this.phase): the sum of sinusoids. */
+  finish({ f0Hz, amplitudes, harmonicDistribution }, { n, lead }) {
+    const hop = this.hop, out = this.out.subarray(0, n * hop);
     out.fill(0, 0, lead * hop);
-    for (let t = lead; t < n; t++) {
-      this.upsampleF0(t === 0 ? this.prevF0Hz : f0Hz[t - 1], f0Hz[t], (t - lead) * hop);
-    }
-    const nSeg = n - lead;
-    if (nSeg > 0) this.phaseAccumulator.accumulate(this.omega.subarray(0, nSeg * hop), this.phase);
     let ampsA = this.prevHarmonicAmps, ampsB = this.curHarmonicAmps;
     if (lead) this.frameAmps(amplitudes, harmonicDistribution, 0, ampsA);
     for (let t = lead; t < n; t++) {
@@ -151,6 +148,25 @@ export class HarmonicSynth {
       this.hasPrev = true;
     }
     return out;
+  }
+
+  /**
+   * @param {{f0Hz:Float32Array, amplitudes:Float32Array, harmonicDistribution:Float32Array}} c
+   *   f0Hz [nFrames], amplitudes [nFrames], harmonicDistribution [nFrames * nHarmonics]
+   * @returns {Float32Array} [nFrames * hop] audio of the previous nFrames frames (one-frame
+   *   delay); a view valid until the next call.
+   */
+  render(c) {
+    const block = this.prepare(c.f0Hz);
+    if (block.omega.length) this.phaseAccumulator.accumulate(block.omega, this.phase);
+    return this.finish(c, block);
+  }
+
+  /** As render, without blocking on a GPU read-back (WebGL accumulator); await before the next. */
+  async renderAsync(c) {
+    const block = this.prepare(c.f0Hz);
+    if (block.omega.length) await this.phaseAccumulator.accumulateAsync(block.omega, this.phase);
+    return this.finish(c, block);
   }
 
   /** End of clip: the last frame's hop, holding its controls (ddsp's add_endpoint); then reset. */
@@ -430,6 +446,14 @@ export class Synth {
   render({ f0Hz, amplitudes, harmonicDistribution, noiseMagnitudes }) {
     const n = f0Hz.length;
     const h = this.harmonic.render({ f0Hz, amplitudes, harmonicDistribution });
+    const noise = this.noise && noiseMagnitudes ? this.noise.render({ noiseMagnitudes: noiseMagnitudes.subarray(0, n * this.nNoise) }) : null;
+    return this.mix(h, noise);
+  }
+
+  /** As render, without blocking on the GPU read-back of the phase; await before the next call. */
+  async renderAsync({ f0Hz, amplitudes, harmonicDistribution, noiseMagnitudes }) {
+    const n = f0Hz.length;
+    const h = await this.harmonic.renderAsync({ f0Hz, amplitudes, harmonicDistribution });
     const noise = this.noise && noiseMagnitudes ? this.noise.render({ noiseMagnitudes: noiseMagnitudes.subarray(0, n * this.nNoise) }) : null;
     return this.mix(h, noise);
   }
