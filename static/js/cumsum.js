@@ -29,6 +29,15 @@ export function wrapPhase(phaseRad) {
   return phaseRad - TWO_PI * Math.floor(phaseRad / TWO_PI);
 }
 
+/**
+ * Calls are padded (with zero increments, which leave the phases before them untouched) to a
+ * power of two of at least 256 samples, so a stream compiles only a few shader shapes: the
+ * engine's first block, its steady blocks and the final flush would otherwise each compile.
+ */
+export function paddedLength(nSamples) {
+  return Math.max(256, 2 ** Math.ceil(Math.log2(Math.max(1, nSamples))));
+}
+
 /** Chunk size balancing pass 3 (~n*C/2 reads) against pass 2 (~(n/C)^2 reads). */
 export function defaultChunkSize(nSamples) {
   const c = Math.round(Math.cbrt(2 * nSamples));
@@ -128,10 +137,13 @@ export class WebGLPhaseAccumulator {
     this.residual = 0; // quantisation error carried to the next sample (error feedback)
   }
 
-  /** Quantises increments to 2^-22 turn with error feedback: digits [2, n], high row first. */
-  encode(omegaPerSample) {
+  /**
+   * Quantises increments to 2^-22 turn with error feedback: digits [2, nPadded], high row first;
+   * the padding stays zero.
+   */
+  encode(omegaPerSample, nPadded) {
     const n = omegaPerSample.length;
-    const digits = new Float32Array(2 * n);
+    const digits = new Float32Array(2 * nPadded);
     let residual = this.residual;
     for (let i = 0; i < n; i++) {
       const exact = (omegaPerSample[i] / TWO_PI) * PHASE_STEPS + residual;
@@ -139,7 +151,7 @@ export class WebGLPhaseAccumulator {
       residual = exact - q;
       const steps = ((q % PHASE_STEPS) + PHASE_STEPS) % PHASE_STEPS; // wrap: any sign, any size
       digits[i] = Math.floor(steps / RADIX);
-      digits[n + i] = steps % RADIX;
+      digits[nPadded + i] = steps % RADIX;
     }
     this.residual = residual;
     return digits;
@@ -155,11 +167,11 @@ export class WebGLPhaseAccumulator {
     return p;
   }
 
-  /** Runs the three passes; returns the phase digits' TensorInfo (caller disposes). */
+  /** Runs the three passes; returns the phase digits' TensorInfo [2, nPadded] (caller disposes). */
   run(omegaPerSample) {
-    const tf = this.tf, backend = tf.backend(), n = omegaPerSample.length;
+    const tf = this.tf, backend = tf.backend(), n = paddedLength(omegaPerSample.length);
     const p = this.programsFor(n);
-    const x = tf.tensor2d(this.encode(omegaPerSample), [2, n]);
+    const x = tf.tensor2d(this.encode(omegaPerSample, n), [2, n]);
     const startHi = Math.floor(this.phaseSteps / RADIX), startLo = this.phaseSteps % RADIX;
     const totals = backend.compileAndRun(p.chunkTotals, [x], "float32", [[p.chunkSize], [n]]);
     const offsets = backend.compileAndRun(p.chunkOffsets, [totals], "float32", [[startHi], [startLo]]);
@@ -170,10 +182,11 @@ export class WebGLPhaseAccumulator {
     return phases;
   }
 
-  /** Digits [2, n] -> radians; carries the last phase to the next block. */
+  /** Digits [2, nPadded] -> n radians; carries the phase after sample n-1 to the next block. */
   decode(digits, n, out) {
-    for (let i = 0; i < n; i++) out[i] = (digits[i] * RADIX + digits[n + i]) * RAD_PER_STEP;
-    if (n > 0) this.phaseSteps = digits[n - 1] * RADIX + digits[2 * n - 1];
+    const lo = digits.length / 2; // offset of the low-digit row
+    for (let i = 0; i < n; i++) out[i] = (digits[i] * RADIX + digits[lo + i]) * RAD_PER_STEP;
+    if (n > 0) this.phaseSteps = digits[n - 1] * RADIX + digits[lo + n - 1];
     return out;
   }
 
