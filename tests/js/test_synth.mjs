@@ -219,3 +219,44 @@ test("renderAsync gives the same audio as render", async () => {
     assert.deepEqual(Array.from(y), Array.from(x), `block at frame ${t}`);
   }
 });
+
+for (const [name, delayFrames] of [["noise_short_window", 1], ["noise_long_ir", 2]]) {
+  test(`filtered noise matches ddsp for ${name} (${delayFrames} frame(s) of look-ahead), whole and in blocks`, () => {
+    const { params, arrays } = loadFixture(name);
+    const make = () => new FilteredNoiseSynth({
+      hopSamples: params.hop_samples, nNoise: params.n_noise, windowSize: params.noise_window_size, seed: params.seed,
+    });
+    const controls = { noiseMagnitudes: arrays.noise_magnitudes };
+    const synth = make();
+    assert.equal(synth.latencySamples, delayFrames * HOP);
+    const whole = renderStream(synth, controls, params.n_frames, 0, { noiseMagnitudes: params.n_noise });
+    const blocks = renderStream(make(), controls, params.n_frames, 5, { noiseMagnitudes: params.n_noise });
+    const snr = snrDb(arrays.audio, whole.subarray(delayFrames * HOP));
+    assert.ok(snr >= 40, `${name}: SNR vs ddsp ${snr.toFixed(1)} dB`);
+    assert.ok(snrDb(whole, blocks) >= 40, `${name}: blocks vs whole`);
+  });
+}
+
+test("Synth delays the harmonic part to line up with a two-frame noise filter", () => {
+  const { params, arrays } = loadFixture("noise_long_ir");
+  const meta = { sample_rate: 16000, hop_samples: HOP, n_harmonics: H, n_noise: params.n_noise, noise_window_size: 257 };
+  const nFrames = params.n_frames;
+  const controls = {
+    f0Hz: harmonicControls.f0Hz.subarray(0, nFrames),
+    amplitudes: harmonicControls.amplitudes.subarray(0, nFrames),
+    harmonicDistribution: harmonicControls.harmonicDistribution.subarray(0, nFrames * H),
+    noiseMagnitudes: arrays.noise_magnitudes,
+  };
+  const perFrame = { ...harmonicPerFrame, noiseMagnitudes: params.n_noise };
+  const synth = new Synth(meta, { seed: params.seed });
+  assert.equal(synth.latencySamples, 2 * HOP);
+  const mixed = renderStream(synth, controls, nFrames, 5, perFrame);
+  const h = renderStream(new HarmonicSynth({ sampleRate: 16000, hopSamples: HOP, nHarmonics: H }), controls, nFrames, 5, perFrame);
+  assert.equal(mixed.length, (nFrames + 2) * HOP);
+  // mixed[n] = harmonic[n - hop] + noise[n], and the noise alone is ddsp's, two hops late.
+  for (let i = 0; i < mixed.length; i++) {
+    const noiseRef = i >= 2 * HOP ? arrays.audio[i - 2 * HOP] : 0;
+    const harmonic = i >= HOP ? h[i - HOP] : 0;
+    assert.ok(Math.abs(mixed[i] - harmonic - noiseRef) < 1e-4, `sample ${i}: ${mixed[i]} vs ${harmonic + noiseRef}`);
+  }
+});
