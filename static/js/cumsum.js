@@ -93,6 +93,7 @@ function makePrograms(nSamples, chunkSize) {
       variableNames: ["digits"],
       outputShape: [2, nChunks],
       userCode: chunkTotalsSource,
+      enableShapeUniforms: true, // shapes as uniforms too: one binary serves every block size
       customUniforms: [
         { name: "chunkSize", type: "int" },
         { name: "nSamples", type: "int" },
@@ -102,6 +103,7 @@ function makePrograms(nSamples, chunkSize) {
       variableNames: ["totals"],
       outputShape: [2, nChunks],
       userCode: chunkOffsetsSource,
+      enableShapeUniforms: true,
       customUniforms: [
         { name: "startHi", type: "float" },
         { name: "startLo", type: "float" },
@@ -111,6 +113,7 @@ function makePrograms(nSamples, chunkSize) {
       variableNames: ["digits", "offsets"],
       outputShape: [2, nSamples],
       userCode: phasesSource,
+      enableShapeUniforms: true,
       customUniforms: [{ name: "chunkSize", type: "int" }],
     },
   };
