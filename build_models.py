@@ -55,15 +55,20 @@ def main(argv=None) -> int:
     results = []
     try:
         for name in names:
-            cfg = Config()
+            cfg, extra = Config(), {}
             if args.sweep:
                 from factory import sweep as fsweep
 
-                cfg = fsweep.run_sweep(name, plan, work, steps=args.sweep_steps,
-                                       ray_address=args.ray_address, quick=args.quick,
-                                       audio_dir=args.audio)["chosen_config"]
+                sw = fsweep.run_sweep(name, plan, work, steps=args.sweep_steps,
+                                      ray_address=args.ray_address, quick=args.quick,
+                                      audio_dir=args.audio)
+                cfg = sw["chosen_config"]
+                extra = {"sweep": {"steps_per_trial": sw["steps_per_trial"], "rule": sw["rule"],
+                                   "trials": len(sw["results"]),
+                                   "chosen_heldout_loss": sw["chosen"]["heldout_loss"],
+                                   "best_heldout_loss": min(r["heldout_loss"] for r in sw["results"])}}
             r = fbuild.build_instrument(name, out=out, quick=args.quick, plan=plan, cfg=cfg,
-                                        work_root=work, audio_dir=args.audio)
+                                        work_root=work, audio_dir=args.audio, extra_meta=extra)
             results.append(r)
             m = r.metadata
             print(f"{name}: {m['bytes']} bytes, {m['params']} params, held-out loss "

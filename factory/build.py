@@ -100,7 +100,7 @@ def resynthesize(decoder, cfg: Config, held: dict, seconds: float = 4.0):
 
 def build_instrument(name: str, out: Path = DEFAULT_OUT, quick: bool = False, plan: Plan | None = None,
                      cfg: Config | None = None, work_root: Path = DEFAULT_WORK, audio_dir=None,
-                     preset: fdata.Preset | None = None) -> Result:
+                     preset: fdata.Preset | None = None, extra_meta: dict | None = None) -> Result:
     """Builds one instrument and installs it atomically into out/<name>/."""
     from factory import convert as fconvert
     from factory import export as fexport
@@ -166,6 +166,7 @@ def build_instrument(name: str, out: Path = DEFAULT_OUT, quick: bool = False, pl
         }
         if choice:
             meta["preset_choice"] = choice
+        meta.update(extra_meta or {})
         fdata.dump_json(meta, model_dir / "metadata.json")
         fconvert.install_atomically(model_dir, Path(out) / name)
     summary = {"history": res["history"], "metadata": meta}

@@ -136,7 +136,8 @@ def make_score(seconds: float, style: Style, seed: int = 0) -> Score:
             seg = np.arange(end - t)
             b = np.zeros(end - t, np.float64)
             glide = (held is not None and prev_pitch is not None and rng.random() < style.p_meend
-                     and abs(pitch - held) <= style.max_meend and abs(prev_pitch - held) <= 12)
+                     and abs(pitch - held) <= style.max_meend and abs(pitch - prev_pitch) <= style.max_meend
+                     and pitch != round(prev_pitch))
             if glide:
                 # Meend: keep the key held, bend from the previous pitch to this one.
                 k = held
@@ -176,8 +177,7 @@ def make_score(seconds: float, style: Style, seed: int = 0) -> Score:
             key[t:end] = k
             bend[t:end] = b
             expr[t:end] = np.clip(base_expr * env * rng.uniform(0.8, 1.05), 20, 127)
-            held, prev_pitch = k, pitch + b[-1] - (pitch - k)  # last sounding pitch
-            prev_pitch = k + b[-1]
+            held, prev_pitch = k, k + b[-1]  # key still down, last sounding pitch
             t = end
             if t >= n_total:
                 break

@@ -34,8 +34,8 @@ def export_saved_model(decoder, path: Path) -> Path:
 
 
 def run_full(fn, f0: np.ndarray, ld: np.ndarray) -> dict:
-    """fn(f0 [1,T,1], ld [1,T,1]) → dict of numpy arrays."""
-    out = fn(tf.constant(f0, tf.float32), tf.constant(ld, tf.float32))
+    """fn(f0_hz=[1,T,1], loudness_db=[1,T,1]) → dict of numpy arrays."""
+    out = fn(f0_hz=tf.constant(f0, tf.float32), loudness_db=tf.constant(ld, tf.float32))
     return {k: np.asarray(out[k]) for k in OUTPUTS}
 
 

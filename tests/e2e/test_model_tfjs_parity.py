@@ -1,0 +1,110 @@
+"""The converted TF.js graph model, run in headless Chromium, gives the TF decoder's outputs.
+
+The `--quick` model (built once per session, into a temp dir) is served to the page through a
+Playwright route at /static/models/_test/*, and loaded with the app's own decoder stage.
+"""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from tests.e2e.browser_io import from_b64, install_js_helpers, to_b64
+from tests.test_factory_build import QUICK_INSTRUMENT, quick_models
+
+pytestmark = [pytest.mark.e2e, pytest.mark.build]
+
+N_FRAMES = 300
+BLOCK = 64
+
+
+def _inputs():
+    rng = np.random.default_rng(0)
+    t = np.arange(N_FRAMES) / 250
+    f0 = 330 * 2 ** ((2 * np.sin(2 * np.pi * 0.7 * t) + 0.3 * np.sin(2 * np.pi * 5.5 * t)) / 12)
+    ld = -45 + 25 * np.sin(2 * np.pi * 0.4 * t) + rng.normal(0, 1, N_FRAMES)
+    return f0.astype(np.float32), ld.astype(np.float32)
+
+
+def _tf_outputs(work, meta, f0, ld, float16):
+    import tensorflow as tf
+
+    from factory import export, train
+    from factory.model import Config, build_decoder
+
+    cfg = Config.from_dict(meta["decoder"])
+    dec = build_decoder(cfg)
+    latest = json.loads((work / QUICK_INSTRUMENT / "latest.json").read_text())["work"]
+    tf.train.Checkpoint(decoder=dec).restore(tf.train.latest_checkpoint(f"{latest}/ckpt")).expect_partial()
+    if float16:
+        train._fp16_roundtrip(dec)
+    return export.run_full(lambda f0_hz, loudness_db: dec(f0_hz, loudness_db), f0[None, :, None], ld[None, :, None])
+
+
+def test_tfjs_model_in_chromium_matches_the_tensorflow_decoder(open_page, tmp_path_factory):
+    models, work, _ = quick_models(tmp_path_factory)
+    model_dir = models / QUICK_INSTRUMENT
+    meta = json.loads((model_dir / "metadata.json").read_text())
+    f0, ld = _inputs()
+
+    page, errors, _ = open_page()
+
+    def serve(route):
+        name = route.request.url.split("/static/models/_test/")[1].split("?")[0]
+        path = model_dir / name
+        if not path.is_file():
+            return route.fulfill(status=404, body="")
+        ctype = "application/json" if name.endswith(".json") else "application/octet-stream"
+        return route.fulfill(status=200, body=path.read_bytes(), headers={"content-type": ctype})
+
+    page.route("**/static/models/_test/**", serve)
+    install_js_helpers(page)
+    result = page.evaluate(
+        """async ([meta, f0b, ldb, block]) => {
+            const k = await import('/static/build/testkit.js');
+            await k.tfBackend.initBackend(['cpu']);
+            const f0 = __b64ToF32(f0b), ld = __b64ToF32(ldb), n = f0.length;
+            const dec = await k.decoder.loadDecoder('/static/models/_test/model.json', meta, {maxBlockFrames: n});
+            const full = await dec.run(f0, ld);
+            dec.reset();
+            const parts = {a: [], h: [], z: []};
+            for (let s = 0; s < n; s += block) {
+                const e = Math.min(s + block, n);
+                const o = await dec.run(f0.subarray(s, e), ld.subarray(s, e));
+                parts.a.push(...o.amplitudes); parts.h.push(...o.harmonicDistribution); parts.z.push(...o.noiseMagnitudes);
+            }
+            const out = {
+                backend: k.tf.getBackend(),
+                amplitudes: __f32ToB64(full.amplitudes),
+                harmonic_distribution: __f32ToB64(full.harmonicDistribution),
+                noise_magnitudes: __f32ToB64(full.noiseMagnitudes),
+                block_amplitudes: __f32ToB64(new Float32Array(parts.a)),
+                block_harmonic_distribution: __f32ToB64(new Float32Array(parts.h)),
+                block_noise_magnitudes: __f32ToB64(new Float32Array(parts.z)),
+            };
+            dec.dispose();
+            return out;
+        }""",
+        [meta, to_b64(f0), to_b64(ld), BLOCK],
+    )
+    assert result["backend"] == "cpu"
+    shapes = {"amplitudes": 1, "harmonic_distribution": meta["n_harmonics"], "noise_magnitudes": meta["n_noise"]}
+    js = {k: from_b64(result[k]).reshape(N_FRAMES, n) for k, n in shapes.items()}
+    js_block = {k: from_b64(result["block_" + k]).reshape(N_FRAMES, n) for k, n in shapes.items()}
+    same_weights = _tf_outputs(work, meta, f0, ld, float16=meta["weights_dtype"] == "float16")
+    float32 = _tf_outputs(work, meta, f0, ld, float16=False)
+    report = {}
+    for k in shapes:
+        ref = same_weights[k][0]
+        err = np.abs(js[k] - ref).max()
+        report[k] = err
+        # Same (float16-rounded) weights, float32 arithmetic in another order: rounding only.
+        assert err < 1e-4 * max(1.0, np.abs(ref).max()), f"{k}: max abs error {err:g} vs TF"
+        # Streaming in blocks with receptive-field context gives the same frames in TF.js too.
+        assert np.abs(js_block[k] - js[k]).max() < 1e-5, k
+        # Against the float32-trained weights, float16 storage costs ~1e-3 relative (≤ 2e-2 allowed).
+        scale = np.abs(float32[k][0]).max()
+        assert np.abs(js[k] - float32[k][0]).max() < 2e-2 * scale, k
+    assert not [e for e in errors if "model" in e.lower()], errors
+    print("TF.js vs TF max abs error:", report)

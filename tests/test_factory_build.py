@@ -1,0 +1,106 @@
+"""factory.build / build_models.py: `--quick` builds a loadable model end to end, in-process."""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.build
+
+QUICK_INSTRUMENT = "shehnai"
+CONTRACT_KEYS = ("name", "display_name", "sample_rate", "frame_rate", "hop_samples", "n_harmonics", "n_noise",
+                 "noise_window_size", "receptive_field_frames", "inputs", "outputs", "f0_stats",
+                 "loudness_stats", "quality", "bytes", "params", "source", "licence")
+
+
+def quick_models(tmp_path_factory) -> tuple[Path, Path, float]:
+    """Builds the --quick model once per session → (models dir, work dir, seconds it took)."""
+    base = tmp_path_factory.getbasetemp() / "quick_build"
+    done = base / "done.json"
+    if not done.is_file():
+        from factory import build
+
+        t0 = time.time()
+        build.build_instrument(QUICK_INSTRUMENT, out=base / "models", quick=True, work_root=base / "work",
+                               plan=build.Plan.quick(progress=False))
+        done.parent.mkdir(parents=True, exist_ok=True)
+        done.write_text(json.dumps({"seconds": time.time() - t0}))
+    return base / "models", base / "work", json.loads(done.read_text())["seconds"]
+
+
+@pytest.fixture(scope="session")
+def quick(tmp_path_factory):
+    return quick_models(tmp_path_factory)
+
+
+def test_quick_build_is_quick_and_writes_model_json_shards_and_metadata(quick):
+    models, _, seconds = quick
+    d = models / QUICK_INSTRUMENT
+    assert (d / "model.json").is_file() and (d / "metadata.json").is_file()
+    assert list(d.glob("*.bin"))
+    assert seconds < 180, f"--quick took {seconds:.0f} s"
+
+
+def test_metadata_has_every_contract_key_and_is_honest_about_its_source(quick):
+    from factory.model import Config
+
+    models, _, _ = quick
+    meta = json.loads((models / QUICK_INSTRUMENT / "metadata.json").read_text())
+    missing = [k for k in CONTRACT_KEYS if k not in meta]
+    assert not missing
+    assert (meta["sample_rate"], meta["frame_rate"], meta["hop_samples"]) == (16000, 250, 64)
+    assert meta["inputs"] == ["f0_hz", "loudness_db"]
+    assert meta["outputs"] == ["amplitudes", "harmonic_distribution", "noise_magnitudes"]
+    assert meta["source"]["soundfont"] == "FluidR3_GM.sf2" and meta["source"]["program"] == 111
+    assert "MIT" in meta["licence"]
+    assert meta["receptive_field_frames"] == Config().receptive_field
+    assert meta["harmonic"]["amp_resample_method"] == "linear"
+    assert meta["noise"]["window_size"] == meta["noise_window_size"]
+    assert meta["noise"]["initial_bias"] == -5.0
+    files = [p for p in (models / QUICK_INSTRUMENT).iterdir() if p.name != "metadata.json"]
+    assert meta["bytes"] == sum(p.stat().st_size for p in files)
+    assert meta["bytes"] <= 300_000
+    assert meta["training"]["quick"] is True
+    assert np.isfinite(meta["quality"]["heldout_spectral_loss"])
+
+
+def test_app_manifest_lists_the_built_model(quick):
+    from app.manifest import build_manifest
+
+    models, _, _ = quick
+    man = build_manifest(models)
+    assert not man["errors"]
+    assert [m["id"] for m in man["models"]] == [QUICK_INSTRUMENT]
+
+
+def test_built_model_loads_with_tensorflowjs_topology_intact(quick):
+    models, _, _ = quick
+    m = json.loads((models / QUICK_INSTRUMENT / "model.json").read_text())
+    total = 0
+    for g in m["weightsManifest"]:
+        total += sum((models / QUICK_INSTRUMENT / p).stat().st_size for p in g["paths"])
+    expected = sum(int(np.prod(w["shape"] or [1])) * (2 if w.get("quantization", {}).get("dtype") == "float16"
+                                                      else 4) for g in m["weightsManifest"] for w in g["weights"])
+    assert total == expected
+
+
+def test_cli_rejects_an_unknown_instrument_and_audio_without_one_instrument(capsys):
+    import build_models
+
+    with pytest.raises(SystemExit):
+        build_models.main(["--instrument", "tabla"])
+    with pytest.raises(SystemExit):
+        build_models.main(["--audio", "/tmp"])
+
+
+def test_cli_reports_a_bad_audio_folder_clearly(tmp_path, capsys):
+    import build_models
+
+    rc = build_models.main(["--quick", "--instrument", "bansuri", "--audio", str(tmp_path), "--out",
+                            str(tmp_path / "out"), "--work", str(tmp_path / "work")])
+    assert rc == 2
+    assert "no .wav files" in capsys.readouterr().err
+    assert not (tmp_path / "out" / "bansuri").exists()

@@ -1,0 +1,85 @@
+"""factory.train: loss goes down, training resumes from its checkpoint, NaN stops it safely."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.build
+
+
+def _data(n=6, frames=125, seed=0):
+    """Harmonic tones with known f0 and ddsp loudness (0.5 s windows)."""
+    from factory import data
+
+    rng = np.random.default_rng(seed)
+    audio, f0s = [], []
+    for _ in range(n):
+        f0 = rng.uniform(200, 500)
+        t = np.arange(frames * 64) / 16000
+        y = sum(0.3 / k * np.sin(2 * np.pi * k * f0 * t) for k in range(1, 6)).astype(np.float32)
+        audio.append(y)
+        f0s.append(np.full((frames, 1), f0, np.float32))
+    audio = np.stack(audio)
+    ld = np.stack([data.compute_loudness(a)[:, None] for a in audio])
+    return {"audio": audio, "f0_hz": np.stack(f0s), "loudness_db": ld}
+
+
+def test_training_reduces_loss_and_reports_seconds_per_step(tmp_path):
+    from factory import train
+    from factory.model import Config
+
+    d = _data()
+    res = train.train(tmp_path, Config(channels=16), d, d, steps=60, batch=4, progress=False,
+                      eval_every=30, lr=3e-3)
+    hist = res["history"]
+    assert res["steps"] == 60
+    assert hist["heldout"][-1][1] < hist["heldout"][0][1] * 1.05
+    assert hist["train"][-1][1] < hist["train"][0][1]
+    assert res["sec_per_step"] > 0
+    assert np.isfinite(res["heldout_loss"])
+
+
+def test_interrupted_training_resumes_from_the_last_checkpoint(tmp_path):
+    from factory import train
+    from factory.model import Config
+
+    d = _data()
+    cfg = Config(channels=16)
+    first = train.train(tmp_path, cfg, d, d, steps=20, batch=4, progress=False, ckpt_every=10)
+    w = [v.numpy() for v in first["decoder"].weights]
+    again = train.train(tmp_path, cfg, d, d, steps=20, batch=4, progress=False)
+    assert again["steps"] == 20  # nothing left to do
+    for a, b in zip(w, again["decoder"].weights):
+        np.testing.assert_array_equal(a, b.numpy())
+    more = train.train(tmp_path, cfg, d, d, steps=30, batch=4, progress=False)
+    assert more["steps"] == 30
+    assert json.loads((tmp_path / "history.json").read_text())["train"][-1][0] <= 30
+
+
+def test_time_budget_stops_early_and_resume_continues(tmp_path):
+    from factory import train
+    from factory.model import Config
+
+    d = _data()
+    res = train.train(tmp_path, Config(channels=16), d, d, steps=10_000, batch=4, progress=False,
+                      time_budget_s=0.0)
+    assert res["stopped"] == "time budget" and res["steps"] < 10_000
+
+
+def test_nan_loss_stops_training_and_keeps_the_last_good_checkpoint(tmp_path):
+    import tensorflow as tf
+
+    from factory import train
+    from factory.data import FactoryError
+    from factory.model import Config
+
+    d = _data()
+    cfg = Config(channels=16)
+    train.train(tmp_path, cfg, d, d, steps=10, batch=4, progress=False, ckpt_every=10)
+    good = tf.train.latest_checkpoint(str(tmp_path / "ckpt"))
+    bad = dict(d, audio=np.full_like(d["audio"], np.nan))
+    with pytest.raises(FactoryError, match="NaN"):
+        train.train(tmp_path, cfg, bad, d, steps=20, batch=4, progress=False, ckpt_every=1)
+    assert tf.train.latest_checkpoint(str(tmp_path / "ckpt")) == good
