@@ -31,8 +31,9 @@ export function wrapPhase(phaseRad) {
 
 /**
  * Calls are padded (with zero increments, which leave the phases before them untouched) to a
- * power of two of at least 256 samples, so a stream compiles only a few shader shapes: the
- * engine's first block, its steady blocks and the final flush would otherwise each compile.
+ * power of two of at least 256 samples, so a stream meets few texture shapes: our programs use
+ * shape uniforms, but tfjs compiles its read-back programs per shape, and the engine's first
+ * block, its steady blocks and the final flush would otherwise each be a new shape.
  */
 export function paddedLength(nSamples) {
   return Math.max(256, 2 ** Math.ceil(Math.log2(Math.max(1, nSamples))));
