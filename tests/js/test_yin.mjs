@@ -76,3 +76,10 @@ test("a sweep of voice-like and pure tones 80-1050 Hz never errs by more than 8 
   }
   assert.ok(worst < 8, `worst error ${worst.toFixed(2)} cents`);
 });
+
+test("a very quiet voice (-100 dBFS) reads as accurately as a loud one", () => {
+  const yin = new Yin({ sampleRate: SR });
+  const loud = harmonic(233.1, yin.frameSize), quiet = loud.map((v) => v * 1e-5);
+  const a = yin.detect(loud).f0Hz, b = yin.detect(quiet).f0Hz;
+  assert.ok(Math.abs(cents(b, a)) < 0.5, `${b} Hz quiet vs ${a} Hz loud`);
+});

@@ -62,7 +62,7 @@ export class Yin {
     const r = this.raw, y1 = d[tau];
     const r0 = r[tau - 1], r1 = r[tau], r2 = tau + 1 <= maxLag ? r[tau + 1] : r[tau];
     const denom = r0 - 2 * r1 + r2;
-    const shift = denom > 1e-12 ? (0.5 * (r0 - r2)) / denom : 0;
+    const shift = denom > 0 ? (0.5 * (r0 - r2)) / denom : 0; // scale-free: quiet voices interpolate too
     const period = tau + Math.max(-1, Math.min(1, shift));
     out.f0Hz = this.sampleRate / period;
     out.confidence = Math.max(0, Math.min(1, 1 - y1));
