@@ -92,7 +92,9 @@ export class Engine {
     this.timings.decoderMs += now() - t0;
     applyGate(controls, m.gate, n, this.meta.n_noise);
     t0 = now();
-    const audio = this.synth.render({ f0Hz: m.f0Hz.subarray(0, n), ...controls });
+    // renderAsync reads the GPU phase back without blocking the page (WebGL); same audio.
+    const synthControls = { f0Hz: m.f0Hz.subarray(0, n), ...controls };
+    const audio = this.synth.renderAsync ? await this.synth.renderAsync(synthControls) : this.synth.render(synthControls);
     this.timings.synthMs += now() - t0;
     this.timings.blocks++;
     this.timings.framesOut += n;

@@ -5,7 +5,8 @@
 
 import { hzToMidi } from "./dsp/notes.js";
 
-const SILENCE_DB = -120;
+// compute_loudness floors at -range_db (ddsp's DB_RANGE, 80 dB): the models' silence.
+export const SILENCE_DB = -80;
 
 export class Mapper {
   /**
@@ -19,7 +20,7 @@ export class Mapper {
     // Singer statistics as exponential averages over voiced frames (~2 s memory at 250 fps),
     // seeded with a typical untrained voice so the first note is already mapped sensibly.
     this.singerMidi = 57; // A3
-    this.singerLoudMean = -32;
+    this.singerLoudMean = 0; // compute_loudness of a voice peaking near -6 dBFS
     this.singerLoudVar = 64;
     this.alpha = 1 / 500;
     this.autoOctaves = 0;
@@ -27,7 +28,8 @@ export class Mapper {
     this.wasVoiced = false;
   }
 
-  setControls({ octaveShift = null, semitoneShift = 0, gateDb = -70, gateFrames = 5 } = {}) {
+  setControls({ octaveShift = null, semitoneShift = 0, gateDb = -40, gateFrames = 5 } = {}) {
+    // gateDb -40 is about -63 dBFS of voice: above a quiet room (-57 at -80 dBFS noise), below soft singing.
     this.manualOctaves = octaveShift;
     this.semitoneShift = semitoneShift;
     this.gateDb = gateDb;
