@@ -9,6 +9,10 @@ import pytest
 
 pytestmark = pytest.mark.e2e
 
+# The app on the page starts TF.js before the test code runs, and TF.js caches its texture
+# format then: the float16 run therefore sets the flag through TF.js's URL flags.
+F16_PATH = "/?tfjsflags=WEBGL_FORCE_F16_TEXTURES:true"
+
 TEN_MINUTES = 16000 * 600  # samples at 16 kHz
 BLOCK = 16384  # samples per accumulate() call for the long run (the engine uses 256-320)
 
@@ -50,7 +54,7 @@ LONG_RUN = """async ([hz, total, block]) => {
 @pytest.fixture
 def webgl_page(open_page):
     def _open(f16: bool):
-        page, errors, _ = open_page()
+        page, errors, _ = open_page(path=F16_PATH if f16 else "/")
         info = page.evaluate(SETUP, f16)
         assert info["backend"] == "webgl"
         assert info["float32"] is (not f16), info

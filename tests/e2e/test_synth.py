@@ -14,6 +14,10 @@ import pytest
 
 pytestmark = pytest.mark.e2e
 
+# The app on the page starts TF.js before the test code runs, and TF.js caches its texture
+# format then: the float16 run therefore sets the flag through TF.js's URL flags.
+F16_PATH = "/?tfjsflags=WEBGL_FORCE_F16_TEXTURES:true"
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 RUN = """async ([header, payload, f16]) => {
@@ -77,7 +81,7 @@ RUN = """async ([header, payload, f16]) => {
 def test_webgl_harmonic_synth_matches_ddsp_and_streams_like_the_whole_clip(open_page, f16):
     header = json.loads((FIXTURES / "harmonic.json").read_text())
     payload = base64.b64encode((FIXTURES / "harmonic.bin").read_bytes()).decode()
-    page, _, _ = open_page()
+    page, _, _ = open_page(path=F16_PATH if f16 else "/")
     r = page.evaluate(RUN, [header, payload, f16])
     assert r["kind"] == "webgl-shader"
     assert r["float32"] is (not f16)
