@@ -57,7 +57,7 @@ test: install-test
 	$(MAKE) --no-print-directory test-js test-py
 
 test-js:
-	node --test tests/js/
+	node --test tests/js/*.mjs
 
 test-py:
 	$(PY) -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)

@@ -8,7 +8,16 @@ const out = "static/build";
 mkdirSync(join(out, "wasm"), { recursive: true });
 
 const common = { bundle: true, format: "esm", target: "es2020", sourcemap: true, minify: true, logLevel: "warning" };
-await build({ ...common, entryPoints: { app: "static/js/main.js", testkit: "static/js/testkit.js" }, outdir: out, loader: { ".glsl": "text" } });
+// One build with code splitting: the page and the test kit share one copy of TF.js (two copies
+// would share TF.js's global engine but not its kernel registry).
+await build({
+  ...common,
+  entryPoints: { app: "static/js/main.js", testkit: "static/js/testkit.js" },
+  outdir: out,
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
+  loader: { ".glsl": "text" },
+});
 await build({
   ...common,
   entryPoints: {

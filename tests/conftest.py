@@ -11,6 +11,8 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# The static folder the e2e tests serve; SWARA_STATIC_DIR points them at another model set.
+STATIC_DIR = Path(os.environ.get("SWARA_STATIC_DIR", ROOT / "static"))
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -28,10 +30,10 @@ def live_server():
 
     from app.main import create_app
 
-    if not (ROOT / "static" / "build" / "app.js").is_file():
+    if not (STATIC_DIR / "build" / "app.js").is_file():
         pytest.fail("static/build/app.js is missing: run `make bundle` (make test does it)")
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(create_app(STATIC_DIR), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.time() + 20

@@ -5,26 +5,41 @@ import { loadGraphModel } from "@tensorflow/tfjs-converter";
 import { tf } from "./backend.js";
 
 export const OUTPUTS = ["amplitudes", "harmonic_distribution", "noise_magnitudes"];
+const SILENCE_DB = -80; // compute_loudness's floor (-range_db)
 
 /** Past input frames kept per stream, bounded by the receptive field. */
 class History {
-  constructor(contextFrames, maxBlockFrames) {
+  /** @param {number} silence the input value of silence, which a new stream starts from */
+  constructor(contextFrames, maxBlockFrames, silence) {
     this.contextFrames = contextFrames;
+    this.silence = silence;
     this.data = new Float32Array(contextFrames + maxBlockFrames);
-    this.length = 0;
+    this.reset();
   }
 
   /** Appends `values` [n]; returns a view of context + values. */
   append(values) {
     const keep = Math.min(this.length, this.contextFrames);
+    if (keep + values.length > this.data.length) {
+      // A whole clip at once (tests, offline render): grow once, keeping the context.
+      const grown = new Float32Array(this.contextFrames + values.length);
+      grown.set(this.data.subarray(this.length - keep, this.length));
+      this.data = grown;
+      this.length = keep;
+    }
     this.data.copyWithin(0, this.length - keep, this.length);
     this.data.set(values, keep);
     this.length = keep + values.length;
     return this.data.subarray(0, this.length);
   }
 
+  /**
+   * A stream starts from a full context of silence, so every block of a stream has the same
+   * shape: on WebGL each new input shape compiles new shaders (seconds on a slow GPU).
+   */
   reset() {
-    this.length = 0;
+    this.data.fill(this.silence, 0, this.contextFrames);
+    this.length = this.contextFrames;
   }
 }
 
@@ -37,8 +52,8 @@ export class Decoder {
     this.nNoise = meta.n_noise;
     this.maxBlockFrames = maxBlockFrames;
     const context = Math.max(0, meta.receptive_field_frames - 1);
-    this.f0History = new History(context, maxBlockFrames);
-    this.loudnessHistory = new History(context, maxBlockFrames);
+    this.f0History = new History(context, maxBlockFrames, 0);
+    this.loudnessHistory = new History(context, maxBlockFrames, SILENCE_DB);
     this.outputNames = OUTPUTS.map((name) => this.resolveOutput(name));
   }
 
@@ -70,7 +85,6 @@ export class Decoder {
    */
   async run(f0Hz, loudnessDb) {
     const n = f0Hz.length;
-    if (n > this.maxBlockFrames) throw new Error(`block of ${n} frames exceeds maxBlockFrames ${this.maxBlockFrames}`);
     const f0 = this.f0History.append(f0Hz);
     const ld = this.loudnessHistory.append(loudnessDb);
     const total = f0.length;
@@ -81,7 +95,7 @@ export class Decoder {
       };
       const result = this.model.execute(feeds, this.outputNames);
       // Only the block's own frames leave the GPU.
-      return result.map((t) => t.slice([0, total - n, 0], [1, n, t.shape[2]]));
+      return result.map((t) => tf.slice(t, [0, total - n, 0], [1, n, t.shape[2]]));
     });
     try {
       const [amplitudes, harmonicDistribution, noiseMagnitudes] = await Promise.all(outputs.map((t) => t.data()));
@@ -96,11 +110,14 @@ export class Decoder {
   }
 }
 
-/** Loads `static/models/<id>/model.json` and its metadata; warms the graph up once. */
-export async function loadDecoder(modelUrl, meta, options) {
+/**
+ * Loads `static/models/<id>/model.json`; runs one block of the live size so the backend
+ * compiles its kernels now, not on the singer's first note.
+ */
+export async function loadDecoder(modelUrl, meta, { warmupBlockFrames = 4, ...options } = {}) {
   const model = await loadGraphModel(modelUrl);
   const decoder = new Decoder(model, meta, options);
-  await decoder.run(new Float32Array(4).fill(220), new Float32Array(4).fill(-120));
+  await decoder.run(new Float32Array(warmupBlockFrames).fill(220), new Float32Array(warmupBlockFrames).fill(SILENCE_DB));
   decoder.reset();
   return decoder;
 }

@@ -72,6 +72,11 @@ export class Engine {
     this.timings.featuresMs += now() - t0;
   }
 
+  /** Drops the oldest `n` waiting frames (the live loop catching up after a stall). */
+  dropFrames(n) {
+    this.queue.shift(Math.min(n, this.queue.length));
+  }
+
   /** Frames waiting for a block. */
   get pendingFrames() {
     return this.queue.length;
@@ -160,13 +165,16 @@ export function concat(chunks) {
  * Runs on the main thread (TF.js WebGL needs it), woken by a timer every half block.
  */
 export class LiveLoop {
-  constructor(engine, captureRing, outputRing, { onBlock } = {}) {
+  /** @param {{onBlock?:Function, maxBacklogBlocks?:number}} [o] */
+  constructor(engine, captureRing, outputRing, { onBlock, maxBacklogBlocks = 3 } = {}) {
     this.engine = engine;
     this.captureRing = captureRing;
     this.outputRing = outputRing;
     this.onBlock = onBlock;
     this.scratch = new Float32Array(captureRing.capacity);
     this.overflows = 0;
+    this.droppedFrames = 0;
+    this.maxBacklogFrames = maxBacklogBlocks * engine.blockFrames;
     this.running = false;
     this.periodMs = Math.max(2, (engine.blockFrames * engine.hop * 1000) / engine.meta.sample_rate / 2);
   }
@@ -192,6 +200,12 @@ export class LiveLoop {
   async step() {
     const n = this.captureRing.pop(this.scratch);
     if (n) this.engine.pushAudio(this.scratch.subarray(0, n));
+    // Behind after a stall (GC, a slow GPU): drop the oldest frames rather than play late.
+    const backlog = this.engine.pendingFrames - this.maxBacklogFrames;
+    if (backlog > 0) {
+      this.engine.dropFrames(backlog);
+      this.droppedFrames += backlog;
+    }
     await this.engine.renderReadyBlocks((audio) => {
       const written = this.outputRing.push(audio);
       this.overflows += audio.length - written;

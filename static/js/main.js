@@ -24,7 +24,7 @@ const state = { capture: null, context: null, model: null, decoders: new Map(), 
 globalThis.swara = state; // read by tests and the benchmark harness
 
 async function decoderFor(model) {
-  if (!state.decoders.has(model.id)) state.decoders.set(model.id, loadDecoder(model.url, model));
+  if (!state.decoders.has(model.id)) state.decoders.set(model.id, loadDecoder(model.url, model, { warmupBlockFrames: BLOCK_FRAMES }));
   return state.decoders.get(model.id);
 }
 

@@ -6,7 +6,7 @@ import base64
 import numpy as np
 
 # Page-side helpers, installed by `install_js_helpers(page)`.
-JS_HELPERS = """
+JS_HELPERS = """() => {
 globalThis.__f32ToB64 = (arr) => {
   const bytes = new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
   let s = "";
@@ -19,7 +19,7 @@ globalThis.__b64ToF32 = (b64) => {
   for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
   return new Float32Array(bytes.buffer);
 };
-"""
+}"""
 
 
 def install_js_helpers(page) -> None:
