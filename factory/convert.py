@@ -11,8 +11,15 @@ def dir_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in Path(path).iterdir() if p.is_file())
 
 
+MIN_FLOAT16_ELEMENTS = 16
+
+
 def convert(saved_model: Path, out_dir: Path, float16: bool = True, experiments: bool = True) -> int:
     """Converts into out_dir (created); returns the bytes of model.json + shards.
+
+    float16 quantizes the weight tensors only (≥ MIN_FLOAT16_ELEMENTS elements: kernels, biases,
+    norm gains); scalar constants of the graph (exp_sigmoid's log(10), 1/127, 440 Hz …) stay
+    float32, so TF.js computes exactly what TensorFlow does with float16-rounded weights.
 
     experiments=True keeps grappler from constant-folding Fill/ZerosLike-style ops into large
     constants, so big all-equal tensors stay as small ops in model.json.
@@ -21,11 +28,33 @@ def convert(saved_model: Path, out_dir: Path, float16: bool = True, experiments:
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    quant = None
+    if float16:
+        with tempfile.TemporaryDirectory() as probe:
+            convert(saved_model, Path(probe), float16=False, experiments=experiments)
+            quant = {"float16": [w["name"] for w in _weights(Path(probe))
+                                 if w["dtype"] == "float32" and _size(w) >= MIN_FLOAT16_ELEMENTS]}
     tfjs.converters.convert_tf_saved_model(
         str(saved_model), str(out_dir), signature_def="serving_default", saved_model_tags="serve",
-        quantization_dtype_map={"float16": "*"} if float16 else None,
-        use_structured_outputs_names=True, experiments=experiments)
+        quantization_dtype_map=quant,
+        # Outputs stay reachable by name through model.json "signature" (amplitudes → Identity:0 …);
+        # structured output names would make GraphModel.execute return a map instead of an array.
+        use_structured_outputs_names=False, experiments=experiments)
     return dir_bytes(out_dir)
+
+
+def _weights(model_dir: Path) -> list:
+    import json
+
+    m = json.loads((Path(model_dir) / "model.json").read_text())
+    return [w for g in m["weightsManifest"] for w in g["weights"]]
+
+
+def _size(w) -> int:
+    n = 1
+    for d in w["shape"]:
+        n *= int(d)
+    return n
 
 
 def convert_both(saved_model: Path, out_dir: Path, float16: bool = True) -> dict:

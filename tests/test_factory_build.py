@@ -17,7 +17,7 @@ CONTRACT_KEYS = ("name", "display_name", "sample_rate", "frame_rate", "hop_sampl
 
 
 def quick_models(tmp_path_factory) -> tuple[Path, Path, float]:
-    """Builds the --quick model once per session → (models dir, work dir, seconds it took)."""
+    """Builds the --quick model once per session → (models dir, its work dir, seconds it took)."""
     base = tmp_path_factory.getbasetemp() / "quick_build"
     done = base / "done.json"
     if not done.is_file():
@@ -28,7 +28,7 @@ def quick_models(tmp_path_factory) -> tuple[Path, Path, float]:
                                plan=build.Plan.quick(progress=False))
         done.parent.mkdir(parents=True, exist_ok=True)
         done.write_text(json.dumps({"seconds": time.time() - t0}))
-    return base / "models", base / "work", json.loads(done.read_text())["seconds"]
+    return base / "models", base / "work" / "_quick", json.loads(done.read_text())["seconds"]
 
 
 @pytest.fixture(scope="session")

@@ -28,8 +28,10 @@ def test_conversion_is_a_float16_graph_model_with_contract_names(converted):
     assert set(m["signature"]["outputs"]) == {"amplitudes", "harmonic_distribution", "noise_magnitudes"}
     assert set(m["signature"]["inputs"]) == {"f0_hz:0", "loudness_db:0"}
     weights = [w for g in m["weightsManifest"] for w in g["weights"]]
-    big = [w for w in weights if np.prod(w["shape"] or [1]) > 100]
+    big = [w for w in weights if np.prod(w["shape"] or [1]) >= 16 and w["dtype"] == "float32"]
     assert big and all(w.get("quantization", {}).get("dtype") == "float16" for w in big)
+    scalars = [w for w in weights if not w["shape"] and w["dtype"] == "float32"]
+    assert scalars and not any("quantization" in w for w in scalars), "graph constants stay float32"
     ops = {n["op"] for n in m["modelTopology"]["node"]}
     assert not ops & {"Roll", "FusedBatchNormV3", "SpaceToBatchND"}
 

@@ -14,10 +14,10 @@ def test_rendered_audio_follows_its_score_within_15_cents_by_an_independent_trac
     from factory import data, dsp
 
     inst = data.INSTRUMENTS[name]
-    d = data.make_dataset(inst, inst.candidates[0], 12.0, seed=11)
+    d = data.make_dataset(inst, inst.candidates[0], 8.0, seed=11)
     y, f0 = d["audio"], d["f0_hz"]
-    assert y.dtype == np.float32 and len(y) == 12 * dsp.SAMPLE_RATE
-    assert len(d["loudness_db"]) == len(f0) == 12 * dsp.FRAME_RATE
+    assert y.dtype == np.float32 and len(y) == 8 * dsp.SAMPLE_RATE
+    assert len(d["loudness_db"]) == len(f0) == 8 * dsp.FRAME_RATE
     pf, vf, _ = librosa.pyin(y, fmin=80, fmax=1600, sr=dsp.SAMPLE_RATE, frame_length=1024,
                              hop_length=dsp.HOP, center=True)
     n = len(f0)

@@ -12,7 +12,7 @@ def test_report_tables_every_model_with_loss_curve_and_spectrogram(tmp_path_fact
     from factory import report
 
     models, work, _ = quick_models(tmp_path_factory)
-    md = report.write_report(models, work / "_quick", docs=tmp_path)
+    md = report.write_report(models, work, docs=tmp_path)
     text = md.read_text()
     assert f"| {QUICK_INSTRUMENT} |" in text
     assert "held-out loss" in text and "s/step" in text

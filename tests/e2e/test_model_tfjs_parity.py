@@ -64,12 +64,17 @@ def test_tfjs_model_in_chromium_matches_the_tensorflow_decoder(open_page, tmp_pa
         """async ([meta, f0b, ldb, block]) => {
             const k = await import('/static/build/testkit.js');
             await k.tfBackend.initBackend(['cpu']);
-            // decoder.js calls the chained op t.slice(); the bundle does not register chained ops.
-            const shimmed = typeof k.tf.Tensor.prototype.slice !== 'function';
-            if (shimmed) k.tf.Tensor.prototype.slice = function (b, s) { return k.tf.slice(this, b, s); };
+            const tf = k.tf;
             const f0 = __b64ToF32(f0b), ld = __b64ToF32(ldb), n = f0.length;
-            const dec = await k.decoder.loadDecoder('/static/models/_test/model.json', meta, {maxBlockFrames: n});
-            const full = await dec.run(f0, ld);
+            const dec = await k.decoder.loadDecoder('/static/models/_test/model.json', meta, {maxBlockFrames: block});
+            // The graph on the whole sequence, straight through GraphModel.execute.
+            const names = dec.outputNames;
+            const outs = dec.model.execute({
+                [dec.inputName('f0_hz')]: tf.tensor3d(f0, [1, n, 1]),
+                [dec.inputName('loudness_db')]: tf.tensor3d(ld, [1, n, 1])}, names);
+            const full = await Promise.all(outs.map((t) => t.data()));
+            outs.forEach((t) => t.dispose());
+            // The app's streaming decoder stage, block by block.
             dec.reset();
             const parts = {a: [], h: [], z: []};
             for (let s = 0; s < n; s += block) {
@@ -77,17 +82,16 @@ def test_tfjs_model_in_chromium_matches_the_tensorflow_decoder(open_page, tmp_pa
                 const o = await dec.run(f0.subarray(s, e), ld.subarray(s, e));
                 parts.a.push(...o.amplitudes); parts.h.push(...o.harmonicDistribution); parts.z.push(...o.noiseMagnitudes);
             }
-            const out = {
-                backend: k.tf.getBackend(), shimmed,
-                amplitudes: __f32ToB64(full.amplitudes),
-                harmonic_distribution: __f32ToB64(full.harmonicDistribution),
-                noise_magnitudes: __f32ToB64(full.noiseMagnitudes),
+            dec.dispose();
+            return {
+                backend: tf.getBackend(),
+                amplitudes: __f32ToB64(full[0]),
+                harmonic_distribution: __f32ToB64(full[1]),
+                noise_magnitudes: __f32ToB64(full[2]),
                 block_amplitudes: __f32ToB64(new Float32Array(parts.a)),
                 block_harmonic_distribution: __f32ToB64(new Float32Array(parts.h)),
                 block_noise_magnitudes: __f32ToB64(new Float32Array(parts.z)),
             };
-            dec.dispose();
-            return out;
         }""",
         [meta, to_b64(f0), to_b64(ld), BLOCK],
     )
@@ -97,17 +101,22 @@ def test_tfjs_model_in_chromium_matches_the_tensorflow_decoder(open_page, tmp_pa
     js_block = {k: from_b64(result["block_" + k]).reshape(N_FRAMES, n) for k, n in shapes.items()}
     same_weights = _tf_outputs(work, meta, f0, ld, float16=meta["weights_dtype"] == "float16")
     float32 = _tf_outputs(work, meta, f0, ld, float16=False)
+    # The streaming stage starts a stream from a context of silence, so its first
+    # receptive_field - 1 frames legitimately differ from a zero-padded whole-sequence run.
+    warm = meta["receptive_field_frames"] - 1
     report = {}
     for k in shapes:
         ref = same_weights[k][0]
-        err = np.abs(js[k] - ref).max()
+        scale = max(1.0, float(np.abs(ref).max()))
+        err = float(np.abs(js[k] - ref).max())
         report[k] = err
         # Same (float16-rounded) weights, float32 arithmetic in another order: rounding only.
-        assert err < 1e-4 * max(1.0, np.abs(ref).max()), f"{k}: max abs error {err:g} vs TF"
-        # Streaming in blocks with receptive-field context gives the same frames in TF.js too.
-        assert np.abs(js_block[k] - js[k]).max() < 1e-5, k
-        # Against the float32-trained weights, float16 storage costs ~1e-3 relative (≤ 2e-2 allowed).
-        scale = np.abs(float32[k][0]).max()
-        assert np.abs(js[k] - float32[k][0]).max() < 2e-2 * scale, k
+        assert err < 1e-4 * scale, f"{k}: TF.js vs TF max abs error {err:g}"
+        # The app's block-by-block decoder gives the whole-sequence frames.
+        berr = float(np.abs(js_block[k][warm:] - ref[warm:]).max())
+        assert berr < 1e-4 * scale, f"{k}: streamed blocks vs TF max abs error {berr:g}"
+        # Against the float32 weights: float16 storage costs ~1e-3 relative (≤ 2e-2 allowed).
+        f32 = float32[k][0]
+        assert np.abs(js[k] - f32).max() < 2e-2 * max(float(np.abs(f32).max()), 1e-3), k
     assert not [e for e in errors if "model" in e.lower()], errors
-    print("TF.js vs TF max abs error:", report, "slice shim needed:", result["shimmed"])
+    print("TF.js vs TF max abs error:", report)
