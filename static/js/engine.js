@@ -52,7 +52,7 @@ export class Engine {
     this.hop = meta.hop_samples;
     this.features = features || new featuresStage.FeatureExtractor({ sampleRate: meta.sample_rate, frameRate: meta.frame_rate });
     this.mapper = new Mapper(meta, controls);
-    this.synth = synth || new synthStage.Synth(meta, { phaseAccumulator });
+    this.synth = synth || new synthStage.Synth(meta, { phaseAccumulator, reverbWet: controls.reverbWet || 0 });
     this.queue = new FrameQueue(4 * blockFrames);
     this.mapped = { f0Hz: new Float32Array(blockFrames), loudnessDb: new Float32Array(blockFrames), gate: new Float32Array(blockFrames) };
     this.timings = { featuresMs: 0, decoderMs: 0, synthMs: 0, blocks: 0, framesOut: 0 };
