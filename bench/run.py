@@ -8,6 +8,7 @@ Writes bench/results/latest.json and docs/benchmarks.md with PNG plots.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import os
@@ -206,9 +207,8 @@ def first_load_weight(metas):
     return {"parts_gzip_bytes": parts, "total_gzip_bytes": sum(parts.values())}
 
 
-def run(quick: bool, out_dir: Path, report_path: Path | None, tmp: Path) -> dict:
-    from playwright.sync_api import sync_playwright
-
+def run(quick: bool, out_dir: Path, report_path: Path | None, tmp: Path, playwright=None) -> dict:
+    """Runs every section; `playwright` is a running sync Playwright (one is started if None)."""
     metas = models()
     if not metas:
         raise SystemExit("no models in static/models: run `python build_models.py` first")
@@ -217,7 +217,7 @@ def run(quick: bool, out_dir: Path, report_path: Path | None, tmp: Path) -> dict
     voice, f0 = voice_16k(0.5 if quick else 1.0)
     results = {"quick": quick, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                "machine": {"platform": platform.platform(), "python": platform.python_version()}}
-    with served_app() as base, sync_playwright() as pw:
+    with served_app() as base, _playwright(playwright) as pw:
         pages = Pages(pw, base)
         try:
             print("engine:")
@@ -246,7 +246,18 @@ def run(quick: bool, out_dir: Path, report_path: Path | None, tmp: Path) -> dict
     return results
 
 
-def main(argv=None) -> dict:
+@contextlib.contextmanager
+def _playwright(running=None):
+    if running is not None:  # e.g. the test suite's session-wide Playwright
+        yield running
+        return
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        yield pw
+
+
+def main(argv=None, playwright=None) -> dict:
     import tempfile
 
     p = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
@@ -256,7 +267,7 @@ def main(argv=None) -> dict:
     args = p.parse_args(argv)
     report = args.report or (None if args.quick else ROOT / "docs" / "benchmarks.md")
     with tempfile.TemporaryDirectory() as tmp:
-        return run(args.quick, args.out, report, Path(tmp))
+        return run(args.quick, args.out, report, Path(tmp), playwright)
 
 
 if __name__ == "__main__":

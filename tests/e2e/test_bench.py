@@ -10,12 +10,12 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.e2e
 
 
-def test_quick_benchmark_measures_every_section_and_writes_a_report(tmp_path):
+def test_quick_benchmark_measures_every_section_and_writes_a_report(tmp_path, pw):
     from bench.run import main
 
     if not list((ROOT / "static" / "models").glob("*/metadata.json")):
         pytest.fail("no shipped models: the benchmark needs at least one")
-    results = main(["--quick", "--out", str(tmp_path), "--report", str(tmp_path / "benchmarks.md")])
+    results = main(["--quick", "--out", str(tmp_path), "--report", str(tmp_path / "benchmarks.md")], playwright=pw)
     saved = json.loads((tmp_path / "quick.json").read_text())
     assert saved.keys() >= {"engine", "cumsum", "memory", "models", "latency", "sound", "first_load"}
     for r in results["engine"]:
