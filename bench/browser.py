@@ -2,9 +2,6 @@
 from __future__ import annotations
 
 import contextlib
-import socket
-import threading
-import time
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -13,30 +10,6 @@ ARGS = [
     "--autoplay-policy=no-user-gesture-required",
     "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
 ]
-
-
-@contextlib.contextmanager
-def served_app():
-    import uvicorn
-
-    from app.main import create_app
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not server.started:
-        if time.time() > deadline:
-            raise RuntimeError("benchmark server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 class Pages:

@@ -24,7 +24,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.browser import Pages, served_app  # noqa: E402
+from bench.browser import Pages  # noqa: E402
+from tests.serving import served_app  # noqa: E402
 from tests.e2e.browser_io import from_b64, snr_db, to_b64  # noqa: E402
 from tests.signals import cents, sung_phrase, write_wav  # noqa: E402
 

@@ -2,6 +2,7 @@
 // model rate -> SharedArrayBuffer ring for the engine, plus a live level and YIN pitch for the
 // page, posted at most `reportHz` times a second.
 import { Resampler } from "../dsp/resampler.js";
+import { firstAbove } from "../dsp/onset.js";
 import { RingBuffer } from "../dsp/ring.js";
 import { Yin } from "../dsp/yin.js";
 
@@ -57,13 +58,10 @@ class CaptureProcessor extends AudioWorkletProcessor {
   }
 
   detectOnset(channel) {
-    for (let i = 0; i < channel.length; i++) {
-      if (Math.abs(channel[i]) > this.onsetThreshold) {
-        this.onsetFrame = currentFrame + i;
-        this.port.postMessage({ type: "onset", frame: this.onsetFrame });
-        return;
-      }
-    }
+    const i = firstAbove(channel, this.onsetThreshold);
+    if (i < 0) return;
+    this.onsetFrame = currentFrame + i;
+    this.port.postMessage({ type: "onset", frame: this.onsetFrame });
   }
 
   process(inputs) {

@@ -2,6 +2,7 @@
 // context rate -> speaker. Starts once `primeSamples` are buffered (the output buffer of the
 // latency budget); an empty ring mid-play is an underrun: counted, silence played, re-primed.
 import { Resampler } from "../dsp/resampler.js";
+import { firstAbove } from "../dsp/onset.js";
 import { RingBuffer } from "../dsp/ring.js";
 
 class OutputProcessor extends AudioWorkletProcessor {
@@ -47,13 +48,10 @@ class OutputProcessor extends AudioWorkletProcessor {
   }
 
   detectOnset(out) {
-    for (let i = 0; i < out.length; i++) {
-      if (Math.abs(out[i]) > this.onsetThreshold) {
-        this.onsetFrame = currentFrame + i;
-        this.port.postMessage({ type: "onset", frame: this.onsetFrame });
-        return;
-      }
-    }
+    const i = firstAbove(out, this.onsetThreshold);
+    if (i < 0) return;
+    this.onsetFrame = currentFrame + i;
+    this.port.postMessage({ type: "onset", frame: this.onsetFrame });
   }
 
   process(_inputs, outputs) {
