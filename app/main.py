@@ -35,13 +35,13 @@ def create_app(static_dir: Path = STATIC_DIR) -> FastAPI:
         response.headers.update(ISOLATION_HEADERS)
         return response
 
-    @app.get("/", response_class=HTMLResponse)
+    @app.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse)
     async def page(request: Request):
         return templates.TemplateResponse(
             request, "index.html", {"bundle_ready": bundle_ready or (static_dir / "build" / "app.js").is_file()}
         )
 
-    @app.get("/models/manifest.json")
+    @app.api_route("/models/manifest.json", methods=["GET", "HEAD"])
     async def manifest():
         return JSONResponse(build_manifest(static_dir / "models"), headers={"Cache-Control": "no-cache"})
 
