@@ -62,13 +62,18 @@ def test_page_makes_only_get_requests_for_static_assets_and_the_manifest(open_pa
         assert url.path == "/" or url.path.startswith("/static/") or url.path == "/models/manifest.json", r.url
 
 
-def test_phone_screenshot(open_page, tmp_path):
-    """Writes the 390x844 screenshot the README shows (build/screenshot.png)."""
+def test_phone_screenshot_while_singing(open_page, tmp_path):
+    """Writes the 390x844 screenshot of the page in use (build/screenshot.png; README shows a copy)."""
     from tests.conftest import ROOT
 
-    page, errors, _ = open_page()
+    audio, _ = sung_vowel(261.63, seconds=6.0)
+    page, errors, _ = open_page(write_wav(tmp_path / "c4.wav", audio, 48000), path="/?backend=wasm")
+    page.click("#sing")
+    page.wait_for_function("document.getElementById('pitch-hz').textContent !== '—'", timeout=20_000)
+    page.wait_for_timeout(1500)
     out = ROOT / "build"
     out.mkdir(exist_ok=True)
     page.screenshot(path=str(out / "screenshot.png"), full_page=True)
     assert (out / "screenshot.png").stat().st_size > 10_000
+    assert page.text_content("#sing") .strip() == "Stop"
     assert errors == []
