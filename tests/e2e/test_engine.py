@@ -151,3 +151,19 @@ def test_streaming_equals_whole_clip_within_40_db_and_block_edges_are_smooth(ope
     inner = np.setdiff1d(np.arange(n - 1), edges)
     assert jumps[edges].max() <= jumps[inner].max(), "a block edge jumps more than any sample inside a block"
     assert errors == []
+
+
+def test_every_shipped_instrument_is_selectable_while_singing(open_page, tmp_path):
+    require_models()
+    audio, _, _ = sung_phrase([(60, 3.0)], sample_rate=48000)
+    page, errors = sing_into_page(open_page, write_wav(tmp_path / "c4.wav", audio, 48000), seconds=0.5)
+    chips = page.eval_on_selector_all(".chip", "cs => cs.map(c => c.dataset.id)")
+    assert sorted(chips) == MODELS
+    for model_id in chips:
+        page.click(f".chip[data-id='{model_id}']")
+        page.wait_for_function("id => globalThis.swara.engine && globalThis.swara.engine.meta.id === id", arg=model_id,
+                               timeout=60_000)
+        blocks = page.evaluate("globalThis.swara.engine.timings.blocks")
+        page.wait_for_function("n => globalThis.swara.engine.timings.blocks > n + 10", arg=blocks, timeout=30_000)
+        assert page.get_attribute(f".chip[data-id='{model_id}']", "aria-checked") == "true"
+    assert errors == []
