@@ -86,6 +86,7 @@ def test_live_output_follows_the_sung_pitch_within_15_cents(open_page, tmp_path)
     out_hz = pitch_track(out, rate, hop) / 2.0**octaves
     ref_hz = f0[:: 48000 // 100]
     err, lag, n = best_aligned_cents_error(out_hz, ref_hz)
+    print(f"live output vs input pitch: {err:.1f} cents median over {n} frames (octave shift {octaves}, underruns {underruns})")
     assert err <= 15, f"output pitch is {err:.1f} cents off the input (median over {n} frames, octave shift {octaves}, underruns {underruns})"
     assert errors == []
 
@@ -98,6 +99,7 @@ def test_nothing_plays_when_the_input_is_silent(open_page, tmp_path):
     out = read_tap(page)
     assert len(out) > 0
     peak = float(np.max(np.abs(out)))
+    print(f"silence in, peak out {peak:.2e}")
     assert peak < 1e-3, f"the instrument played a peak of {peak:.4f} on silence"
     assert errors == []
 
@@ -144,6 +146,7 @@ def test_streaming_equals_whole_clip_within_40_db_and_block_edges_are_smooth(ope
     n = min(len(streamed), len(whole))
     assert n > 16000
     snr = snr_db(whole[:n], streamed[:n])
+    print(f"streaming vs whole clip on {backend} ({kind}): {snr:.1f} dB SNR")
     assert snr >= 40, f"streaming vs whole clip: {snr:.1f} dB SNR on {backend} ({kind})"
     block = block_frames * 64
     jumps = np.abs(np.diff(streamed[:n]))
@@ -166,4 +169,18 @@ def test_every_shipped_instrument_is_selectable_while_singing(open_page, tmp_pat
         blocks = page.evaluate("globalThis.swara.engine.timings.blocks")
         page.wait_for_function("n => globalThis.swara.engine.timings.blocks > n + 10", arg=blocks, timeout=30_000)
         assert page.get_attribute(f".chip[data-id='{model_id}']", "aria-checked") == "true"
+    assert errors == []
+
+
+@pytest.mark.parametrize("backend", ["webgl", "wasm"])
+def test_tensor_count_stays_flat_over_300_engine_blocks(open_page, backend):
+    require_models()
+    page, errors, _ = open_page(path=f"/?backend={backend}")
+    r = page.evaluate("""async (id) => {
+      const k = await import('/static/build/testkit.js');
+      const m = await k.bench.benchMemory({ id, blocks: 300, every: 50 });
+      return { flat: m.flat, series: m.series.map((s) => s.numTensors), backend: m.backend };
+    }""", MODELS[0])
+    assert r["backend"] == backend
+    assert r["flat"], f"numTensors over the blocks on {backend}: {r['series']}"
     assert errors == []
