@@ -118,7 +118,8 @@ def build_instrument(name: str, out: Path = DEFAULT_OUT, quick: bool = False, pl
     t0 = time.time()
     choice = []
     if preset is None:
-        preset, choice = (inst.candidates[0], []) if audio_dir else choose_preset(name, plan, work_root, cfg)
+        # Presets are compared with the default decoder (whatever config is then trained).
+        preset, choice = (inst.candidates[0], []) if audio_dir else choose_preset(name, plan, work_root, Config())
     for p in ([] if audio_dir else [preset]):
         fdata.find_soundfont(p.soundfont)
     data, tr, held = prepare(name, preset, plan, work_root, audio_dir)

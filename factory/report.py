@@ -44,9 +44,9 @@ def spectrogram_png(target: np.ndarray, resynth: np.ndarray, path: Path, title: 
     import matplotlib.pyplot as plt
     import scipy.signal
 
-    fig, axes = plt.subplots(2, 1, figsize=(7, 4.5), dpi=80, sharex=True)
+    fig, axes = plt.subplots(2, 1, figsize=(7, 4.5), dpi=64, sharex=True)
     for ax, y, label in ((axes[0], target, "ground truth (held out)"), (axes[1], resynth, "resynthesis")):
-        f, t, s = scipy.signal.stft(y, fs=sr, nperseg=512, noverlap=384)
+        f, t, s = scipy.signal.stft(y, fs=sr, nperseg=512, noverlap=256)
         db = 20 * np.log10(np.abs(s) + 1e-6)
         ax.pcolormesh(t, f / 1000, db, vmin=db.max() - 80, vmax=db.max(), shading="auto", cmap="magma")
         ax.set_ylabel("kHz")
