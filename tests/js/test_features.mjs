@@ -1,21 +1,12 @@
 // FeatureExtractor (static/js/features.js) against ddsp 3.7's compute_loudness on a sung phrase
 // (tests/fixtures/loudness.*, written by tests/fixtures/make_golden.py).
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import test from "node:test";
 
 import { FeatureExtractor, aWeightingDb } from "../../static/js/features.js";
 
-const FIXTURES = new URL("../fixtures/", import.meta.url);
+import { loadFixture } from "../fixtures/load.mjs";
 
-function loadFixture(name) {
-  const params = JSON.parse(readFileSync(new URL(`${name}.json`, FIXTURES), "utf8"));
-  const buf = readFileSync(new URL(`${name}.bin`, FIXTURES));
-  const all = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
-  const arrays = {};
-  for (const [k, { offset, length }] of Object.entries(params.arrays)) arrays[k] = all.subarray(offset, offset + length);
-  return { params, arrays };
-}
 
 /** Runs the extractor over `audio` in pushes of `chunk` samples, then flushes; collects frames. */
 function extract(audio, chunk, options = {}) {

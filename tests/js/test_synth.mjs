@@ -2,7 +2,6 @@
 // with the float64 JS phase accumulator. The WebGL shader accumulator runs the same harmonic
 // parity check in Chromium: tests/e2e/test_synth.py.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { register } from "node:module";
 import test from "node:test";
 
@@ -19,17 +18,8 @@ register(
 );
 const { Synth, HarmonicSynth, FilteredNoiseSynth, mulberry32 } = await import("../../static/js/synth.js");
 
-const FIXTURES = new URL("../fixtures/", import.meta.url);
+import { loadFixture } from "../fixtures/load.mjs";
 
-/** {params, arrays: {name: Float32Array}} of tests/fixtures/<name>.json + .bin. */
-export function loadFixture(name) {
-  const params = JSON.parse(readFileSync(new URL(`${name}.json`, FIXTURES), "utf8"));
-  const buf = readFileSync(new URL(`${name}.bin`, FIXTURES));
-  const all = new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
-  const arrays = {};
-  for (const [k, { offset, length }] of Object.entries(params.arrays)) arrays[k] = all.subarray(offset, offset + length);
-  return { params, arrays };
-}
 
 function snrDb(reference, x) {
   let signal = 0, error = 0;
