@@ -182,20 +182,25 @@ def bench_sound(pages, metas, voice, f0):
         r = page.evaluate("""async ([id, b64]) => {
             const k = await import('/static/build/testkit.js');
             const r = await k.bench.renderBoth({ id, voice: __b64ToF32(b64) });
-            return { streamed: __f32ToB64(r.streamed), whole: __f32ToB64(r.whole), octaves: r.octaves };
+            return { streamed: __f32ToB64(r.streamed), whole: __f32ToB64(r.whole), octaves: r.octaves,
+                     mapped: __f32ToB64(r.mappedF0Hz) };
         }""", [m["id"], to_b64(voice)])
         whole, streamed = from_b64(r["whole"]), from_b64(r["streamed"])
         n = min(len(whole), len(streamed))
         out_hz, voiced, _ = librosa.pyin(whole.astype(np.float64), fmin=60, fmax=2500, sr=16000, frame_length=1024, hop_length=hop)
-        out_hz = np.where(voiced, out_hz, np.nan) / 2.0 ** r["octaves"]
-        k = min(len(out_hz), len(ref_hz))
-        mask = np.isfinite(out_hz[:k]) & (ref_hz[:k] > 0)
-        err = float(np.median(np.abs(cents(out_hz[:k][mask], ref_hz[:k][mask])))) if mask.any() else float("nan")
+        out_hz = np.where(voiced, out_hz, np.nan)
+        # Against the pitch the engine asked for (the sung pitch after octave matching, which may
+        # differ phrase to phrase), where the singer was singing.
+        asked = from_b64(r["mapped"])
+        k = min(len(out_hz), len(ref_hz), len(asked))
+        mask = np.isfinite(out_hz[:k]) & (ref_hz[:k] > 0) & (asked[:k] > 0)
+        err = float(np.median(np.abs(cents(out_hz[:k][mask], asked[:k][mask])))) if mask.any() else float("nan")
+        shifts = np.unique(np.round(np.log2(asked[:k][mask] / ref_hz[:k][mask]))).astype(int).tolist() if mask.any() else []
         ld_out = loudness_db(whole)
         j = min(len(ld_in), len(ld_out))
         corr = float(np.corrcoef(ld_in[:j], ld_out[:j])[0, 1])
         rows.append({"id": m["id"], "heldout_spectral_loss": (m.get("quality") or {}).get("heldout_spectral_loss"),
-                     "pitch_error_cents_median": err, "voiced_frames": int(mask.sum()), "octave_shift": r["octaves"],
+                     "pitch_error_cents_median": err, "voiced_frames": int(mask.sum()), "octave_shift": shifts,
                      "loudness_envelope_correlation": corr, "streaming_vs_offline_snr_db": snr_db(whole[:n], streamed[:n])})
         print(f"  sound {m['id']:10s} pitch err {err:.1f} c, loudness corr {corr:.3f}, stream SNR {rows[-1]['streaming_vs_offline_snr_db']:.1f} dB")
     pages.close()

@@ -200,12 +200,14 @@ export async function renderBoth({ id, voice, blockFrames = 4 }) {
     decoder.reset();
     phaseAccumulator.reset();
     const engine = new Engine({ meta, decoder, phaseAccumulator, blockFrames });
+    engine.f0Trace = [];
     const audio = await engine.renderClip(voice, { streaming });
-    return { audio, octaves: engine.mapper.autoOctaves };
+    return { audio, octaves: engine.mapper.autoOctaves, f0Trace: Float32Array.from(engine.f0Trace) };
   };
   const streamed = await render(true);
   const whole = await render(false);
   phaseAccumulator.dispose();
   decoder.dispose();
-  return { streamed: streamed.audio, whole: whole.audio, octaves: whole.octaves };
+  // mappedF0Hz [nFrames]: the pitch asked of the instrument (after octave matching), 0 where gated.
+  return { streamed: streamed.audio, whole: whole.audio, octaves: whole.octaves, mappedF0Hz: whole.f0Trace };
 }

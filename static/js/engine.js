@@ -57,6 +57,7 @@ export class Engine {
     this.mapped = { f0Hz: new Float32Array(blockFrames), loudnessDb: new Float32Array(blockFrames), gate: new Float32Array(blockFrames) };
     this.timings = { featuresMs: 0, decoderMs: 0, synthMs: 0, blocks: 0, framesOut: 0 };
     this.lastBlock = null; // controls of the newest block, for the UI and tests
+    this.f0Trace = null; // set to [] to record the pitch asked of the instrument, per frame
   }
 
   setControls(controls) {
@@ -104,6 +105,7 @@ export class Engine {
     this.timings.blocks++;
     this.timings.framesOut += n;
     this.lastBlock = { f0Hz: m.f0Hz[n - 1], gate: m.gate[n - 1], loudnessDb: m.loudnessDb[n - 1] };
+    if (this.f0Trace) for (let i = 0; i < n; i++) this.f0Trace.push(m.gate[i] > 0 ? m.f0Hz[i] : 0);
     return audio;
   }
 

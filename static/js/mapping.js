@@ -23,7 +23,7 @@ export class Mapper {
     this.singerLoudMean = 0; // compute_loudness of a voice peaking near -6 dBFS
     this.singerLoudVar = 64;
     this.alpha = 1 / 500;
-    this.autoOctaves = 0;
+    this.autoOctaves = null; // decided at the first phrase onset
     this.gate = 0;
     this.wasVoiced = false;
   }
@@ -36,9 +36,15 @@ export class Mapper {
     this.gateStep = 1 / Math.max(1, gateFrames);
   }
 
-  /** Whole octaves that move the singer's register nearest the instrument's mean pitch. */
+  /**
+   * Whole octaves that move the singer's register nearest the instrument's mean pitch. A singer
+   * halfway between two octaves would flip between them phrase after phrase: the current shift
+   * is kept until another is better by a quarter octave (hysteresis).
+   */
   registerShiftOctaves() {
-    return Math.round((this.f0Stats.mean_midi - this.singerMidi) / 12);
+    const ideal = (this.f0Stats.mean_midi - this.singerMidi) / 12;
+    if (this.autoOctaves !== null && Math.abs(ideal - this.autoOctaves) < 0.75) return this.autoOctaves;
+    return Math.round(ideal);
   }
 
   /** Singer loudness -> instrument loudness, matching mean and spread. */
@@ -70,7 +76,7 @@ export class Mapper {
         if (!this.wasVoiced) this.autoOctaves = this.registerShiftOctaves(); // phrase onset
       }
       this.wasVoiced = voiced;
-      const octaves = this.manualOctaves === null ? this.autoOctaves : this.manualOctaves;
+      const octaves = this.manualOctaves === null ? this.autoOctaves || 0 : this.manualOctaves;
       const shift = 2 ** (octaves + this.semitoneShift / 12);
       out.f0Hz[i] = frames.f0Hz[i] > 0 ? frames.f0Hz[i] * shift : 0;
       // The gate ramps over `gateFrames` so onsets and releases never click.

@@ -35,6 +35,20 @@ test("the automatic octave changes only at a phrase onset, never inside a note",
   assert.equal(m.autoOctaves, 2, "after a rest the new register is used");
 });
 
+test("a singer halfway between two octaves does not flip octave from phrase to phrase", () => {
+  const m = new Mapper(META);
+  m.singerMidi = 72 - 18; // ideal shift 1.5 octaves
+  m.alpha = 0;
+  m.map(frames(5, { f0Hz: 200 }), 5, out(5));
+  const first = m.autoOctaves;
+  for (const ideal of [1.6, 1.4, 1.7, 1.3]) {
+    m.map(frames(10, { voiced: 0, loudnessDb: -80 }), 10, out(10));
+    m.singerMidi = 72 - 12 * ideal;
+    m.map(frames(5, { f0Hz: 200 }), 5, out(5));
+    assert.equal(m.autoOctaves, first, `flipped at an ideal shift of ${ideal}`);
+  }
+});
+
 test("manual octave and semitone shifts override the automatic register", () => {
   const m = new Mapper(META, { octaveShift: -1, semitoneShift: 2 });
   const o = m.map(frames(4, { f0Hz: 440 }), 4, out(4));
