@@ -80,7 +80,8 @@ def write_report(results: dict, path: Path) -> None:
     L += ["## Engine speed (ms of compute per second of audio; real-time factor = total / 1000)", "",
           "| backend | instrument | phase | features | decoder | synth | whole engine | RTF |", "|---|---|---|---|---|---|---|---|"]
     for r in results["engine"]:
-        L.append(f"| {r['backend_label']} | {r['id']} | {r.get('phaseAccumulator')} | {_ms(r['featuresMsPerS'])} | {_ms(r['decoderMsPerS'])} | "
+        label = r["backend_label"] + (f" ({r['wasmThreads']} thr)" if r.get("wasmThreads") else "")
+        L.append(f"| {label} | {r['id']} | {r.get('phaseAccumulator')} | {_ms(r['featuresMsPerS'])} | {_ms(r['decoderMsPerS'])} | "
                  f"{_ms(r['synthMsPerS'])} | {_ms(r['engineMsPerS'])} | {r['realTimeFactor']:.3f} |")
     L += ["", "![engine](img/bench_engine.png)", ""]
     L += ["## Phase cumsum: our WebGL shader vs `tf.cumsum` vs a JS float64 loop", "",
@@ -100,14 +101,17 @@ def write_report(results: dict, path: Path) -> None:
                  f"{'yes' if r['flat'] else 'NO'} | {r['peakBytesEarlyDisposal']} | {r['peakBytesKeepIntermediates']} | {r['peakRatio']:.2f} |")
     L += ["", "The seed claimed −60 % GPU memory from early disposal; the ratio is peak bytes of one decoder block with TF.js's "
           "graph executor disposing intermediates as soon as they are dead vs keeping them (`KEEP_INTERMEDIATE_TENSORS`).", ""]
-    L += ["## Models", "", "| instrument | params | exported KB | after Fill/ZerosLike KB | float16 KB | served KB | served / 300 KB | load ms |",
-          "|---|---|---|---|---|---|---|---|"]
+    L += ["## Models", "", "| instrument | params | converter output KB | after compaction KB | weights | weights KB (float32 would be) | served KB | served / 300 KB | load ms |",
+          "|---|---|---|---|---|---|---|---|---|"]
     for m in results["models"]:
         load = results.get("load_ms", {}).get(m["id"])
-        L.append(f"| {m['id']} | {m['params']} | {_kb(m['exported_bytes'])} | {_kb(m['compressed_bytes'])} | {_kb(m['float16_bytes'])} | "
-                 f"{_kb(m['served_bytes'])} | {m['ratio_to_seed_300kb']:.2f} | {load['median']:.0f} |" if load else
-                 f"| {m['id']} | {m['params']} | {_kb(m['exported_bytes'])} | {_kb(m['compressed_bytes'])} | {_kb(m['float16_bytes'])} | "
-                 f"{_kb(m['served_bytes'])} | {m['ratio_to_seed_300kb']:.2f} | — |")
+        load_txt = f"{load['median']:.0f}" if load else "—"
+        L.append(f"| {m['id']} | {m['params']} | {_kb(m['converter_bytes'])} | {_kb(m['compacted_bytes'])} | {m['weights_dtype']} | "
+                 f"{_kb(m['weights_bytes'])} ({_kb(m['weights_float32_bytes'])}) | {_kb(m['served_bytes'])} | "
+                 f"{m['ratio_to_seed_300kb']:.2f} | {load_txt} |")
+    L += ["", "Converter output: plain `tensorflowjs` conversion; after compaction: the converter's experiments switch keeps "
+          "large all-zero constants as Fill/ZerosLike ops, plus a compact model.json (see docs/models.md). Sounds of India's "
+          "models were 300 KB.", ""]
     lat = results["latency"]
     L += ["", "## Latency", "", "| part | ms |", "|---|---|"]
     L += [f"| {k} | {v:.1f} |" for k, v in lat["algorithmic_ms"].items()]

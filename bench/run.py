@@ -13,6 +13,7 @@ import gzip
 import json
 import os
 import platform
+import re
 import sys
 import time
 from pathlib import Path
@@ -109,10 +110,13 @@ def model_sizes(metas):
     for m in metas:
         d = ROOT / "static" / "models" / m["id"]
         served = sum(p.stat().st_size for p in d.iterdir() if p.name != "metadata.json")
-        sizes = m.get("sizes", {})
+        weights = sum(p.stat().st_size for p in d.glob("*.bin"))
         rows.append({"id": m["id"], "params": m.get("params"), "served_bytes": served,
-                     "exported_bytes": sizes.get("exported_bytes"), "compressed_bytes": sizes.get("compressed_bytes"),
-                     "float16_bytes": sizes.get("float16_bytes"), "ratio_to_seed_300kb": served / SEED_MODEL_BYTES})
+                     "converter_bytes": m.get("bytes_before_compression"),  # plain tensorflowjs output
+                     "compacted_bytes": m.get("bytes"),  # Fill/ZerosLike kept + compact model.json
+                     "weights_dtype": m.get("weights_dtype"), "weights_bytes": weights,
+                     "weights_float32_bytes": 4 * m["params"] if m.get("params") else None,
+                     "ratio_to_seed_300kb": served / SEED_MODEL_BYTES})
     return rows
 
 
@@ -214,9 +218,15 @@ def first_load_weight(metas):
 
     client = TestClient(create_app())
     gz = lambda b: len(gzip.compress(b, 9))  # noqa: E731
+    build = ROOT / "static" / "build"
     parts = {"page": gz(client.get("/").content)}
-    for name in ("app.js", "capture-processor.js", "output-processor.js"):
-        parts[name] = gz((ROOT / "static" / "build" / name).read_bytes())
+    app_js = (build / "app.js").read_bytes()
+    parts["app.js"] = gz(app_js)
+    # The page's share of the code-split bundle: the chunks app.js imports (TF.js lives there).
+    for chunk in sorted(set(re.findall(rb"chunks/[\w-]+\.js", app_js))):
+        parts[chunk.decode()] = gz((build / chunk.decode()).read_bytes())
+    for name in ("capture-processor.js", "output-processor.js"):
+        parts[name] = gz((build / name).read_bytes())
     parts["app.css"] = gz((ROOT / "static" / "css" / "app.css").read_bytes())
     parts["tfjs-backend-wasm-simd.wasm"] = gz((ROOT / "static" / "build" / "wasm" / "tfjs-backend-wasm-simd.wasm").read_bytes())
     if metas:
