@@ -49,6 +49,9 @@ system-deps:
 $(VENV)/.build: pyproject.toml shims/crepe/crepe/__init__.py | $(VENV)/.base
 	$(PIP) install -q -e '.[build,test]'
 	$(PIP) install -q --no-deps ddsp==3.7.0 ./shims/crepe
+	# Ray Tune for `build_models.py --sweep`, in its own step: tensorflowjs pins packaging~=23.1
+	# in its metadata, Ray needs >=24.2; the converter works with the newer one (checked here).
+	$(PIP) install -q "ray[tune]==2.60.*" "packaging>=24.2" "pyarrow<18"
 	touch $@
 
 install-test: $(VENV)/.build system-deps bundle
