@@ -8,6 +8,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+WASM_NOTE = ("`wasm` forces the single-threaded binary (`WASM_HAS_MULTITHREAD_SUPPORT` off); `wasm-threads` asks for 2 "
+             "threads on the cross-origin-isolated page (multithread support is detected). 'thr' is what `getThreadsCount()` "
+             "reports: 1 there means the threaded binary ran no thread pool in this headless Chromium (not resolved), so the "
+             "two wasm rows differ only by noise.")
+
+
 def _ms(s) -> str:
     return f"{s['median']:.2f} ({s['p25']:.2f}–{s['p75']:.2f})"
 
@@ -83,7 +89,7 @@ def write_report(results: dict, path: Path) -> None:
         label = r["backend_label"] + (f" ({r['wasmThreads']} thr)" if r.get("wasmThreads") else "")
         L.append(f"| {label} | {r['id']} | {r.get('phaseAccumulator')} | {_ms(r['featuresMsPerS'])} | {_ms(r['decoderMsPerS'])} | "
                  f"{_ms(r['synthMsPerS'])} | {_ms(r['engineMsPerS'])} | {r['realTimeFactor']:.3f} |")
-    L += ["", "![engine](img/bench_engine.png)", ""]
+    L += ["", "%s" % WASM_NOTE, "", "![engine](img/bench_engine.png)", ""]
     L += ["## Phase cumsum: our WebGL shader vs `tf.cumsum` vs a JS float64 loop", "",
           "| textures | samples | ours (ms) | tf.cumsum (ms) | JS float64 (ms) | ours / tf.cumsum | ours max err (rad) | tf.cumsum max err (rad) |",
           "|---|---|---|---|---|---|---|---|"]
