@@ -55,15 +55,21 @@ def voice_16k(seconds_scale: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     return audio, f0
 
 
+def call_bench(page, name: str, args: dict, voice=None):
+    """Runs `benchkit.<name>(args)` in the page; `voice` [n] float32 arrives as args.voice."""
+    return page.evaluate("""async ([name, args, b64]) => {
+        const k = await import('/static/build/testkit.js');
+        if (b64) args.voice = __b64ToF32(b64);
+        return k.bench[name](args);
+    }""", [name, args, None if voice is None else to_b64(voice)])
+
+
 def bench_engine(pages, ids, backends, voice, repeats):
     rows = []
     for name in backends:
         page = pages.open(BACKENDS[name])
         for mid in ids:
-            r = page.evaluate("""async ([id, b64, repeats]) => {
-                const k = await import('/static/build/testkit.js');
-                return k.bench.benchEngine({ id, voice: __b64ToF32(b64), repeats, warmup: 1 });
-            }""", [mid, to_b64(voice), repeats])
+            r = call_bench(page, "benchEngine", {"id": mid, "repeats": repeats, "warmup": 1}, voice)
             r["backend_label"] = name
             rows.append(r)
             print(f"  engine {name:12s} {mid:10s} RTF {r['realTimeFactor']:.3f}  "
@@ -76,10 +82,7 @@ def bench_cumsum(pages, sizes, repeats):
     out = []
     for label, query in (("webgl-f32", "?backend=webgl"), ("webgl-f16", "?backend=webgl&f16=1"), ("wasm", "?backend=wasm&wasmThreads=0")):
         page = pages.open(query)
-        r = page.evaluate("""async ([sizes, repeats]) => {
-            const k = await import('/static/build/testkit.js');
-            return k.bench.benchCumsum({ sizes, repeats, warmup: 2 });
-        }""", [sizes, repeats])
+        r = call_bench(page, "benchCumsum", {"sizes": sizes, "repeats": repeats, "warmup": 2})
         r["label"] = label
         out.append(r)
         for row in r["rows"]:
@@ -93,10 +96,7 @@ def bench_memory(pages, mid, blocks, backends=("webgl", "wasm")):
     out = []
     for name in backends:
         page = pages.open(BACKENDS[name])
-        r = page.evaluate("""async ([id, blocks]) => {
-            const k = await import('/static/build/testkit.js');
-            return k.bench.benchMemory({ id, blocks, every: Math.max(1, Math.floor(blocks / 10)) });
-        }""", [mid, blocks])
+        r = call_bench(page, "benchMemory", {"id": mid, "blocks": blocks, "every": max(1, blocks // 10)})
         r["backend_label"] = name
         out.append(r)
         print(f"  memory {name}: flat={r['flat']} tensors {r['series'][0]['numTensors']}->{r['series'][-1]['numTensors']}"
