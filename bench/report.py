@@ -10,8 +10,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 WASM_NOTE = ("`wasm` forces the single-threaded binary (`WASM_HAS_MULTITHREAD_SUPPORT` off); `wasm-threads` asks for 2 "
              "threads on the cross-origin-isolated page (multithread support is detected). 'thr' is what `getThreadsCount()` "
-             "reports: 1 there means the threaded binary ran no thread pool in this headless Chromium (not resolved), so the "
-             "two wasm rows differ only by noise.")
+             "reports: the threaded SIMD binary is fetched and loaded there, yet it reports 1 thread on this 2-core machine "
+             "(navigator.hardwareConcurrency = 2; not resolved), so the two wasm rows differ only by noise.")
 
 
 def _ms(s) -> str:
