@@ -3,9 +3,9 @@
 // frames the whole sequence would: only the new frames are read back.
 import { loadGraphModel } from "@tensorflow/tfjs-converter";
 import { tf } from "./backend.js";
+import { SILENCE_DB } from "./mapping.js";
 
 export const OUTPUTS = ["amplitudes", "harmonic_distribution", "noise_magnitudes"];
-const SILENCE_DB = -80; // compute_loudness's floor (-range_db)
 
 /** Past input frames kept per stream, bounded by the receptive field. */
 class History {
@@ -48,9 +48,6 @@ export class Decoder {
   constructor(model, meta, { maxBlockFrames = 256 } = {}) {
     this.model = model;
     this.meta = meta;
-    this.nHarmonics = meta.n_harmonics;
-    this.nNoise = meta.n_noise;
-    this.maxBlockFrames = maxBlockFrames;
     const context = Math.max(0, meta.receptive_field_frames - 1);
     this.f0History = new History(context, maxBlockFrames, 0);
     this.loudnessHistory = new History(context, maxBlockFrames, SILENCE_DB);
