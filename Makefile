@@ -9,7 +9,7 @@ PORT ?= 8000
 export TF_ENABLE_ONEDNN_OPTS := 0
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: run test install install-test install-build system-deps bundle test-py test-js bench bench-quick models clean
+.PHONY: run run-https test install install-test install-build system-deps bundle test-py test-js bench bench-quick models clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ install: $(VENV)/.base bundle
 
 run: install
 	$(PY) -m app --host $(HOST) --port $(PORT)
+
+# A phone on the same Wi-Fi: HTTPS on the LAN address (self-signed certificate), URL + QR code.
+HTTPS_PORT ?= 8443
+run-https: install
+	$(PY) -m app --https --port $(HTTPS_PORT)
 
 # Debian packages the tests and the model factory use; installed only when missing.
 system-deps:

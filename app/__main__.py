@@ -1,17 +1,58 @@
-"""`python -m app --host 127.0.0.1 --port 8000`"""
+"""`python -m app [--host 127.0.0.1] [--port 8000]`, or `python -m app --https` for a phone on the LAN."""
 import argparse
+import sys
+from pathlib import Path
 
 import uvicorn
 
 from app.main import create_app
 
+HTTPS_PORT = 8443
+ACCEPT_HINT = (
+    "The certificate is self-signed for this machine: the phone warns once. Check the fingerprint "
+    "below, then tap Advanced → Proceed (Chrome) or Show Details → visit this website (Safari)."
+)
+
+
+def https_banner(url: str, fingerprint: str, cert_path: Path, qr: str) -> str:
+    """What `--https` prints: the URL, a QR code of it, how to accept the warning."""
+    return "\n".join([
+        "",
+        f"Swara on your phone (same Wi-Fi): {url}",
+        qr.rstrip("\n"),
+        ACCEPT_HINT,
+        f"SHA-256 fingerprint: {fingerprint}",
+        f"Certificate: {cert_path}",
+        "",
+    ])
+
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m app", description="Serve Swara.")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1; with --https 0.0.0.0)")
+    parser.add_argument("--port", type=int, default=None, help=f"port (default 8000; with --https {HTTPS_PORT})")
+    parser.add_argument("--https", action="store_true",
+                        help="serve HTTPS with a self-signed certificate for this machine's LAN addresses, print URL and QR code")
+    parser.add_argument("--cert-dir", type=Path, default=None,
+                        help="where the certificate is kept (default: the user data folder, e.g. ~/.local/share/swara/tls)")
     args = parser.parse_args(argv)
-    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info")
+    if not args.https:
+        uvicorn.run(create_app(), host=args.host or "127.0.0.1", port=args.port or 8000, log_level="info")
+        return
+
+    from app.tls import ensure_certificate, lan_addresses, terminal_qr
+
+    host = args.host or "0.0.0.0"
+    port = args.port or HTTPS_PORT
+    lan = lan_addresses() if host in ("0.0.0.0", "::") else [host]
+    if not lan and host in ("0.0.0.0", "::"):
+        print("No LAN address found (is Wi-Fi connected?): serving for this machine only.", file=sys.stderr)
+    hosts = [*lan, "localhost", "127.0.0.1"]
+    cert = ensure_certificate(hosts, args.cert_dir)
+    url = f"https://{(lan or ['localhost'])[0]}:{port}/"
+    print(https_banner(url, cert.sha256, cert.cert_path, terminal_qr(url)), flush=True)
+    uvicorn.run(create_app(), host=host, port=port, log_level="info",
+                ssl_certfile=str(cert.cert_path), ssl_keyfile=str(cert.key_path))
 
 
 if __name__ == "__main__":
