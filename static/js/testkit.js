@@ -11,5 +11,7 @@ export * as output from "./output.js";
 export * as ring from "./dsp/ring.js";
 export * as resampler from "./dsp/resampler.js";
 export * as yin from "./dsp/yin.js";
+export * as sargam from "./dsp/sargam.js";
+export * as sargamView from "./sargam-view.js";
 export { tf } from "./backend.js";
 export * as bench from "./benchkit.js";

@@ -1,7 +1,16 @@
 // UI stage: everything that touches the DOM. Other stages call these; none reads the DOM.
-import { noteName } from "./dsp/notes.js";
+import { describePitch, saChoices, saHzFromMidi } from "./dsp/sargam.js";
+import { createSargamView } from "./sargam-view.js";
+import { createSettings } from "./settings.js";
 
 const $ = (id) => document.getElementById(id);
+const settings = createSettings();
+let sargamView = null; // made by bindControls, once the page is there
+
+/** The singer's Sa in Hz (the chosen one, remembered). */
+export function saHz() {
+  return saHzFromMidi(settings.get("saMidi"));
+}
 
 export function showBackend(name, ok = true) {
   const el = $("backend");
@@ -13,15 +22,22 @@ export function showStatus(text) {
   $("status-text").textContent = text;
 }
 
-/** Live input level and pitch: {levelDb, f0Hz} (f0Hz 0 when unvoiced). */
+/** Live input level and pitch: {levelDb, f0Hz} (f0Hz 0 when unvoiced); the sung trace too. */
 export function showLevel({ levelDb, f0Hz }) {
   const pct = Math.max(0, Math.min(100, ((levelDb + 60) / 60) * 100));
   $("level-fill").style.width = `${pct.toFixed(0)}%`;
   $("level-db").textContent = Number.isFinite(levelDb) ? levelDb.toFixed(0) : "—";
-  const note = noteName(f0Hz);
+  const note = describePitch(f0Hz, { saHz: saHz(), naming: settings.get("naming") });
   $("note").textContent = note ? note.name : "—";
+  $("note").dataset.saptak = note && note.saptak ? (note.saptak < 0 ? "mandra" : "taar") : "";
   $("pitch-hz").textContent = note ? f0Hz.toFixed(1) : "—";
   $("cents").textContent = note ? `${note.cents >= 0 ? "+" : ""}${note.cents}¢` : "";
+  if (sargamView) sargamView.pushSung(f0Hz);
+}
+
+/** The pitch asked of the instrument, per engine block: {f0Hz} (0 when silent). */
+export function showInstrumentPitch({ f0Hz }) {
+  if (sargamView) sargamView.pushInstrument(f0Hz);
 }
 
 export function showLatency(ms) {
@@ -81,5 +97,24 @@ export function bindControls(onChange) {
     return { octaveShift: oct === 0 ? null : oct, semitoneShift: semi, reverbWet: rev };
   };
   ["octave", "semitone", "reverb"].forEach((id) => $(id).addEventListener("input", () => onChange(read())));
+  bindPitchSettings();
   return read();
+}
+
+/** Sa picker and naming (sargam / Western), remembered; the sargam view follows them. */
+function bindPitchSettings(onSa = () => {}) {
+  const sa = $("sa"), naming = $("naming");
+  sa.replaceChildren(...saChoices().map((c) => new Option(c.label, String(c.midi))));
+  sa.value = String(settings.get("saMidi"));
+  naming.value = settings.get("naming");
+  if (!sargamView) sargamView = createSargamView($("sargam"), { saHz: saHz(), naming: settings.get("naming") });
+  sa.addEventListener("change", () => {
+    settings.set("saMidi", sa.value);
+    sargamView.setSa(saHz());
+    onSa(saHz());
+  });
+  naming.addEventListener("change", () => {
+    settings.set("naming", naming.value);
+    sargamView.setNaming(naming.value);
+  });
 }

@@ -40,8 +40,54 @@ def test_pitch_readout_within_20_cents_of_a_sung_a3(open_page, tmp_path):
     assert len(readings) > 20, f"too few voiced readings: {readings}"
     error_cents = float(np.median(cents(readings, f0_hz)))
     assert abs(error_cents) <= 20, f"median pitch readout {np.median(readings):.1f} Hz is {error_cents:.1f} cents off"
-    assert page.inner_text("#note") == "A3"
+    assert page.inner_text("#note") == "Dha", "A3 is Dha above the default Sa, C3"
     assert float(page.inner_text("#level-db")) > -40
+    assert errors == []
+
+
+def test_sa_and_western_names_are_settings_remembered_across_a_reload(open_page, tmp_path):
+    audio, _ = sung_vowel(220.0, seconds=12.0, sample_rate=48000)
+    page, errors, _ = open_page(write_wav(tmp_path / "a3.wav", audio, 48000))
+    page.select_option("#sa", label="A2 (110.0 Hz)")
+    page.click("#sing")
+    page.wait_for_function("document.getElementById('note').textContent === 'Sa'", timeout=20_000)
+    assert page.get_attribute("#note", "data-saptak") == "taar", "A3 is the upper Sa of A2"
+    page.select_option("#naming", "western")
+    page.wait_for_function("document.getElementById('note').textContent === 'A3'", timeout=5_000)
+    page.reload()
+    page.wait_for_function("globalThis.swara && globalThis.swara.ready === true", timeout=60_000)
+    assert page.eval_on_selector("#sa", "s => s.selectedOptions[0].label") == "A2 (110.0 Hz)"
+    assert page.eval_on_selector("#naming", "s => s.value") == "western"
+    assert errors == []
+
+
+def test_sargam_canvas_draws_the_sung_trace_on_the_swara_line(open_page, tmp_path):
+    """Singing A3 over Sa C3: gold trace pixels lie on the Dha line (within 100 cents' height)."""
+    audio, _ = sung_vowel(220.0, seconds=8.0, sample_rate=48000, vibrato_cents=0)
+    page, errors, _ = open_page(write_wav(tmp_path / "a3.wav", audio, 48000))
+    page.click("#sing")
+    page.wait_for_function("document.getElementById('note').textContent === 'Dha'", timeout=20_000)
+    page.wait_for_timeout(1000)
+    rows = page.evaluate("""() => {
+      const c = document.getElementById("sargam"), g = c.getContext("2d");
+      const d = g.getImageData(0, 0, c.width, c.height).data, rows = [];
+      for (let y = 0; y < c.height; y++) {
+        let n = 0;
+        for (let x = 0; x < c.width; x++) {
+          const i = 4 * (y * c.width + x);
+          if (d[i] > 230 && d[i + 1] > 160 && d[i + 1] < 215 && d[i + 2] < 120) n++; // the gold trace
+        }
+        if (n) rows.push([y / (c.height / c.clientHeight), n]);
+      }
+      return {rows, height: c.clientHeight};
+    }""")
+    gold_rows = [y for y, n in rows["rows"] if n > 5]
+    assert gold_rows, "no sung trace drawn"
+    # Dha is 900 cents above Sa; the chart spans −560 … +1960 cents over the canvas height.
+    expected_y = rows["height"] * (1 - (900 + 560) / 2520)
+    px_per_100_cents = rows["height"] * 100 / 2520
+    median_y = float(np.median(gold_rows))
+    assert abs(median_y - expected_y) < px_per_100_cents / 2, f"trace at y={median_y:.1f}, Dha line at {expected_y:.1f}"
     assert errors == []
 
 
