@@ -23,6 +23,7 @@ await build({
   entryPoints: {
     "capture-processor": "static/js/worklets/capture-processor.js",
     "output-processor": "static/js/worklets/output-processor.js",
+    "recorder-processor": "static/js/worklets/recorder-processor.js",
   },
   outdir: out,
 });

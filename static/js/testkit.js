@@ -13,5 +13,8 @@ export * as resampler from "./dsp/resampler.js";
 export * as yin from "./dsp/yin.js";
 export * as sargam from "./dsp/sargam.js";
 export * as sargamView from "./sargam-view.js";
+export * as tanpura from "./tanpura.js";
+export * as recorder from "./recorder.js";
+export * as wav from "./dsp/wav.js";
 export { tf } from "./backend.js";
 export * as bench from "./benchkit.js";

@@ -1,0 +1,72 @@
+// Tanpura player: the rendered drone cycle looped through its own gain to the speakers only.
+// It never connects to the capture node, so the pitch tracker hears the singer alone (with
+// headphones; a loudspeaker would leak it into the microphone like any sound in the room).
+import { renderTanpuraCycle } from "./dsp/tanpura.js";
+
+const FADE_SECONDS = 0.4;
+
+/**
+ * @param {BaseAudioContext} context
+ * @param {{destination?: AudioNode, volume?: number}} o volume 0…1
+ * @returns {{start(saHz:number):void, stop():void, setSa(saHz:number):void, setVolume(v:number):void,
+ *            readonly playing:boolean, output:GainNode}}
+ */
+export function createTanpura(context, { destination = context.destination, volume = 0.5 } = {}) {
+  const output = context.createGain(); // the volume
+  output.gain.value = volume;
+  output.connect(destination);
+  const cache = new Map(); // saHz → AudioBuffer: re-picking a Sa costs nothing
+  let voice = null; // {source, fade}
+
+  function bufferFor(saHz) {
+    const key = saHz.toFixed(3);
+    if (!cache.has(key)) {
+      const samples = renderTanpuraCycle({ saHz, sampleRate: context.sampleRate });
+      const buffer = context.createBuffer(1, samples.length, context.sampleRate);
+      buffer.copyToChannel(samples, 0);
+      cache.set(key, buffer);
+    }
+    return cache.get(key);
+  }
+
+  function fadeOut(v) {
+    const t = context.currentTime;
+    v.fade.gain.cancelScheduledValues(t);
+    v.fade.gain.setValueAtTime(v.fade.gain.value, t);
+    v.fade.gain.linearRampToValueAtTime(0, t + FADE_SECONDS);
+    v.source.stop(t + FADE_SECONDS + 0.05);
+    v.source.onended = () => v.fade.disconnect();
+  }
+
+  function start(saHz) {
+    const source = context.createBufferSource();
+    source.buffer = bufferFor(saHz);
+    source.loop = true;
+    const fade = context.createGain();
+    const t = context.currentTime;
+    fade.gain.setValueAtTime(0, t);
+    fade.gain.linearRampToValueAtTime(1, t + FADE_SECONDS);
+    source.connect(fade).connect(output);
+    source.start(t);
+    if (voice) fadeOut(voice); // a new Sa: cross-fade
+    voice = { source, fade };
+  }
+
+  return {
+    start,
+    stop() {
+      if (voice) fadeOut(voice);
+      voice = null;
+    },
+    setSa(saHz) {
+      if (voice) start(saHz);
+    },
+    setVolume(v) {
+      output.gain.setTargetAtTime(Math.max(0, Math.min(1, v)), context.currentTime, 0.05);
+    },
+    get playing() {
+      return voice !== null;
+    },
+    output,
+  };
+}
