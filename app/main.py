@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
@@ -44,6 +44,14 @@ def create_app(static_dir: Path = STATIC_DIR) -> FastAPI:
     @app.api_route("/models/manifest.json", methods=["GET", "HEAD"])
     async def manifest():
         return JSONResponse(build_manifest(static_dir / "models"), headers={"Cache-Control": "no-cache"})
+
+    @app.api_route("/sw.js", methods=["GET", "HEAD"])
+    async def service_worker():
+        # Served from the root so its scope is the whole app (offline: static/js/service-worker.js).
+        sw = static_dir / "build" / "sw.js"
+        if not sw.is_file():
+            return PlainTextResponse("service worker not built: run `make bundle`\n", status_code=404)
+        return FileResponse(sw, media_type="text/javascript", headers={"Cache-Control": "no-cache"})
 
     app.mount("/static", StaticFiles(directory=str(static_dir)), name="static")
     return app

@@ -4,22 +4,26 @@ import { build } from "esbuild";
 import { copyFileSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 
+import { writeServiceWorker } from "./service-worker.mjs";
+
 const out = "static/build";
 mkdirSync(join(out, "wasm"), { recursive: true });
 
 const common = { bundle: true, format: "esm", target: "es2020", sourcemap: true, minify: true, logLevel: "warning" };
 // One build with code splitting: the page and the test kit share one copy of TF.js (two copies
 // would share TF.js's global engine but not its kernel registry).
-await build({
+const pageBuild = await build({
   ...common,
+  metafile: true,
   entryPoints: { app: "static/js/main.js", testkit: "static/js/testkit.js" },
   outdir: out,
   splitting: true,
   chunkNames: "chunks/[name]-[hash]",
   loader: { ".glsl": "text" },
 });
-await build({
+const workletBuild = await build({
   ...common,
+  metafile: true,
   entryPoints: {
     "capture-processor": "static/js/worklets/capture-processor.js",
     "output-processor": "static/js/worklets/output-processor.js",
@@ -30,4 +34,6 @@ await build({
 
 const wasmDir = "node_modules/@tensorflow/tfjs-backend-wasm/dist";
 for (const f of readdirSync(wasmDir).filter((f) => f.endsWith(".wasm"))) copyFileSync(join(wasmDir, f), join(out, "wasm", f));
+// The service worker precaches what the page needs offline (the test kit is left out).
+await writeServiceWorker({ metafiles: [pageBuild.metafile, workletBuild.metafile], out, skipEntries: ["testkit"] });
 console.log("bundled into", out);

@@ -1,5 +1,6 @@
 // UI stage: everything that touches the DOM. Other stages call these; none reads the DOM.
 import { describePitch, saChoices, saHzFromMidi } from "./dsp/sargam.js";
+import { describeInstrument } from "./instruments.js";
 import { createSargamView } from "./sargam-view.js";
 import { createSettings } from "./settings.js";
 
@@ -60,31 +61,72 @@ export function enableSing(onToggle) {
   b.addEventListener("click", onToggle);
 }
 
-/** Renders instrument chips; `onPick(model)` fires on selection. Returns the first model. */
+/**
+ * Renders the instrument cards (a radio group: picture and name; the chosen one's sound and
+ * SoundFont below). `onPick(model)` fires on a choice, which is remembered. Returns the model
+ * to start with: the remembered one if it is still installed, else the first.
+ */
 export function showInstruments(models, errors, onPick) {
   const list = $("instrument-list");
   list.replaceChildren();
   const hint = $("instrument-hint");
   if (!models.length) {
     hint.textContent = "No instruments installed yet: build them with `python build_models.py`. Pitch readout works meanwhile.";
+    showCard(null);
     return null;
   }
   hint.textContent = errors.length ? `${errors.length} model(s) skipped: ${errors.map((e) => e.model).join(", ")}` : "";
-  models.forEach((m, i) => {
+  const remembered = models.find((m) => m.id === settings.get("instrument")) || models[0];
+  const chips = models.map((m) => {
+    const card = describeInstrument(m);
     const chip = document.createElement("button");
     chip.type = "button";
     chip.className = "chip";
     chip.setAttribute("role", "radio");
     chip.dataset.id = m.id;
-    chip.textContent = m.display_name || m.name;
-    chip.setAttribute("aria-checked", i === 0 ? "true" : "false");
-    chip.addEventListener("click", () => {
-      list.querySelectorAll(".chip").forEach((c) => c.setAttribute("aria-checked", c === chip ? "true" : "false"));
-      onPick(m);
-    });
+    const img = document.createElement("img");
+    img.src = card.pictureUrl;
+    img.alt = "";
+    img.width = img.height = 40;
+    const name = document.createElement("span");
+    name.textContent = card.name;
+    chip.append(img, name);
+    chip.addEventListener("click", () => select(chip, m, true));
     list.appendChild(chip);
+    return chip;
   });
-  return models[0];
+  function select(chip, m, picked) {
+    chips.forEach((c) => {
+      c.setAttribute("aria-checked", c === chip ? "true" : "false");
+      c.tabIndex = c === chip ? 0 : -1; // one tab stop for the group; arrows move within it
+    });
+    showCard(describeInstrument(m));
+    if (picked) {
+      settings.set("instrument", m.id);
+      onPick(m);
+    }
+  }
+  list.onkeydown = (e) => {
+    const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[e.key];
+    if (!step) return;
+    e.preventDefault();
+    const enabled = chips.filter((c) => !c.disabled);
+    const i = enabled.indexOf(document.activeElement);
+    const next = enabled[(i + step + enabled.length) % enabled.length];
+    next.focus();
+    next.click();
+  };
+  select(chips[models.indexOf(remembered)], remembered, false);
+  return remembered;
+}
+
+function showCard(card) {
+  $("instrument-card").hidden = !card;
+  if (!card) return;
+  $("instrument-picture").src = card.pictureUrl;
+  $("instrument-name").textContent = card.name;
+  $("instrument-sound").textContent = card.sound;
+  $("instrument-source").textContent = card.source;
 }
 
 /** Octave (null = automatic register matching), semitone and reverb controls. */

@@ -123,3 +123,30 @@ def test_phone_screenshot_while_singing(open_page, tmp_path):
     assert (out / "screenshot.png").stat().st_size > 10_000
     assert page.text_content("#sing") .strip() == "Stop"
     assert errors == []
+
+
+def test_instrument_cards_fit_a_phone_and_the_choice_is_remembered(open_page):
+    page, errors, _ = open_page()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "nothing runs off a 390 px screen"
+    chips = page.locator("#instrument-list .chip")
+    n = chips.count()
+    assert n >= 2
+    for i in range(n):
+        box = chips.nth(i).bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, f"card {i} off screen: {box}"
+    # every card has our picture; the chosen one says what it learned from
+    assert all(src.startswith("/static/icons/instruments/") for src in chips.locator("img").evaluate_all("els => els.map(e => e.getAttribute('src'))"))
+    assert page.inner_text("#instrument-source").startswith("Learned from ")
+    # keyboard: arrows move the choice within the radio group
+    first = chips.nth(0)
+    first.focus()
+    page.keyboard.press("ArrowRight")
+    second_id = chips.nth(1).get_attribute("data-id")
+    assert chips.nth(1).get_attribute("aria-checked") == "true"
+    assert page.evaluate("document.activeElement.dataset.id") == second_id
+    page.wait_for_function("document.getElementById('status-text').textContent.includes('ready')", timeout=30_000)
+    page.reload()
+    page.wait_for_function("globalThis.swara && globalThis.swara.ready === true", timeout=60_000)
+    assert page.get_attribute(f'.chip[data-id="{second_id}"]', "aria-checked") == "true", "the choice survives a reload"
+    assert page.get_attribute("#instrument-picture", "src").endswith(f"/{second_id}.svg")
+    assert errors == []
