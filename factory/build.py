@@ -168,6 +168,10 @@ def build_instrument(name: str, out: Path = DEFAULT_OUT, quick: bool = False, pl
         if choice:
             meta["preset_choice"] = choice
         meta.update(extra_meta or {})
+        if cfg.kind == "conv":
+            from factory.stream import add_streaming
+
+            meta = add_streaming(model_dir, dec, meta, float16=cfg.float16)
         fdata.dump_json(meta, model_dir / "metadata.json")
         fconvert.install_atomically(model_dir, Path(out) / name)
     summary = {"history": res["history"], "metadata": meta}

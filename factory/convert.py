@@ -67,6 +67,64 @@ def convert_both(saved_model: Path, out_dir: Path, float16: bool = True) -> dict
     return {"bytes_plain": plain, "bytes_experiments": experimental, "bytes_compressed": dir_bytes(out_dir)}
 
 
+STREAM_MODEL = "stream.json"
+
+
+def convert_streaming(saved_model: Path, out_dir: Path, float16: bool = True) -> int:
+    """Converts the streaming SavedModel into out_dir as stream.json + stream-shard*.bin (beside
+    a whole-sequence model.json), compacted; returns the bytes of stream.json + its shards."""
+    import json
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        convert(saved_model, Path(tmp), float16, experiments=True)
+        m = json.loads((Path(tmp) / "model.json").read_text())
+        for group in m["weightsManifest"]:
+            renamed = []
+            for p in group["paths"]:
+                new = "stream-" + p.split("-", 1)[1]   # group1-shard1of1.bin → stream-shard1of1.bin
+                shutil.copy2(Path(tmp) / p, out_dir / new)
+                renamed.append(new)
+            group["paths"] = renamed
+        _key_outputs_by_order(saved_model, m)
+        (out_dir / STREAM_MODEL).write_text(json.dumps(m))
+    compact_model_json(out_dir, STREAM_MODEL)
+    return graph_bytes(out_dir, STREAM_MODEL)
+
+
+def _key_outputs_by_order(saved_model: Path, m: dict) -> None:
+    """Names model.json's signature outputs by the SavedModel's output keys.
+
+    The converter matches each output tensor to a signature key by shape alone, so outputs of
+    equal shape (the caches, [1, -1, C]) keep bare tensor names. The signature's outputs are its
+    dict's values flattened in sorted key order (tf.nest), which gives each tensor its key.
+    """
+    import tensorflow as tf
+
+    fn = tf.saved_model.load(str(saved_model)).signatures["serving_default"]
+    keys = sorted(fn.structured_outputs)
+    by_tensor = {v["name"]: v for v in m["signature"]["outputs"].values()}
+    named = {}
+    for key, tensor in zip(keys, fn.outputs):
+        entry = by_tensor[tensor.name]
+        last = int(entry["tensorShape"]["dim"][-1]["size"])
+        if last != fn.structured_outputs[key].shape[-1]:
+            raise ValueError(f"output {key}: converted tensor {tensor.name} has {last} channels, "
+                             f"the SavedModel's has {fn.structured_outputs[key].shape[-1]}")
+        named[key] = entry
+    m["signature"]["outputs"] = named
+
+
+def graph_bytes(model_dir: Path, model_file: str = "model.json") -> int:
+    """Bytes a page downloads for one graph: its model.json plus the shards it names."""
+    import json
+
+    m = json.loads((Path(model_dir) / model_file).read_text())
+    paths = [p for g in m["weightsManifest"] for p in g["paths"]]
+    return (Path(model_dir) / model_file).stat().st_size + sum((Path(model_dir) / p).stat().st_size for p in paths)
+
+
 def install_atomically(src_dir: Path, dest: Path) -> None:
     """Moves a fully built model dir to dest: a failure never leaves dest half-written.
 
@@ -95,15 +153,15 @@ def install_atomically(src_dir: Path, dest: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def compact_model_json(model_dir: Path) -> int:
+def compact_model_json(model_dir: Path, model_file: str = "model.json") -> int:
     """Rewrites model.json smaller: short node names, no device attrs, no JSON whitespace.
 
     The graph is unchanged (same ops, same weights, same order); the signature keeps the input
-    placeholders (f0_hz, loudness_db) and the structured output names. Returns model.json bytes.
+    placeholders (f0_hz, loudness_db, caches) and the structured output names. Returns its bytes.
     """
     import json
 
-    path = Path(model_dir) / "model.json"
+    path = Path(model_dir) / model_file
     m = json.loads(path.read_text())
     nodes = m["modelTopology"]["node"]
     keep = {n["name"] for n in nodes if n["op"] == "Placeholder"}

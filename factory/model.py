@@ -84,9 +84,25 @@ class CausalConv(tf.keras.layers.Layer):
                                       initializer="glorot_uniform")
         self.bias = self.add_weight(name="bias", shape=(self.filters,), initializer="zeros")
 
+    @property
+    def past_frames(self) -> int:
+        """Past input frames one output frame reads: (kernel - 1) * dilation."""
+        return (self.kernel_size - 1) * self.dilation
+
     def call(self, x):
-        pad = (self.kernel_size - 1) * self.dilation
-        xp = tf.pad(x, [[0, 0], [pad, 0], [0, 0]])
+        return self._conv_past_padded(tf.pad(x, [[0, 0], [self.past_frames, 0], [0, 0]]))
+
+    def stream(self, x, cache):
+        """One block of a stream: x [B, n, C] new frames, cache [B, past_frames, C] the frames
+        before them → (y [B, n, filters], the cache for the next block [B, past_frames, C])."""
+        xp = tf.concat([cache, x], axis=1)
+        next_cache = xp[:, -self.past_frames:]
+        next_cache.set_shape(cache.shape)   # static, as the graph's cache inputs (no op added)
+        return self._conv_past_padded(xp), next_cache
+
+    def _conv_past_padded(self, xp):
+        """xp [B, past_frames + n, C] → [B, n, filters]: the same arithmetic for call and stream."""
+        pad = self.past_frames
         # Static slice bounds (negative end) keep the exported graph free of Shape/Pack ops.
         taps = [xp[:, j * self.dilation:(j * self.dilation - pad) or None]
                 for j in range(self.kernel_size)]
@@ -145,6 +161,31 @@ class Decoder(tf.keras.Model):
         else:
             x = tf.nn.leaky_relu(self.inp(x), alpha=0.2)
             x = tf.nn.leaky_relu(self.norms[0](self.gru(x)), alpha=0.2)
+        return self._controls(x, f0_hz)
+
+    def cache_shapes(self) -> list[list[int]]:
+        """Shape [1, past_frames, channels in] of each conv layer's cache, in layer order."""
+        if self.cfg.kind != "conv":
+            raise ValueError(f"only the conv decoder streams (this one is {self.cfg.kind!r})")
+        return [[1, conv.past_frames, 2 if i == 0 else self.cfg.channels]
+                for i, conv in enumerate(self.convs)]
+
+    def stream(self, f0_hz, loudness_db, caches):
+        """One block of a stream: f0_hz, loudness_db [1, n, 1] new frames; caches as
+        cache_shapes() → (controls for the n frames, the caches for the next block).
+        Block after block this equals `call` on the whole sequence (same per-frame arithmetic)."""
+        x = scale_inputs(f0_hz, loudness_db)
+        new_caches = []
+        for i, (conv, norm, cache) in enumerate(zip(self.convs, self.norms, caches)):
+            c, cache = conv.stream(x, cache)
+            new_caches.append(cache)
+            y = tf.nn.leaky_relu(norm(c), alpha=0.2)
+            x = x + y if i > 0 else y
+        return self._controls(x, f0_hz), new_caches
+
+    def _controls(self, x, f0_hz):
+        """Trunk features [1, n, channels] → the synth controls (every output nonlinearity)."""
+        cfg = self.cfg
         raw = self.head(x)
         nh = cfg.n_harmonics
         amps = exp_sigmoid(raw[..., :1])

@@ -45,6 +45,7 @@ def test_quick_build_is_quick_and_writes_model_json_shards_and_metadata(quick):
 
 
 def test_metadata_has_every_contract_key_and_is_honest_about_its_source(quick):
+    from factory.convert import graph_bytes
     from factory.model import Config
 
     models, _, _ = quick
@@ -60,9 +61,12 @@ def test_metadata_has_every_contract_key_and_is_honest_about_its_source(quick):
     assert meta["harmonic"]["amp_resample_method"] == "linear"
     assert meta["noise"]["window_size"] == meta["noise_window_size"]
     assert meta["noise"]["initial_bias"] == -5.0
-    files = [p for p in (models / QUICK_INSTRUMENT).iterdir() if p.name != "metadata.json"]
-    assert meta["bytes"] == sum(p.stat().st_size for p in files)
-    assert meta["bytes"] <= 300_000
+    d = models / QUICK_INSTRUMENT
+    assert meta["bytes"] == graph_bytes(d, "model.json") <= 300_000
+    # The streaming graph (what the page loads) beside the whole-sequence one.
+    assert meta["streaming"]["bytes"] == graph_bytes(d, meta["streaming"]["model"]) <= 150_000
+    assert {p.name for p in d.iterdir()} == {"metadata.json", "model.json", "group1-shard1of1.bin",
+                                             "stream.json", "stream-shard1of1.bin"}
     assert meta["training"]["quick"] is True
     assert np.isfinite(meta["quality"]["heldout_spectral_loss"])
 

@@ -6,6 +6,8 @@ import * as cumsum from "./cumsum.js";
 import { loadDecoder } from "./decoder.js";
 import { Engine } from "./engine.js";
 
+export { benchDecoder } from "./benchdecoder.js";
+
 const TWO_PI = 2 * Math.PI;
 
 /** {median, p25, p75, min, max, n} of a list of numbers. */

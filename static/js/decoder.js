@@ -1,11 +1,17 @@
-// Decoder stage: the instrument's TF.js graph model, run block by block. The network is causal,
-// so a block prefixed with `receptive_field_frames - 1` frames of past input gives exactly the
-// frames the whole sequence would: only the new frames are read back.
+// Decoder stage: the instrument's TF.js graph model, run block by block. The network is causal.
+// A model with a streaming graph (metadata "streaming") computes only the block's new frames: each
+// conv layer's past activations travel between blocks as backend tensors (never read back). An
+// older model without one runs its whole-sequence graph on the block prefixed with
+// `receptive_field_frames - 1` frames of past input, which gives the same frames.
+// Either way a stream starts from silence (f0 0 Hz, SILENCE_DB) and only the block's own frames
+// are read back. No DOM: runs in a module Worker as well as on the page.
 import { loadGraphModel } from "@tensorflow/tfjs-converter";
 import { tf } from "./backend.js";
 import { SILENCE_DB } from "./mapping.js";
 
 export const OUTPUTS = ["amplitudes", "harmonic_distribution", "noise_magnitudes"];
+/** @typedef {StreamingDecoder|WindowDecoder} Decoder what loadDecoder resolves to (one contract) */
+const SILENCE_F0_HZ = 0;
 
 /** Past input frames kept per stream, bounded by the receptive field. */
 class History {
@@ -43,30 +49,50 @@ class History {
   }
 }
 
-export class Decoder {
+/** Graph output node whose name carries `name` (converters append `:0`, `Identity_1`...). */
+function resolveOutput(model, name) {
+  const outs = model.outputs.map((o) => o.name);
+  const sig = model.signature && model.signature.outputs;
+  if (sig && sig[name]) return sig[name].name;
+  const hit = outs.find((o) => o === name || o.startsWith(`${name}:`));
+  if (!hit) throw new Error(`model has no output "${name}" (outputs: ${outs.join(", ")})`);
+  return hit;
+}
+
+function resolveInput(model, name) {
+  const sig = model.signature && model.signature.inputs;
+  return sig && sig[name] ? sig[name].name : name;
+}
+
+/** Reads the block's three controls back and disposes them. */
+async function readControls(outputs) {
+  try {
+    const [amplitudes, harmonicDistribution, noiseMagnitudes] = await Promise.all(outputs.map((t) => t.data()));
+    return { amplitudes, harmonicDistribution, noiseMagnitudes };
+  } finally {
+    outputs.forEach((t) => t.dispose());
+  }
+}
+
+/** The whole-sequence graph, run on each block with its receptive field of past input. */
+export class WindowDecoder {
   /** @param {import("@tensorflow/tfjs-converter").GraphModel} model @param {object} meta metadata.json */
   constructor(model, meta, { maxBlockFrames = 256 } = {}) {
     this.model = model;
     this.meta = meta;
+    this.kind = "window";
     const context = Math.max(0, meta.receptive_field_frames - 1);
-    this.f0History = new History(context, maxBlockFrames, 0);
+    this.f0History = new History(context, maxBlockFrames, SILENCE_F0_HZ);
     this.loudnessHistory = new History(context, maxBlockFrames, SILENCE_DB);
     this.outputNames = OUTPUTS.map((name) => this.resolveOutput(name));
   }
 
-  /** Graph output node whose name carries `name` (converters append `:0`, `Identity_1`...). */
   resolveOutput(name) {
-    const outs = this.model.outputs.map((o) => o.name);
-    const sig = this.model.signature && this.model.signature.outputs;
-    if (sig && sig[name]) return sig[name].name;
-    const hit = outs.find((o) => o === name || o.startsWith(`${name}:`));
-    if (!hit) throw new Error(`model has no output "${name}" (outputs: ${outs.join(", ")})`);
-    return hit;
+    return resolveOutput(this.model, name);
   }
 
   inputName(name) {
-    const sig = this.model.signature && this.model.signature.inputs;
-    return sig && sig[name] ? sig[name].name : name;
+    return resolveInput(this.model, name);
   }
 
   reset() {
@@ -94,12 +120,13 @@ export class Decoder {
       // Only the block's own frames leave the GPU.
       return result.map((t) => tf.slice(t, [0, total - n, 0], [1, n, t.shape[2]]));
     });
-    try {
-      const [amplitudes, harmonicDistribution, noiseMagnitudes] = await Promise.all(outputs.map((t) => t.data()));
-      return { amplitudes, harmonicDistribution, noiseMagnitudes };
-    } finally {
-      outputs.forEach((t) => t.dispose());
-    }
+    return readControls(outputs);
+  }
+
+  /** Compiles the backend's kernels for blocks of `blockFrames` now, not on the first note. */
+  async warmUp(blockFrames) {
+    await this.run(new Float32Array(blockFrames).fill(220), new Float32Array(blockFrames).fill(SILENCE_DB));
+    this.reset();
   }
 
   dispose() {
@@ -108,13 +135,106 @@ export class Decoder {
 }
 
 /**
- * Loads `static/models/<id>/model.json`; runs one block of the live size so the backend
- * compiles its kernels now, not on the singer's first note.
+ * The streaming graph: inputs are the block's frames and each conv layer's cache (its past
+ * input frames, metadata `streaming.caches[i].shape`); outputs are the controls for those frames
+ * and the next caches. Caches stay on the backend; the old ones are disposed every block.
  */
-export async function loadDecoder(modelUrl, meta, { warmupBlockFrames = 4, ...options } = {}) {
-  const model = await loadGraphModel(modelUrl);
-  const decoder = new Decoder(model, meta, options);
-  await decoder.run(new Float32Array(warmupBlockFrames).fill(220), new Float32Array(warmupBlockFrames).fill(SILENCE_DB));
-  decoder.reset();
+export class StreamingDecoder {
+  /** @param {import("@tensorflow/tfjs-converter").GraphModel} model the streaming graph @param {object} meta */
+  constructor(model, meta) {
+    this.model = model;
+    this.meta = meta;
+    this.kind = "streaming";
+    this.cacheSpecs = meta.streaming.caches;
+    this.inputNames = meta.streaming.inputs.map((name) => resolveInput(model, name));
+    this.cacheInputNames = this.cacheSpecs.map((c) => resolveInput(model, c.input));
+    this.outputNames = meta.streaming.outputs.map((name) => resolveOutput(model, name));
+    this.fetchNames = [...this.outputNames, ...this.cacheSpecs.map((c) => resolveOutput(model, c.output))];
+    /** Caches after `receptive_field_frames - 1` frames of silence: a new stream's (kept until dispose). */
+    this.silentCaches = null;
+    this.caches = null;
+  }
+
+  /**
+   * Computes the silent caches the way the whole-sequence graph sees a stream that starts from
+   * silence: from all-zero caches (the graph's own zero padding), ≥ receptive_field_frames − 1
+   * frames of silence, in blocks of `blockFrames` (the live size: the kernels compile here).
+   */
+  async warmUp(blockFrames) {
+    const silenceFrames = Math.max(1, this.meta.receptive_field_frames - 1);
+    this.disposeCaches();
+    this.caches = this.cacheSpecs.map((c) => tf.zeros(c.shape));
+    const f0 = new Float32Array(blockFrames).fill(SILENCE_F0_HZ);
+    const ld = new Float32Array(blockFrames).fill(SILENCE_DB);
+    for (let done = 0; done < silenceFrames; done += blockFrames) tf.dispose(this.step(f0, ld));
+    this.silentCaches = this.caches;
+    // One read-back of the live size, as every live block does.
+    await this.run(f0, ld);
+    this.reset();
+  }
+
+  /** Runs the graph on one block; advances the caches; returns the control tensors [1, n, *]. */
+  step(f0Hz, loudnessDb) {
+    const n = f0Hz.length;
+    const results = tf.tidy(() => {
+      const feeds = {
+        [this.inputNames[0]]: tf.tensor3d(f0Hz, [1, n, 1]),
+        [this.inputNames[1]]: tf.tensor3d(loudnessDb, [1, n, 1]),
+      };
+      this.cacheInputNames.forEach((name, i) => { feeds[name] = this.caches[i]; });
+      return this.model.execute(feeds, this.fetchNames);
+    });
+    const nOut = this.outputNames.length;
+    this.disposeCaches();
+    this.caches = results.slice(nOut);
+    return results.slice(0, nOut);
+  }
+
+  /**
+   * Runs one block (same contract as WindowDecoder.run).
+   * @param {Float32Array} f0Hz [nFrames] @param {Float32Array} loudnessDb [nFrames]
+   */
+  async run(f0Hz, loudnessDb) {
+    if (!this.caches) throw new Error("StreamingDecoder.run before warmUp: load it with loadDecoder()");
+    return readControls(this.step(f0Hz, loudnessDb));
+  }
+
+  /** A new stream: caches back to silence. */
+  reset() {
+    this.disposeCaches();
+    this.caches = this.silentCaches;
+  }
+
+  /** Disposes the current caches unless they are the silent ones (shared by every reset). */
+  disposeCaches() {
+    if (this.caches && this.caches !== this.silentCaches) tf.dispose(this.caches);
+    this.caches = null;
+  }
+
+  dispose() {
+    this.disposeCaches();
+    if (this.silentCaches) tf.dispose(this.silentCaches);
+    this.silentCaches = null;
+    this.model.dispose();
+  }
+}
+
+/** `base`'s directory + `file` (works for relative URLs, as in a Worker). */
+function siblingUrl(base, file) {
+  return base.replace(/[^/]*$/, file);
+}
+
+/**
+ * Loads the instrument at `static/models/<id>/model.json` (`modelUrl`): its streaming graph
+ * (`meta.streaming.model`, beside it) where it has one, else the whole-sequence graph; runs one
+ * block of the live size so the backend compiles its kernels now, not on the singer's first note.
+ * `streaming: false` forces the whole-sequence graph (benchmarks, parity tests).
+ * @returns {Promise<StreamingDecoder|WindowDecoder>}
+ */
+export async function loadDecoder(modelUrl, meta, { warmupBlockFrames = 4, streaming = true, ...options } = {}) {
+  const decoder = streaming && meta.streaming
+    ? new StreamingDecoder(await loadGraphModel(siblingUrl(modelUrl, meta.streaming.model)), meta)
+    : new WindowDecoder(await loadGraphModel(modelUrl), meta, options);
+  await decoder.warmUp(warmupBlockFrames);
   return decoder;
 }

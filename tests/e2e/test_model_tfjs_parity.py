@@ -66,16 +66,17 @@ def test_tfjs_model_in_chromium_matches_the_tensorflow_decoder(open_page, tmp_pa
             await k.tfBackend.initBackend(['cpu']);
             const tf = k.tf;
             const f0 = __b64ToF32(f0b), ld = __b64ToF32(ldb), n = f0.length;
-            const dec = await k.decoder.loadDecoder('/static/models/_test/model.json', meta, {maxBlockFrames: block});
+            const whole = await k.decoder.loadDecoder('/static/models/_test/model.json', meta, {streaming: false});
             // The graph on the whole sequence, straight through GraphModel.execute.
-            const names = dec.outputNames;
-            const outs = dec.model.execute({
-                [dec.inputName('f0_hz')]: tf.tensor3d(f0, [1, n, 1]),
-                [dec.inputName('loudness_db')]: tf.tensor3d(ld, [1, n, 1])}, names);
+            const outs = whole.model.execute({
+                [whole.inputName('f0_hz')]: tf.tensor3d(f0, [1, n, 1]),
+                [whole.inputName('loudness_db')]: tf.tensor3d(ld, [1, n, 1])}, whole.outputNames);
             const full = await Promise.all(outs.map((t) => t.data()));
             outs.forEach((t) => t.dispose());
-            // The app's streaming decoder stage, block by block.
-            dec.reset();
+            whole.dispose();
+            // The app's decoder stage (the streaming graph), block by block.
+            const dec = await k.decoder.loadDecoder('/static/models/_test/model.json', meta);
+            const kind = dec.kind;
             const parts = {a: [], h: [], z: []};
             for (let s = 0; s < n; s += block) {
                 const e = Math.min(s + block, n);
@@ -84,7 +85,7 @@ def test_tfjs_model_in_chromium_matches_the_tensorflow_decoder(open_page, tmp_pa
             }
             dec.dispose();
             return {
-                backend: tf.getBackend(),
+                backend: tf.getBackend(), kind,
                 amplitudes: __f32ToB64(full[0]),
                 harmonic_distribution: __f32ToB64(full[1]),
                 noise_magnitudes: __f32ToB64(full[2]),
@@ -95,7 +96,7 @@ def test_tfjs_model_in_chromium_matches_the_tensorflow_decoder(open_page, tmp_pa
         }""",
         [meta, to_b64(f0), to_b64(ld), BLOCK],
     )
-    assert result["backend"] == "cpu"
+    assert result["backend"] == "cpu" and result["kind"] == "streaming"
     shapes = {"amplitudes": 1, "harmonic_distribution": meta["n_harmonics"], "noise_magnitudes": meta["n_noise"]}
     js = {k: from_b64(result[k]).reshape(N_FRAMES, n) for k, n in shapes.items()}
     js_block = {k: from_b64(result["block_" + k]).reshape(N_FRAMES, n) for k, n in shapes.items()}

@@ -1,0 +1,60 @@
+// In-page decoder benchmark: the streaming graph against the whole-sequence graph on windows
+// (the old path, the baseline) in the same page, same backend, same input. Driven by bench/run.py.
+import { tf } from "./backend.js";
+import { loadDecoder } from "./decoder.js";
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** A sung-like control line: f0 [n] Hz and loudness [n] dB at the model's frame rate. */
+function controlLine(nFrames, frameRate) {
+  const f0Hz = new Float32Array(nFrames), loudnessDb = new Float32Array(nFrames);
+  for (let i = 0; i < nFrames; i++) {
+    const t = i / frameRate;
+    f0Hz[i] = 330 * 2 ** ((3 * Math.sin(2 * Math.PI * 0.7 * t) + 0.3 * Math.sin(2 * Math.PI * 5.5 * t)) / 12);
+    loudnessDb[i] = -30 + 20 * Math.sin(2 * Math.PI * 0.4 * t);
+  }
+  return { f0Hz, loudnessDb };
+}
+
+/**
+ * Decoder ms per second of audio (median over repeats), kernel dispatches per block and the
+ * tensor count before/after, for each decoder kind of model `id`.
+ * @returns {{id, blockFrames, streaming?: object, window: object, speedup?: number}}
+ */
+export async function benchDecoder({ id, blockFrames = 4, seconds = 2, repeats = 5, warmup = 1 }) {
+  const manifest = await (await fetch("/models/manifest.json")).json();
+  const meta = manifest.models.find((m) => m.id === id);
+  if (!meta) throw new Error(`no model ${id} in the manifest`);
+  const nFrames = Math.floor((seconds * meta.frame_rate) / blockFrames) * blockFrames;
+  const { f0Hz, loudnessDb } = controlLine(nFrames, meta.frame_rate);
+  const result = { backend: tf.getBackend(), id, blockFrames, seconds: nFrames / meta.frame_rate };
+  for (const [kind, streaming] of [["window", false], ["streaming", true]]) {
+    if (streaming && !meta.streaming) continue;
+    const t0 = performance.now();
+    const decoder = await loadDecoder(meta.url, meta, { streaming, warmupBlockFrames: blockFrames });
+    const loadMs = performance.now() - t0;
+    const perS = [];
+    const tensorsBefore = tf.memory().numTensors;
+    for (let r = 0; r < warmup + repeats; r++) {
+      decoder.reset();
+      const t1 = performance.now();
+      for (let s = 0; s < nFrames; s += blockFrames) {
+        await decoder.run(f0Hz.subarray(s, s + blockFrames), loudnessDb.subarray(s, s + blockFrames));
+      }
+      if (r >= warmup) perS.push((performance.now() - t1) / result.seconds);
+    }
+    decoder.reset();
+    const tensorsAfter = tf.memory().numTensors;
+    const profile = await tf.profile(async () => {
+      await decoder.run(f0Hz.subarray(0, blockFrames), loudnessDb.subarray(0, blockFrames));
+    });
+    decoder.dispose();
+    result[kind] = { loadMs, msPerS: median(perS), msPerSAll: perS, kernelsPerBlock: profile.kernels.length,
+      tensorsBefore, tensorsAfter };
+  }
+  if (result.streaming) result.speedup = result.window.msPerS / result.streaming.msPerS;
+  return result;
+}

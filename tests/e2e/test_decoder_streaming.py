@@ -1,0 +1,116 @@
+"""The app's streaming decoder (decoder.js, the shipped stream.json graphs) in headless Chromium:
+block after block, from the silent caches, it gives the whole-sequence graph's frames for a
+stream that starts from silence (≥ 100 dB SNR in float32, blocks of 1, 2, 4 and 16 frames),
+its tensor count stays flat, and reset() starts a new stream."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.e2e.browser_io import from_b64, install_js_helpers, snr_db, to_b64
+from tests.test_factory_stream import BLOCKS, MIN_SNR_DB, MODELS, SHIPPED
+
+pytestmark = pytest.mark.e2e
+
+N_FRAMES = 96
+# The TF.js backends that compute in float32 here (WebGL through SwiftShader is float32 too, but
+# compiling a shader set per block size takes minutes).
+BACKENDS = ("cpu", "wasm")
+
+RUN = """async ([ids, backends, blocks, f0b, ldb]) => {
+  const k = await import('/static/build/testkit.js');
+  const tf = k.tf;
+  const manifest = await (await fetch('/models/manifest.json')).json();
+  const f0 = __b64ToF32(f0b), ld = __b64ToF32(ldb), n = f0.length;
+  const out = {};
+  for (const backend of backends) {
+    await k.tfBackend.initBackend([backend]);
+    for (const id of ids) {
+      const meta = manifest.models.find((m) => m.id === id);
+      const stream = await k.decoder.loadDecoder(meta.url, meta, { warmupBlockFrames: 4 });
+      const window = await k.decoder.loadDecoder(meta.url, meta, { streaming: false });
+      // The reference: the whole-sequence graph on the silence a stream starts from + the phrase.
+      const context = meta.receptive_field_frames - 1, total = context + n;
+      const sf0 = new Float32Array(total), sld = new Float32Array(total).fill(k.mapping.SILENCE_DB);
+      sf0.set(f0, context); sld.set(ld, context);
+      const refs = tf.tidy(() => window.model.execute({
+        [window.inputName('f0_hz')]: tf.tensor3d(sf0, [1, total, 1]),
+        [window.inputName('loudness_db')]: tf.tensor3d(sld, [1, total, 1]) }, window.outputNames)
+        .map((t) => tf.slice(t, [0, context, 0], [1, n, t.shape[2]])));
+      const ref = await Promise.all(refs.map((t) => t.data()));
+      tf.dispose(refs);
+      const row = { kind: stream.kind, reference: ref.map((a) => __f32ToB64(a)), blocks: {} };
+      for (const block of blocks) {
+        stream.reset();
+        const parts = [[], [], []];
+        let tensorsAfterFirst = null;
+        for (let s = 0; s < n; s += block) {
+          const o = await stream.run(f0.subarray(s, s + block), ld.subarray(s, s + block));
+          parts[0].push(...o.amplitudes); parts[1].push(...o.harmonicDistribution); parts[2].push(...o.noiseMagnitudes);
+          if (tensorsAfterFirst === null) tensorsAfterFirst = tf.memory().numTensors;
+        }
+        row.blocks[block] = { outputs: parts.map((p) => __f32ToB64(new Float32Array(p))),
+          tensorsAfterFirst, tensorsAfterLast: tf.memory().numTensors };
+      }
+      // The old path, for the record: the whole-sequence graph on windows of 4 frames.
+      window.reset();
+      const w = [];
+      for (let s = 0; s < n; s += 4) w.push(...(await window.run(f0.subarray(s, s + 4), ld.subarray(s, s + 4))).amplitudes);
+      row.window = __f32ToB64(new Float32Array(w));
+      const before = tf.memory().numTensors;
+      stream.dispose(); window.dispose();
+      row.disposedTensors = before - tf.memory().numTensors;
+      out[`${backend}/${id}`] = { backend: tf.getBackend(), ...row };
+    }
+  }
+  return out;
+}"""
+
+
+def _phrase():
+    """A sung-like line with a silent gap (f0 0 Hz, loudness at the floor) in the middle."""
+    rng = np.random.default_rng(5)
+    t = np.arange(N_FRAMES) / 250
+    f0 = 330 * 2 ** ((3 * np.sin(2 * np.pi * 1.3 * t) + 0.3 * np.sin(2 * np.pi * 5.5 * t)) / 12)
+    ld = -30 + 20 * np.sin(2 * np.pi * 2.1 * t) + rng.normal(0, 1, N_FRAMES)
+    f0[40:52], ld[40:52] = 0.0, -80.0
+    return f0.astype(np.float32), ld.astype(np.float32)
+
+
+@pytest.fixture(scope="module")
+def results(pw, live_server):
+    from tests.e2e.conftest import BASE_ARGS, CHROMIUM
+
+    browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=BASE_ARGS)
+    try:
+        page = browser.new_page()
+        page.goto(live_server + "/")
+        page.wait_for_function("globalThis.swara && globalThis.swara.ready === true", timeout=60_000)
+        install_js_helpers(page)
+        f0, ld = _phrase()
+        out = page.evaluate(RUN, [SHIPPED, list(BACKENDS), list(BLOCKS), to_b64(f0), to_b64(ld)])
+    finally:
+        browser.close()
+    return out
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("model_id", SHIPPED)
+def test_streamed_blocks_equal_the_whole_sequence_graph(results, backend, model_id):
+    import json
+
+    meta = json.loads((MODELS / model_id / "metadata.json").read_text())
+    r = results[f"{backend}/{model_id}"]
+    assert r["backend"] == backend and r["kind"] == "streaming"
+    widths = (1, meta["n_harmonics"], meta["n_noise"])
+    ref = [from_b64(b).reshape(N_FRAMES, w) for b, w in zip(r["reference"], widths)]
+    for block in BLOCKS:
+        got = [from_b64(b).reshape(N_FRAMES, w) for b, w in zip(r["blocks"][str(block)]["outputs"], widths)]
+        for name, a, b in zip(meta["outputs"], ref, got):
+            snr = snr_db(a, b)
+            assert snr >= MIN_SNR_DB, f"{backend} {model_id} {name} block {block}: {snr:.1f} dB"
+        # Old caches are disposed every block: the tensor count is flat.
+        assert r["blocks"][str(block)]["tensorsAfterLast"] == r["blocks"][str(block)]["tensorsAfterFirst"]
+    # The whole-sequence graph on windows (the path of models without a streaming graph) agrees.
+    assert snr_db(ref[0][:, 0], from_b64(r["window"])) >= MIN_SNR_DB
+    assert r["disposedTensors"] > 0
