@@ -43,7 +43,7 @@ export async function writeServiceWorker({ metafiles, out, skipEntries }) {
   const files = new Set();
   for (const m of metafiles) reachableOutputs(m, skipEntries).forEach((f) => files.add(f));
   // What the models folder may hold besides a model's files (notes, reports) is left out.
-  const isModelFile = (f) => /(^|\/)(model\.json|metadata\.json|[^/]+\.bin)$/.test(f);
+  const isModelFile = (f) => /(^|\/)(model\.json|stream\.json|metadata\.json|[^/]+\.bin)$/.test(f);
   for (const dir of [join(out, "wasm"), join(STATIC, "css"), join(STATIC, "icons"), join(STATIC, "models")]) {
     try {
       filesUnder(dir).filter((f) => !f.split("/").pop().startsWith(".") && (!dir.endsWith("models") || isModelFile(f))).forEach((f) => files.add(f));
