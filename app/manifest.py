@@ -1,45 +1,171 @@
-"""The models manifest: one entry per `static/models/<name>/metadata.json`."""
+"""The models manifest: one entry per `static/models/<name>/`, checked before the browser sees it.
+
+A model is listed only if its metadata.json, model.json and weight shards agree with each other;
+otherwise it goes under `errors` with the reason, and the other models are unaffected.
+"""
 from __future__ import annotations
 
 import json
 import logging
+import sys
+from array import array
+from math import prod
 from pathlib import Path
 
 log = logging.getLogger("swara.manifest")
 
 REQUIRED_KEYS = ("name", "sample_rate", "frame_rate", "n_harmonics", "n_noise")
+# Bytes per stored value, by the stored dtype (a quantization's dtype if there is one).
+STORED_BYTES = {"float32": 4, "int32": 4, "bool": 1, "float16": 2, "uint8": 1, "uint16": 2}
+# The graph's inputs and outputs (docs/architecture.md, "The model contract") when metadata.json
+# does not list them.
+DEFAULT_INPUTS = ("f0_hz", "loudness_db")
+# The last dimension each graph output must have, from the metadata key that states it.
+OUTPUT_WIDTH_KEYS = {"amplitudes": None, "harmonic_distribution": "n_harmonics", "noise_magnitudes": "n_noise"}
+
+
+class ModelFault(ValueError):
+    """A model that must not be offered; the message names the file and the fault."""
+
+
+def read_json(path: Path, label: str):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as err:
+        raise ModelFault(f"{label}: missing") from err
+    except (OSError, UnicodeDecodeError) as err:
+        raise ModelFault(f"{label}: cannot read: {err}") from err
+    except json.JSONDecodeError as err:
+        raise ModelFault(f"{label}: not valid JSON (line {err.lineno}, column {err.colno}): {err.msg}") from err
 
 
 def read_metadata(path: Path) -> dict:
-    """Reads one metadata.json; raises ValueError naming the file and the fault."""
-    try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as err:
-        raise ValueError(f"{path}: cannot read: {err}") from err
-    except json.JSONDecodeError as err:
-        raise ValueError(f"{path}: not valid JSON (line {err.lineno}, column {err.colno}): {err.msg}") from err
+    """Reads one metadata.json; raises ModelFault naming the file and the fault."""
+    label = f"{path.parent.name}/{path.name}"
+    meta = read_json(path, label)
     if not isinstance(meta, dict):
-        raise ValueError(f"{path}: expected a JSON object, found {type(meta).__name__}")
+        raise ModelFault(f"{label}: expected a JSON object, found {type(meta).__name__}")
     missing = [k for k in REQUIRED_KEYS if k not in meta]
     if missing:
-        raise ValueError(f"{path}: missing keys {', '.join(missing)}")
+        raise ModelFault(f"{label}: missing keys {', '.join(missing)}")
     if not (path.parent / "model.json").is_file():
-        raise ValueError(f"{path}: no model.json beside it")
+        raise ModelFault(f"{label}: no model.json beside it")
     return meta
 
 
+def _last_dim(spec: dict) -> int | None:
+    dims = (spec.get("tensorShape") or {}).get("dim") or []
+    return int(dims[-1].get("size", -1)) if dims else None
+
+
+def check_graph(model: dict, meta: dict, label: str) -> None:
+    """model.json is a TF.js graph model whose signature matches the metadata's inputs and widths."""
+    if not isinstance(model, dict) or model.get("format") != "graph-model" or "modelTopology" not in model:
+        raise ModelFault(f"{label}: not a TF.js graph model (no format 'graph-model' with a modelTopology)")
+    if not isinstance(model.get("weightsManifest"), list):
+        raise ModelFault(f"{label}: no weightsManifest list")
+    signature = model.get("signature") or {}
+    inputs = {k.split(":")[0] for k in signature.get("inputs") or {}}
+    outputs = signature.get("outputs") or {}
+    for name in meta.get("inputs", DEFAULT_INPUTS):
+        if name not in inputs:
+            raise ModelFault(f"{label}: metadata.json names input {name!r}, the graph has {sorted(inputs)}")
+    for name in meta.get("outputs", list(OUTPUT_WIDTH_KEYS)):
+        if name not in outputs:
+            raise ModelFault(f"{label}: metadata.json names output {name!r}, the graph has {sorted(outputs)}")
+    for name, key in OUTPUT_WIDTH_KEYS.items():
+        if name not in outputs:
+            continue
+        want, have = (1, "1") if key is None else (meta[key], f"{key} = {meta[key]}")
+        got = _last_dim(outputs[name])
+        if got != want:
+            raise ModelFault(f"{label}: output {name!r} is {got} wide in the graph but metadata.json says {have}")
+
+
+def _non_finite(data: bytes, dtype: str) -> bool:
+    """True if any float32/float16 value in `data` (little-endian) is NaN or infinite (exponent all ones)."""
+    code, mask = {"float32": ("I", 0x7F800000), "float16": ("H", 0x7C00)}[dtype]
+    values = array(code, data)
+    if sys.byteorder != "little":
+        values.byteswap()
+    return any((v & mask) == mask for v in values)
+
+
+def check_weights(model_dir: Path, model: dict, label: str) -> None:
+    """Every shard exists, each group's shards hold exactly the bytes its weights need, floats are finite."""
+    for g, group in enumerate(model["weightsManifest"]):
+        shards = []
+        for rel in group.get("paths", []):
+            shard = model_dir / rel
+            if Path(rel).is_absolute() or ".." in Path(rel).parts or not shard.is_file():
+                raise ModelFault(f"{label}: weight shard {rel!r} is missing")
+            shards.append(shard)
+        data = b"".join(s.read_bytes() for s in shards)
+        offset = 0
+        for w in group.get("weights", []):
+            stored = (w.get("quantization") or {}).get("dtype") or w.get("dtype")
+            if stored not in STORED_BYTES:
+                raise ModelFault(f"{label}: weight {w.get('name')!r} has unsupported dtype {stored!r}")
+            size = prod(int(d) for d in w.get("shape", [])) * STORED_BYTES[stored]
+            chunk = data[offset:offset + size]
+            offset += size
+            if len(chunk) == size and stored in ("float32", "float16") and _non_finite(chunk, stored):
+                raise ModelFault(f"{label}: weight {w.get('name')!r} holds NaN or infinite values")
+        if offset != len(data):
+            names = ", ".join(group.get("paths", []))
+            raise ModelFault(f"{label}: weight shards ({names}) hold {len(data)} bytes, "
+                             f"but the weightsManifest describes {offset}")
+
+
+def check_model(model_dir: Path) -> dict:
+    """Metadata of a model that is safe to offer; raises ModelFault otherwise."""
+    meta = read_metadata(model_dir / "metadata.json")
+    label = f"{model_dir.name}/model.json"
+    model = read_json(model_dir / "model.json", label)
+    check_graph(model, meta, label)
+    check_weights(model_dir, model, label)
+    return meta
+
+
+_checked: dict[Path, tuple[tuple, dict | str]] = {}
+
+
+def _fingerprint(model_dir: Path) -> tuple:
+    """Names, sizes and modification times of a model's files: a rebuilt model changes it."""
+    return tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in model_dir.iterdir() if p.is_file()))
+
+
+def checked_model(model_dir: Path) -> dict | str:
+    """check_model, cached until a file of the model changes → metadata, or the fault as text."""
+    try:
+        key = _fingerprint(model_dir)
+    except OSError as err:
+        return f"{model_dir.name}: cannot list files: {err}"
+    hit = _checked.get(model_dir)
+    if hit and hit[0] == key:
+        return hit[1]
+    try:
+        result: dict | str = check_model(model_dir)
+    except ModelFault as err:
+        result = str(err)
+    _checked[model_dir] = (key, result)
+    return result
+
+
 def build_manifest(models_dir: Path) -> dict:
-    """Returns {"models": [...], "errors": [...]}; a broken model is reported and skipped."""
+    """Returns {"models": [...], "errors": [{"model", "error"}]}; a broken model is reported and skipped."""
     models, errors = [], []
     for meta_path in sorted(Path(models_dir).glob("*/metadata.json")):
-        try:
-            meta = read_metadata(meta_path)
-        except ValueError as err:
-            log.warning("skipping model: %s", err)
-            errors.append({"model": meta_path.parent.name, "error": str(err)})
+        model_dir = meta_path.parent
+        if model_dir.name.startswith("."):
+            continue  # an install in progress or its leftovers (factory/install.py)
+        result = checked_model(model_dir)
+        if isinstance(result, str):
+            log.warning("skipping model: %s", result)
+            errors.append({"model": model_dir.name, "error": result})
             continue
-        entry = dict(meta)
-        entry["id"] = meta_path.parent.name
-        entry["url"] = f"/static/models/{meta_path.parent.name}/model.json"
+        entry = dict(result)
+        entry["id"] = model_dir.name
+        entry["url"] = f"/static/models/{model_dir.name}/model.json"
         models.append(entry)
     return {"models": models, "errors": errors}

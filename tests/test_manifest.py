@@ -1,0 +1,151 @@
+"""Bad models: each fault keeps that instrument out of the manifest, with the reason; the others stay.
+
+Every test works on a temporary copy of the shipped static/models (never the originals).
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import struct
+from pathlib import Path
+
+import pytest
+
+from app.manifest import build_manifest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = sorted(p.parent.name for p in (ROOT / "static" / "models").glob("*/metadata.json"))
+VICTIM = "bansuri"
+
+
+@pytest.fixture
+def models(tmp_path):
+    """A copy of the shipped models (all of them, so we see the others survive)."""
+    if VICTIM not in SHIPPED:
+        pytest.fail(f"static/models/{VICTIM} is not shipped")
+    d = tmp_path / "models"
+    shutil.copytree(ROOT / "static" / "models", d)
+    return d
+
+
+def manifest_after_fault(models: Path) -> str:
+    """Builds the manifest; asserts only the victim is out and returns its error text."""
+    body = build_manifest(models)
+    assert sorted(m["id"] for m in body["models"]) == [n for n in SHIPPED if n != VICTIM]
+    assert [e["model"] for e in body["errors"]] == [VICTIM]
+    return body["errors"][0]["error"]
+
+
+def graph(models: Path) -> dict:
+    return json.loads((models / VICTIM / "model.json").read_text())
+
+
+def weight_offset(model: dict, want) -> tuple[str, str, int, int]:
+    """(shard, name, byte offset, bytes per value) of the first weight with `want(w)` in group 1."""
+    group = model["weightsManifest"][0]
+    assert len(group["paths"]) == 1, "these tests assume one shard per group (the converter's default here)"
+    offset = 0
+    for w in group["weights"]:
+        stored = (w.get("quantization") or {}).get("dtype") or w["dtype"]
+        size = {"float16": 2, "uint8": 1, "uint16": 2, "bool": 1}.get(stored, 4)
+        n = 1
+        for dim in w["shape"]:
+            n *= dim
+        if want(w) and n > 0:
+            return group["paths"][0], w["name"], offset, size
+        offset += n * size
+    raise AssertionError("no such weight in the model")
+
+
+def test_the_shipped_models_pass_every_check(models):
+    body = build_manifest(models)
+    assert body["errors"] == []
+    assert sorted(m["id"] for m in body["models"]) == SHIPPED
+
+
+def test_truncated_model_json(models):
+    p = models / VICTIM / "model.json"
+    p.write_bytes(p.read_bytes()[:500])
+    assert manifest_after_fault(models).startswith(f"{VICTIM}/model.json: not valid JSON (line 1, column")
+
+
+def test_model_json_that_is_not_a_graph_model(models):
+    (models / VICTIM / "model.json").write_text(json.dumps({"format": "layers-model"}))
+    assert "not a TF.js graph model" in manifest_after_fault(models)
+
+
+def test_missing_weight_shard(models):
+    shard = graph(models)["weightsManifest"][0]["paths"][0]
+    (models / VICTIM / shard).unlink()
+    assert manifest_after_fault(models) == f"{VICTIM}/model.json: weight shard {shard!r} is missing"
+
+
+@pytest.mark.parametrize("delta", [-2, +4])
+def test_weight_shard_of_the_wrong_length(models, delta):
+    shard = models / VICTIM / graph(models)["weightsManifest"][0]["paths"][0]
+    data = shard.read_bytes()
+    shard.write_bytes(data[:delta] if delta < 0 else data + b"\0" * delta)
+    error = manifest_after_fault(models)
+    assert f"hold {len(data) + delta} bytes, but the weightsManifest describes {len(data)}" in error
+
+
+def test_metadata_with_a_wrong_number_of_harmonics(models):
+    p = models / VICTIM / "metadata.json"
+    meta = json.loads(p.read_text())
+    real = meta["n_harmonics"]
+    meta["n_harmonics"] = real + 1
+    p.write_text(json.dumps(meta))
+    assert manifest_after_fault(models) == (
+        f"{VICTIM}/model.json: output 'harmonic_distribution' is {real} wide in the graph "
+        f"but metadata.json says n_harmonics = {real + 1}")
+
+
+def test_metadata_with_a_wrong_number_of_noise_bands(models):
+    p = models / VICTIM / "metadata.json"
+    meta = json.loads(p.read_text())
+    meta["n_noise"] += 2
+    p.write_text(json.dumps(meta))
+    assert "output 'noise_magnitudes'" in manifest_after_fault(models)
+
+
+def test_metadata_naming_an_input_the_graph_lacks(models):
+    p = models / VICTIM / "metadata.json"
+    meta = json.loads(p.read_text())
+    meta["inputs"] = ["f0_hz", "loudness_db", "state"]
+    p.write_text(json.dumps(meta))
+    assert "metadata.json names input 'state'" in manifest_after_fault(models)
+
+
+@pytest.mark.parametrize("kind,bits", [
+    ("float32", struct.pack("<f", float("nan"))),
+    ("float32", struct.pack("<f", float("-inf"))),
+    ("float16", struct.pack("<H", 0x7E00)),   # float16 NaN
+    ("float16", struct.pack("<H", 0x7C00)),   # float16 +inf
+])
+def test_non_finite_weights(models, kind, bits):
+    if kind == "float16":
+        want = lambda w: (w.get("quantization") or {}).get("dtype") == "float16"  # noqa: E731
+    else:
+        want = lambda w: w["dtype"] == "float32" and not w.get("quantization")  # noqa: E731
+    shard, name, offset, size = weight_offset(graph(models), want)
+    assert size == len(bits)
+    p = models / VICTIM / shard
+    data = bytearray(p.read_bytes())
+    data[offset:offset + size] = bits
+    p.write_bytes(bytes(data))
+    assert manifest_after_fault(models) == f"{VICTIM}/model.json: weight {name!r} holds NaN or infinite values"
+
+
+def test_a_repaired_model_comes_back_without_a_restart(models):
+    p = models / VICTIM / "model.json"
+    good = p.read_bytes()
+    p.write_bytes(good[:100])
+    manifest_after_fault(models)
+    p.write_bytes(good)
+    assert sorted(m["id"] for m in build_manifest(models)["models"]) == SHIPPED
+
+
+def test_install_leftovers_are_not_offered_as_models(models):
+    shutil.copytree(models / VICTIM, models / f".{VICTIM}.new-abc123")
+    body = build_manifest(models)
+    assert sorted(m["id"] for m in body["models"]) == SHIPPED and body["errors"] == []
