@@ -26,7 +26,7 @@ class Pages:
         args = list(ARGS) + ([f"--use-file-for-fake-audio-capture={wav}"] if wav else [])
         browser = self.pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
         self.browsers.append(browser)
-        page = browser.new_page()
+        page = browser.new_page(bypass_csp=True)  # wait_for_function uses eval(); the CSP forbids it
         page.set_default_timeout(timeout_ms)
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))

@@ -38,7 +38,10 @@ def open_page(pw, live_server):
             args.append(f"--use-file-for-fake-audio-capture={wav}")
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
         browsers.append(browser)
-        context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+        # bypass_csp: Playwright's wait_for_function evaluates its string with eval(), which the
+        # app's CSP forbids; tests/e2e/test_security.py checks the page under the real CSP.
+        context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2,
+                                      bypass_csp=True)
         page = context.new_page()
         errors, requests = [], []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
