@@ -53,33 +53,42 @@ def read_metadata(path: Path) -> dict:
     return meta
 
 
-def _last_dim(spec: dict) -> int | None:
-    dims = (spec.get("tensorShape") or {}).get("dim") or []
-    return int(dims[-1].get("size", -1)) if dims else None
+def _dims(spec: dict) -> list[int]:
+    return [int(d.get("size", -1)) for d in (spec.get("tensorShape") or {}).get("dim") or []]
 
 
-def check_graph(model: dict, meta: dict, label: str) -> None:
-    """model.json is a TF.js graph model whose signature matches the metadata's inputs and widths."""
+def check_graph(model: dict, meta: dict, label: str, inputs=DEFAULT_INPUTS, outputs=tuple(OUTPUT_WIDTH_KEYS),
+                caches=()) -> None:
+    """model is a TF.js graph model whose signature has `inputs`, `outputs` and `caches`
+    (streaming state: {"input", "output", "shape"}) and whose output widths match the metadata."""
     if not isinstance(model, dict) or model.get("format") != "graph-model" or "modelTopology" not in model:
         raise ModelFault(f"{label}: not a TF.js graph model (no format 'graph-model' with a modelTopology)")
     if not isinstance(model.get("weightsManifest"), list):
         raise ModelFault(f"{label}: no weightsManifest list")
     signature = model.get("signature") or {}
-    inputs = {k.split(":")[0] for k in signature.get("inputs") or {}}
-    outputs = signature.get("outputs") or {}
-    for name in meta.get("inputs", DEFAULT_INPUTS):
-        if name not in inputs:
-            raise ModelFault(f"{label}: metadata.json names input {name!r}, the graph has {sorted(inputs)}")
-    for name in meta.get("outputs", list(OUTPUT_WIDTH_KEYS)):
-        if name not in outputs:
-            raise ModelFault(f"{label}: metadata.json names output {name!r}, the graph has {sorted(outputs)}")
+    graph_inputs = {k.split(":")[0]: v for k, v in (signature.get("inputs") or {}).items()}
+    graph_outputs = signature.get("outputs") or {}
+    for name in inputs:
+        if name not in graph_inputs:
+            raise ModelFault(f"{label}: metadata.json names input {name!r}, the graph has {sorted(graph_inputs)}")
+    for name in outputs:
+        if name not in graph_outputs:
+            raise ModelFault(f"{label}: metadata.json names output {name!r}, the graph has {sorted(graph_outputs)}")
     for name, key in OUTPUT_WIDTH_KEYS.items():
-        if name not in outputs:
+        if name not in graph_outputs:
             continue
         want, have = (1, "1") if key is None else (meta[key], f"{key} = {meta[key]}")
-        got = _last_dim(outputs[name])
+        dims = _dims(graph_outputs[name])
+        got = dims[-1] if dims else None
         if got != want:
             raise ModelFault(f"{label}: output {name!r} is {got} wide in the graph but metadata.json says {have}")
+    for cache in caches:
+        for kind, name, table in (("input", cache.get("input"), graph_inputs), ("output", cache.get("output"), graph_outputs)):
+            if name not in table:
+                raise ModelFault(f"{label}: metadata.json names cache {kind} {name!r}, the graph has no such {kind}")
+            if _dims(table[name]) != list(cache.get("shape", [])):
+                raise ModelFault(f"{label}: cache {kind} {name!r} is {_dims(table[name])} in the graph "
+                                 f"but metadata.json says {cache.get('shape')}")
 
 
 def _non_finite(data: bytes, dtype: str) -> bool:
@@ -118,12 +127,24 @@ def check_weights(model_dir: Path, model: dict, label: str) -> None:
 
 
 def check_model(model_dir: Path) -> dict:
-    """Metadata of a model that is safe to offer; raises ModelFault otherwise."""
+    """Metadata of a model that is safe to offer (its graph, and its streaming graph if it names one);
+    raises ModelFault otherwise."""
     meta = read_metadata(model_dir / "metadata.json")
     label = f"{model_dir.name}/model.json"
     model = read_json(model_dir / "model.json", label)
-    check_graph(model, meta, label)
+    check_graph(model, meta, label, meta.get("inputs", DEFAULT_INPUTS), meta.get("outputs", tuple(OUTPUT_WIDTH_KEYS)))
     check_weights(model_dir, model, label)
+    streaming = meta.get("streaming")
+    if streaming is not None:
+        name = streaming.get("model") if isinstance(streaming, dict) else None
+        if not isinstance(name, str) or Path(name).name != name or not name.endswith(".json"):
+            raise ModelFault(f"{model_dir.name}/metadata.json: streaming.model must name a .json file "
+                             f"beside it, found {name!r}")
+        label = f"{model_dir.name}/{name}"
+        model = read_json(model_dir / name, label)
+        check_graph(model, meta, label, streaming.get("inputs", DEFAULT_INPUTS),
+                    streaming.get("outputs", tuple(OUTPUT_WIDTH_KEYS)), streaming.get("caches", ()))
+        check_weights(model_dir, model, label)
     return meta
 
 

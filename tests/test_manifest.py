@@ -36,8 +36,25 @@ def manifest_after_fault(models: Path) -> str:
     return body["errors"][0]["error"]
 
 
-def graph(models: Path) -> dict:
-    return json.loads((models / VICTIM / "model.json").read_text())
+def meta_of(models: Path) -> dict:
+    return json.loads((models / VICTIM / "metadata.json").read_text())
+
+
+# Both graphs a model may ship: the whole-sequence one and the streaming one the page loads.
+GRAPHS = ["model.json", "streaming"]
+
+
+def graph_file(models: Path, which: str) -> str:
+    if which == "streaming":
+        streaming = meta_of(models).get("streaming")
+        if not streaming:
+            pytest.skip(f"{VICTIM} ships no streaming graph")
+        return streaming["model"]
+    return which
+
+
+def graph(models: Path, which: str = "model.json") -> dict:
+    return json.loads((models / VICTIM / graph_file(models, which)).read_text())
 
 
 def weight_offset(model: dict, want) -> tuple[str, str, int, int]:
@@ -63,30 +80,57 @@ def test_the_shipped_models_pass_every_check(models):
     assert sorted(m["id"] for m in body["models"]) == SHIPPED
 
 
-def test_truncated_model_json(models):
-    p = models / VICTIM / "model.json"
+@pytest.mark.parametrize("which", GRAPHS)
+def test_truncated_graph_json(models, which):
+    name = graph_file(models, which)
+    p = models / VICTIM / name
     p.write_bytes(p.read_bytes()[:500])
-    assert manifest_after_fault(models).startswith(f"{VICTIM}/model.json: not valid JSON (line 1, column")
+    assert manifest_after_fault(models).startswith(f"{VICTIM}/{name}: not valid JSON (line 1, column")
 
 
-def test_model_json_that_is_not_a_graph_model(models):
-    (models / VICTIM / "model.json").write_text(json.dumps({"format": "layers-model"}))
-    assert "not a TF.js graph model" in manifest_after_fault(models)
+@pytest.mark.parametrize("which", GRAPHS)
+def test_graph_json_that_is_not_a_graph_model(models, which):
+    name = graph_file(models, which)
+    (models / VICTIM / name).write_text(json.dumps({"format": "layers-model"}))
+    assert manifest_after_fault(models) == (
+        f"{VICTIM}/{name}: not a TF.js graph model (no format 'graph-model' with a modelTopology)")
 
 
-def test_missing_weight_shard(models):
-    shard = graph(models)["weightsManifest"][0]["paths"][0]
+@pytest.mark.parametrize("which", GRAPHS)
+def test_missing_weight_shard(models, which):
+    name = graph_file(models, which)
+    shard = graph(models, which)["weightsManifest"][0]["paths"][0]
     (models / VICTIM / shard).unlink()
-    assert manifest_after_fault(models) == f"{VICTIM}/model.json: weight shard {shard!r} is missing"
+    assert manifest_after_fault(models) == f"{VICTIM}/{name}: weight shard {shard!r} is missing"
 
 
+@pytest.mark.parametrize("which", GRAPHS)
 @pytest.mark.parametrize("delta", [-2, +4])
-def test_weight_shard_of_the_wrong_length(models, delta):
-    shard = models / VICTIM / graph(models)["weightsManifest"][0]["paths"][0]
+def test_weight_shard_of_the_wrong_length(models, which, delta):
+    shard = models / VICTIM / graph(models, which)["weightsManifest"][0]["paths"][0]
     data = shard.read_bytes()
     shard.write_bytes(data[:delta] if delta < 0 else data + b"\0" * delta)
     error = manifest_after_fault(models)
     assert f"hold {len(data) + delta} bytes, but the weightsManifest describes {len(data)}" in error
+
+
+def test_streaming_graph_that_metadata_does_not_describe(models):
+    p = models / VICTIM / "metadata.json"
+    meta = meta_of(models)
+    if not meta.get("streaming", {}).get("caches"):
+        pytest.skip(f"{VICTIM} ships no streaming graph")
+    cache = meta["streaming"]["caches"][0]
+    cache["shape"] = [1, cache["shape"][1] + 1, cache["shape"][2]]
+    p.write_text(json.dumps(meta))
+    assert f"cache input {cache['input']!r} is" in manifest_after_fault(models)
+
+
+def test_streaming_graph_name_that_leaves_the_model_folder(models):
+    p = models / VICTIM / "metadata.json"
+    meta = meta_of(models)
+    meta["streaming"] = {**meta.get("streaming", {}), "model": "../sitar/stream.json"}
+    p.write_text(json.dumps(meta))
+    assert "streaming.model must name a .json file beside it" in manifest_after_fault(models)
 
 
 def test_metadata_with_a_wrong_number_of_harmonics(models):
@@ -116,24 +160,26 @@ def test_metadata_naming_an_input_the_graph_lacks(models):
     assert "metadata.json names input 'state'" in manifest_after_fault(models)
 
 
+@pytest.mark.parametrize("which", GRAPHS)
 @pytest.mark.parametrize("kind,bits", [
     ("float32", struct.pack("<f", float("nan"))),
     ("float32", struct.pack("<f", float("-inf"))),
     ("float16", struct.pack("<H", 0x7E00)),   # float16 NaN
     ("float16", struct.pack("<H", 0x7C00)),   # float16 +inf
 ])
-def test_non_finite_weights(models, kind, bits):
+def test_non_finite_weights(models, which, kind, bits):
     if kind == "float16":
         want = lambda w: (w.get("quantization") or {}).get("dtype") == "float16"  # noqa: E731
     else:
         want = lambda w: w["dtype"] == "float32" and not w.get("quantization")  # noqa: E731
-    shard, name, offset, size = weight_offset(graph(models), want)
+    shard, name, offset, size = weight_offset(graph(models, which), want)
     assert size == len(bits)
     p = models / VICTIM / shard
     data = bytearray(p.read_bytes())
     data[offset:offset + size] = bits
     p.write_bytes(bytes(data))
-    assert manifest_after_fault(models) == f"{VICTIM}/model.json: weight {name!r} holds NaN or infinite values"
+    assert manifest_after_fault(models) == (
+        f"{VICTIM}/{graph_file(models, which)}: weight {name!r} holds NaN or infinite values")
 
 
 def test_a_repaired_model_comes_back_without_a_restart(models):
