@@ -88,6 +88,7 @@ def convert_streaming(saved_model: Path, out_dir: Path, float16: bool = True) ->
                 renamed.append(new)
             group["paths"] = renamed
         _key_outputs_by_order(saved_model, m)
+        _drop_output_identities(m)
         (out_dir / STREAM_MODEL).write_text(json.dumps(m))
     compact_model_json(out_dir, STREAM_MODEL)
     return graph_bytes(out_dir, STREAM_MODEL)
@@ -114,6 +115,26 @@ def _key_outputs_by_order(saved_model: Path, m: dict) -> None:
                              f"the SavedModel's has {fn.structured_outputs[key].shape[-1]}")
         named[key] = entry
     m["signature"]["outputs"] = named
+
+
+def _drop_output_identities(m: dict) -> None:
+    """Points each signature output at the node its Identity copies and drops the Identity:
+    TF.js runs every node as a kernel, and a streaming block pays per kernel."""
+    nodes = m["modelTopology"]["node"]
+    by_name = {n["name"]: n for n in nodes}
+    used = {i.lstrip("^").split(":")[0] for n in nodes for i in n.get("input", [])}
+    drop = set()
+    for entry in m["signature"]["outputs"].values():
+        name = entry["name"].split(":")[0]
+        node = by_name.get(name)
+        if node is None or node["op"] != "Identity" or name in used or len(node.get("input", [])) != 1:
+            continue
+        src = node["input"][0]
+        if src.startswith("^") or by_name[src.split(":")[0]]["op"] == "Placeholder":
+            continue
+        entry["name"] = src if ":" in src else f"{src}:0"
+        drop.add(name)
+    m["modelTopology"]["node"] = [n for n in nodes if n["name"] not in drop]
 
 
 def graph_bytes(model_dir: Path, model_file: str = "model.json") -> int:

@@ -16,6 +16,7 @@ from factory.dsp import HOP, SAMPLE_RATE
 NOISE_INITIAL_BIAS = -5.0
 AMP_RESAMPLE_METHOD = "linear"
 EXP_SIGMOID = {"exponent": 10.0, "max_value": 2.0, "threshold": 1e-7}
+HARMONIC_NORM_EPS = 1e-7  # ddsp.core.normalize_harmonics: the divisor when no harmonic is kept
 
 
 @dataclass
@@ -93,12 +94,19 @@ class CausalConv(tf.keras.layers.Layer):
         return self._conv_past_padded(tf.pad(x, [[0, 0], [self.past_frames, 0], [0, 0]]))
 
     def stream(self, x, cache):
-        """One block of a stream: x [B, n, C] new frames, cache [B, past_frames, C] the frames
-        before them → (y [B, n, filters], the cache for the next block [B, past_frames, C])."""
-        xp = tf.concat([cache, x], axis=1)
-        next_cache = xp[:, -self.past_frames:]
+        """One block of a stream in the [1, 1, frames, channels] layout: x the new frames, cache
+        [1, 1, past_frames, C] the frames before them → (y [1, 1, n, filters], the next cache).
+
+        One dilated VALID Conv2D (the kernel's taps are its width) instead of `call`'s slices,
+        concat and MatMul: the same sums in another order (float32 rounding apart), far fewer
+        kernels per block — what a streaming block's cost is made of."""
+        xp = tf.concat([cache, x], axis=2)
+        next_cache = xp[:, :, -self.past_frames:]
         next_cache.set_shape(cache.shape)   # static, as the graph's cache inputs (no op added)
-        return self._conv_past_padded(xp), next_cache
+        cin = self.kernel.shape[0] // self.kernel_size
+        filt = tf.reshape(self.kernel, [1, self.kernel_size, cin, self.filters])  # tap j = rows j*cin…
+        y = tf.nn.conv2d(xp, filt, strides=1, padding="VALID", dilations=[1, self.dilation])
+        return tf.nn.bias_add(y, self.bias), next_cache
 
     def _conv_past_padded(self, xp):
         """xp [B, past_frames + n, C] → [B, n, filters]: the same arithmetic for call and stream."""
@@ -164,24 +172,42 @@ class Decoder(tf.keras.Model):
         return self._controls(x, f0_hz)
 
     def cache_shapes(self) -> list[list[int]]:
-        """Shape [1, past_frames, channels in] of each conv layer's cache, in layer order."""
+        """Shape [1, 1, past_frames, channels in] of each conv layer's cache, in layer order."""
         if self.cfg.kind != "conv":
             raise ValueError(f"only the conv decoder streams (this one is {self.cfg.kind!r})")
-        return [[1, conv.past_frames, 2 if i == 0 else self.cfg.channels]
+        return [[1, 1, conv.past_frames, 2 if i == 0 else self.cfg.channels]
                 for i, conv in enumerate(self.convs)]
 
     def stream(self, f0_hz, loudness_db, caches):
         """One block of a stream: f0_hz, loudness_db [1, n, 1] new frames; caches as
         cache_shapes() → (controls for the n frames, the caches for the next block).
-        Block after block this equals `call` on the whole sequence (same per-frame arithmetic)."""
-        x = scale_inputs(f0_hz, loudness_db)
+
+        Block after block this equals `call` on the whole sequence to float32 rounding; it is
+        written for the fewest kernels per block (TF.js runs a kernel per op, and a block's cost
+        is mostly their count): frames stay [1, 1, n, C] so each conv is one Conv2D, and the
+        three exp_sigmoids run as one."""
+        cfg = self.cfg
+        x = scale_inputs(f0_hz, loudness_db)[:, None]
         new_caches = []
         for i, (conv, norm, cache) in enumerate(zip(self.convs, self.norms, caches)):
             c, cache = conv.stream(x, cache)
             new_caches.append(cache)
             y = tf.nn.leaky_relu(norm(c), alpha=0.2)
             x = x + y if i > 0 else y
-        return self._controls(x, f0_hz), new_caches
+        raw = tf.nn.conv2d(x, tf.reshape(self.head.kernel, [1, 1, cfg.channels, -1]), 1, "VALID")
+        nh, nn = cfg.n_harmonics, cfg.n_noise
+        # The noise bands' initial bias as an add of 0 elsewhere: x + 0 == x, the same values.
+        offset = tf.constant([0.0] * (1 + nh) + [NOISE_INITIAL_BIAS] * nn)
+        scaled = exp_sigmoid(tf.nn.bias_add(raw, self.head.bias) + offset)[:, 0]
+        amps, hd, noise = scaled[..., :1], scaled[..., 1:1 + nh], scaled[..., 1 + nh:]
+        k = tf.range(1, nh + 1, dtype=tf.float32)
+        hd = tf.where(f0_hz * k >= SAMPLE_RATE / 2.0, tf.zeros_like(hd), hd)
+        # Each kept harmonic is ≥ exp_sigmoid's threshold (≥ HARMONIC_NORM_EPS), so a sum below
+        # the eps is 0: max(total, eps) is `call`'s where(total == 0, eps, total) in one op.
+        assert EXP_SIGMOID["threshold"] >= HARMONIC_NORM_EPS
+        total = tf.reduce_sum(hd, axis=-1, keepdims=True)
+        hd = hd / tf.maximum(total, HARMONIC_NORM_EPS)
+        return {"amplitudes": amps, "harmonic_distribution": hd, "noise_magnitudes": noise}, new_caches
 
     def _controls(self, x, f0_hz):
         """Trunk features [1, n, channels] → the synth controls (every output nonlinearity)."""
@@ -194,7 +220,7 @@ class Decoder(tf.keras.Model):
         k = tf.range(1, nh + 1, dtype=tf.float32)
         hd = tf.where(f0_hz * k >= SAMPLE_RATE / 2.0, tf.zeros_like(hd), hd)
         total = tf.reduce_sum(hd, axis=-1, keepdims=True)
-        hd = hd / tf.where(total == 0.0, 1e-7, total)
+        hd = hd / tf.where(total == 0.0, HARMONIC_NORM_EPS, total)
         noise = exp_sigmoid(raw[..., 1 + nh:] + NOISE_INITIAL_BIAS)
         return {"amplitudes": amps, "harmonic_distribution": hd, "noise_magnitudes": noise}
 

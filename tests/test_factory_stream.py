@@ -47,8 +47,9 @@ def test_streaming_signature_names_the_caches_with_their_shapes(fresh):
     ins = fn.structured_input_signature[1]
     assert [ins[k].shape.as_list() for k in export.INPUTS] == [[1, None, 1]] * 2
     shapes = dec.cache_shapes()
-    # Layer i reads (kernel - 1) * 2**i past frames of its input (2 scaled inputs, then channels).
-    assert shapes == [[1, 2, 2], [1, 4, 24], [1, 8, 24], [1, 16, 24]]
+    # Layer i reads (kernel - 1) * 2**i past frames of its input (2 scaled inputs, then channels),
+    # kept in the [1, 1, frames, channels] layout of the streaming graph's convs.
+    assert shapes == [[1, 1, 2, 2], [1, 1, 4, 24], [1, 1, 8, 24], [1, 1, 16, 24]]
     for i, s in enumerate(shapes):
         inp, out = export.cache_names(i)
         assert ins[inp].shape.as_list() == s
@@ -182,3 +183,12 @@ def test_rebuild_refuses_a_config_that_does_not_match_the_shipped_graph(tmp_path
     (d / "metadata.json").write_text(json.dumps(meta))
     with pytest.raises(ValueError, match="MatMuls in the graph"):
         rebuild_decoder(d)
+
+
+def test_shipped_streaming_graph_runs_one_conv_per_layer_and_no_shape_machinery(shipped):
+    """A streaming block's cost is mostly its kernel count: one Conv2D per conv layer and the
+    head, no MatMul/Reshape/Shape dance, no output Identity copies."""
+    meta, _, stream = shipped
+    ops = [n["op"] for n in stream.nodes.values()]
+    assert ops.count("_FusedConv2D") + ops.count("Conv2D") == meta["decoder"]["depth"] + 1
+    assert not {"MatMul", "_FusedMatMul", "Reshape", "Shape", "Identity"} & set(ops)
