@@ -83,7 +83,7 @@ def results(pw, live_server):
 
     browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=BASE_ARGS)
     try:
-        page = browser.new_page()
+        page = browser.new_page(bypass_csp=True)  # wait_for_function evaluates with eval()
         page.goto(live_server + "/")
         page.wait_for_function("globalThis.swara && globalThis.swara.ready === true", timeout=60_000)
         install_js_helpers(page)
