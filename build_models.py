@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -52,7 +53,12 @@ def main(argv=None) -> int:
         plan.data_seconds = args.data_minutes * 60
     out = args.out or fbuild.DEFAULT_OUT
     work = args.work or fbuild.DEFAULT_WORK
+    from factory.install import recover
+
+    for line in recover(out):  # leftovers of a build that was killed while installing
+        print(line, file=sys.stderr)
     results = []
+    name = None
     try:
         for name in names:
             cfg, extra = Config(), {}
@@ -78,6 +84,11 @@ def main(argv=None) -> int:
                 compare.gru_vs_conv(name, plan, work, quick=args.quick)
     except fdata.FactoryError as err:
         print(f"error: {err}", file=sys.stderr)
+        installed = [r.name for r in results]
+        if name is not None and name not in installed:
+            print(f"{name} was not installed: {Path(out) / name} is unchanged", file=sys.stderr)
+        if installed:
+            print(f"installed before the error: {', '.join(installed)}", file=sys.stderr)
         return 2
     if not args.no_report and not args.quick and args.out is None:
         from factory import report

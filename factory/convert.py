@@ -1,7 +1,6 @@
 """SavedModel → TF.js graph model (float16 weights where chosen), written atomically."""
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -147,31 +146,10 @@ def graph_bytes(model_dir: Path, model_file: str = "model.json") -> int:
 
 
 def install_atomically(src_dir: Path, dest: Path) -> None:
-    """Moves a fully built model dir to dest: a failure never leaves dest half-written.
+    """Installs a built model folder at dest in one atomic step (see factory/install.py)."""
+    from factory.install import install_atomically as install
 
-    The new dir is staged beside dest (same filesystem), then swapped in with os.replace;
-    the previous model is removed only after the new one is in place.
-    """
-    dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{dest.name}.new-", dir=dest.parent))
-    os.chmod(stage, 0o755)
-    old = None
-    try:
-        for p in Path(src_dir).iterdir():
-            shutil.copy2(p, stage / p.name)
-        if dest.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old-", dir=dest.parent))
-            os.replace(dest, old / dest.name)
-        os.replace(stage, dest)
-    except BaseException:
-        if old is not None and not dest.exists():
-            os.replace(old / dest.name, dest)
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
-    finally:
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+    install(src_dir, dest)
 
 
 def compact_model_json(model_dir: Path, model_file: str = "model.json") -> int:

@@ -197,6 +197,8 @@ def load_wav_folder(folder: str | Path, progress: bool = False) -> dict:
             y, sr = sf.read(str(p), dtype="float32", always_2d=True)
         except Exception as err:  # soundfile raises several types
             raise FactoryError(f"--audio: cannot read {p}: {err}") from err
+        if not np.isfinite(y).all():
+            raise FactoryError(f"--audio: {p} is corrupt: {int((~np.isfinite(y)).sum())} samples are NaN or infinite")
         y = y.mean(axis=1)
         if sr != SAMPLE_RATE:
             y = librosa.resample(y, orig_sr=sr, target_sr=SAMPLE_RATE)

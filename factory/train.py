@@ -119,9 +119,10 @@ def train(work: Path, cfg: Config, train_data: dict, held: dict, steps: int, bat
                 ckpt.restore(manager.latest_checkpoint).expect_partial()
             if bar:
                 bar.close()
-            raise FactoryError(f"NaN/inf loss at step {step} in {work}: training stopped; the last good "
-                               f"checkpoint is kept ({manager.latest_checkpoint}); lower the learning rate "
-                               "or check the data")
+            kept = (f"the last good checkpoint is kept ({manager.latest_checkpoint})" if manager.latest_checkpoint
+                    else "there is no checkpoint yet")
+            raise FactoryError(f"NaN/inf loss at step {step} in {work}: training stopped; "
+                               f"{kept}; lower the learning rate or check the data")
         if step > start:  # the first step traces the graph
             timed += dt
             timed_steps += 1
