@@ -44,6 +44,7 @@ system-deps:
 	[ -f /usr/share/sounds/sf2/FluidR3_GM.sf2 ] || missing="$$missing fluid-soundfont-gm"; \
 	[ -f /usr/share/sounds/sf2/MuseScore_General.sf2 ] || [ -f /usr/share/sounds/sf3/MuseScore_General.sf3 ] || missing="$$missing musescore-general-soundfont"; \
 	fc-list 2>/dev/null | grep -qi lohit || missing="$$missing fonts-lohit-deva"; \
+	command -v wrk >/dev/null || missing="$$missing wrk"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

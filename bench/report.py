@@ -137,6 +137,10 @@ def write_report(results: dict, path: Path) -> None:
     L += ["", "## First-load weight (gzip)", "", "| part | KB |", "|---|---|"]
     L += [f"| {k} | {v / 1024:.1f} |" for k, v in fl["parts_gzip_bytes"].items()]
     L += [f"| **total** | **{fl['total_gzip_bytes'] / 1024:.1f}** |", ""]
+    if "serve_load" in results:
+        from bench.load import report_lines
+
+        L += report_lines(results["serve_load"])
     path.write_text("\n".join(L) + "\n")
 
 

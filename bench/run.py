@@ -2,7 +2,8 @@
 
 Measures, in one run on this machine: engine speed per backend and instrument, cumsum (ours vs
 tf.cumsum vs JS float64), memory over 1,000 blocks and peak GPU bytes, model bytes and load
-time, latency (algorithmic and measured mic-to-output), sound quality, first-load weight.
+time, latency (algorithmic and measured mic-to-output), sound quality, first-load weight, serving
+under load (wrk, 200 clients for 30 s).
 Writes bench/results/latest.json and docs/benchmarks.md with PNG plots.
 """
 from __future__ import annotations
@@ -26,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.browser import Pages  # noqa: E402
+from bench.load import QUICK as LOAD_QUICK, bench_serve_load  # noqa: E402
 from tests.serving import served_app  # noqa: E402
 from tests.e2e.browser_io import from_b64, snr_db, to_b64  # noqa: E402
 from tests.signals import cents, sung_phrase, write_wav  # noqa: E402
@@ -265,6 +267,8 @@ def run(quick: bool, out_dir: Path, report_path: Path | None, tmp: Path, playwri
         finally:
             pages.close()
     results["first_load"] = first_load_weight(metas)
+    print("serving under load:")
+    results["serve_load"] = bench_serve_load(**(LOAD_QUICK if quick else {}))
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / ("quick.json" if quick else "latest.json")).write_text(json.dumps(results, indent=1))
     if report_path is not None:

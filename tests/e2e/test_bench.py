@@ -17,7 +17,7 @@ def test_quick_benchmark_measures_every_section_and_writes_a_report(tmp_path, pw
         pytest.fail("no shipped models: the benchmark needs at least one")
     results = main(["--quick", "--out", str(tmp_path), "--report", str(tmp_path / "benchmarks.md")], playwright=pw)
     saved = json.loads((tmp_path / "quick.json").read_text())
-    assert saved.keys() >= {"engine", "cumsum", "memory", "models", "latency", "sound", "first_load"}
+    assert saved.keys() >= {"engine", "cumsum", "memory", "models", "latency", "sound", "first_load", "serve_load"}
     for r in results["engine"]:
         assert r["engineMsPerS"]["median"] > 0 and r["realTimeFactor"] > 0
     assert all(row["oursMaxErrorRad"] < 1e-3 for r in results["cumsum"] for row in r["rows"])
