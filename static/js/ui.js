@@ -70,12 +70,14 @@ export function showInstruments(models, errors, onPick) {
   const list = $("instrument-list");
   list.replaceChildren();
   const hint = $("instrument-hint");
+  // Each manifest error names the instrument and why it is unavailable (app/manifest.py).
+  const unavailable = errors.length ? `Unavailable: ${errors.map((e) => e.error).join("; ")}` : "";
   if (!models.length) {
-    hint.textContent = "No instruments installed yet: build them with `python build_models.py`. Pitch readout works meanwhile.";
+    hint.textContent = unavailable || "No instruments installed yet: build them with `python build_models.py`. Pitch readout works meanwhile.";
     showCard(null);
     return null;
   }
-  hint.textContent = errors.length ? `${errors.length} model(s) skipped: ${errors.map((e) => e.model).join(", ")}` : "";
+  hint.textContent = unavailable;
   const remembered = models.find((m) => m.id === settings.get("instrument")) || models[0];
   const chips = models.map((m) => {
     const card = describeInstrument(m);
