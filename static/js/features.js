@@ -38,7 +38,7 @@ export class LoudnessMeter {
     const nBins = nFft / 2 + 1;
     this.weights = new Float64Array(nBins); // 10^(A/10) at each bin frequency
     for (let k = 0; k < nBins; k++) this.weights[k] = 10 ** (aWeightingDb((k * sampleRate) / nFft) / 10);
-    this.frame = new Array(nFft).fill(0);
+    this.frame = new Float64Array(nFft);
     this.spectrum = this.fft.createComplexArray();
   }
 
@@ -168,7 +168,7 @@ export class FeatureExtractor {
     while (this.frameEnd(this.nextFrame) <= available) {
       const end = this.frameEnd(this.nextFrame) - this.bufStart;
       const loudnessDb = this.loudness.measure(this.buf, end - this.nFft);
-      const p = this.yin.detect(this.buf.subarray(end - this.yin.frameSize, end), this.pitch);
+      const p = this.yin.detectAt(this.buf, end, this.pitch);
       this.gate(count++, p.f0Hz, p.confidence, loudnessDb);
       this.nextFrame++;
     }

@@ -46,6 +46,23 @@ for (const variant of ["np", "tf"]) {
   });
 }
 
+for (const nFft of params.other_n_fft) {
+  test(`at n_fft ${nFft} loudness matches compute_loudness(n_fft=${nFft}) as closely, with n_fft/2 of look-ahead`, () => {
+    const other = extract(arrays.audio, 128, { nFft });
+    const ref = arrays[`loudness_db_np_nfft${nFft}`];
+    assert.equal(other.loudnessDb.length, ref.length);
+    assert.equal(other.latencySamples, nFft / 2);
+    const errors = Array.from(ref, (v, i) => Math.abs(v - other.loudnessDb[i]));
+    const med = median(errors), max = Math.max(...errors);
+    assert.ok(med <= 0.01 && max <= 0.1, `median ${med.toExponential(2)} dB, max ${max.toExponential(2)} dB`);
+    // YIN still finds the sung pitch where the phrase is voiced.
+    const sung = [...arrays.f0_hz.keys()].filter((t) => arrays.voiced[t] > 0 && other.voiced[t]);
+    assert.ok(sung.length > 0.5 * arrays.voiced.filter((v) => v > 0).length, `${sung.length} voiced frames`);
+    const cents = sung.map((t) => Math.abs(1200 * Math.log2(other.f0Hz[t] / arrays.f0_hz[t])));
+    assert.ok(median(cents) <= 15, `median |f0 error| ${median(cents).toFixed(2)} cents`);
+  });
+}
+
 test("pushing any chunk sizes gives exactly the frames of one push", () => {
   for (const chunk of [1, 63, 64, 128, 333, 4096]) {
     const s = extract(arrays.audio, chunk);

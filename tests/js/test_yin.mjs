@@ -83,3 +83,30 @@ test("a very quiet voice (-100 dBFS) reads as accurately as a loud one", () => {
   const a = yin.detect(loud).f0Hz, b = yin.detect(quiet).f0Hz;
   assert.ok(Math.abs(cents(b, a)) < 0.5, `${b} Hz quiet vs ${a} Hz loud`);
 });
+
+test("the FFT difference function equals the direct double sum, for every window the features use", () => {
+  let seed = 3;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
+  for (const windowSize of [64, 281, 793]) { // FeatureExtractor's YIN window at n_fft 128/256, 512, 1024
+    const fft = new Yin({ sampleRate: SR, windowSize });
+    const direct = new Yin({ sampleRate: SR, windowSize, method: "direct" });
+    const voice = harmonic(233, fft.frameSize);
+    const noise = Float32Array.from({ length: fft.frameSize }, rand);
+    for (const x of [voice, noise, new Float32Array(fft.frameSize)]) {
+      fft.differenceFft(x, 0);
+      direct.differenceDirect(x, 0);
+      let energy = 0;
+      for (const v of x) energy += v * v;
+      for (let tau = 1; tau <= fft.maxLag + 1; tau++) {
+        // Both are float64 sums of the same products, in another order.
+        assert.ok(Math.abs(fft.raw[tau] - direct.raw[tau]) <= 1e-9 * (energy + 1e-30), `W ${windowSize} tau ${tau}`);
+      }
+      const a = fft.detect(x), b = direct.detect(x);
+      assert.ok(Math.abs(a.f0Hz - b.f0Hz) <= 1e-6 * b.f0Hz && Math.abs(a.confidence - b.confidence) <= 1e-6);
+    }
+  }
+});
+
+test("an unknown method is refused by name", () => {
+  assert.throws(() => new Yin({ sampleRate: SR, method: "autocorr" }), /method "autocorr"/);
+});
