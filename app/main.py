@@ -40,10 +40,17 @@ class Static(StaticFiles):
         return f"not found: /static/{path}\n"
 
 
+class GuardedApp(FastAPI):
+    """FastAPI with the Guard outermost, so even Starlette's own 500 answers carry its headers."""
+
+    def build_middleware_stack(self):
+        return Guard(super().build_middleware_stack())
+
+
 def create_app(static_dir: Path = STATIC_DIR) -> FastAPI:
     """Builds the app (wrapped in the Guard). `static_dir` holds js/, build/, css/ and models/."""
     static_dir = Path(static_dir)
-    app = FastAPI(title="Swara", docs_url=None, redoc_url=None, openapi_url=None)
+    app = GuardedApp(title="Swara", docs_url=None, redoc_url=None, openapi_url=None)
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 
     @app.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse)
@@ -65,5 +72,4 @@ def create_app(static_dir: Path = STATIC_DIR) -> FastAPI:
         return FileResponse(sw, media_type="text/javascript", headers={"Cache-Control": "no-cache"})
 
     app.mount("/static", Static(directory=str(static_dir)), name="static")
-    app.add_middleware(Guard)
     return app

@@ -218,12 +218,27 @@ def test_security_headers_on_every_kind_of_response(static_dir):
         assert res.headers["Content-Security-Policy"].startswith("default-src 'self';"), kind
 
 
+def test_even_a_server_error_carries_the_security_headers(static_dir):
+    app = create_app(static_dir)
+
+    async def broken():
+        raise RuntimeError("a bug")
+
+    app.add_api_route("/broken", broken, methods=["GET"])
+    res = TestClient(app, raise_server_exceptions=False).get("/broken")
+    assert res.status_code == 500
+    assert res.headers["Content-Security-Policy"].startswith("default-src 'self';")
+    assert res.headers["Cross-Origin-Embedder-Policy"] == "require-corp"
+    assert res.headers["Cache-Control"] == "no-store"
+
+
 def test_csp_allows_only_this_origin_and_no_inline_or_eval():
     sources = {k: v.split() for k, v in CSP_DIRECTIVES.items()}
     assert sources["default-src"] == ["'self'"]
     for directive, allowed in sources.items():
         assert "'unsafe-inline'" not in allowed and "'unsafe-eval'" not in allowed, directive
-        assert "*" not in allowed and "data:" not in allowed or directive == "img-src", directive
+        assert "*" not in allowed, directive
+        assert "data:" not in allowed or directive == "img-src", directive
         assert not any(s.startswith(("http", "ws")) for s in allowed), directive
     assert "'wasm-unsafe-eval'" in sources["script-src"]
     assert sources["style-src"] == ["'self'"] and sources["connect-src"] == ["'self'"]
