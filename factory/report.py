@@ -184,8 +184,10 @@ def write_report(models_dir: Path, work_root: Path, docs: Path = ROOT / "docs") 
         "",
         "Interrupting a build and running the same command again resumes from the last checkpoint",
         "(`tf.train.CheckpointManager`, every 100 steps). A NaN loss stops the build and keeps the last",
-        "good checkpoint. Each model is converted in a temporary directory and swapped into",
-        "`static/models/<name>/` with `os.replace`, so a failed build never leaves it half-written.",
+        "good checkpoint. Each model is converted in a temporary directory, staged beside",
+        "`static/models/<name>/` and swapped in with one atomic `renameat2(RENAME_EXCHANGE)`",
+        "(`factory/install.py`): a failed or killed build leaves the old model whole, and the next",
+        "run removes the leftovers. Build errors exit with status 2 and name the instrument left unchanged.",
         "",
     ]
     path = docs / "models.md"
