@@ -4,6 +4,8 @@
     python build_models.py                      # every instrument, full build (resumable)
     python build_models.py --instrument sitar   # one instrument
     python build_models.py --quick --out /tmp/m # smoke build: tiny data, few steps
+    python build_models.py --converge --instrument shehnai   # train to the held-out plateau
+                                                # (state in factory/checkpoints/, resumable, in git)
     python build_models.py --sweep              # Ray Tune sweep, ships the smallest within 10 % of best
     python build_models.py --audio DIR --instrument bansuri   # train on your own WAVs
 """
@@ -16,6 +18,9 @@ from pathlib import Path
 
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+CONVERGE_STEP_CAP = 30_000
+CONVERGE_LR_DECAY_STEPS = 10_000  # learning rate ×0.4 every 10k steps
 
 
 def main(argv=None) -> int:
@@ -31,7 +36,17 @@ def main(argv=None) -> int:
     p.add_argument("--audio", metavar="DIR", help="train from a folder of your WAV recordings")
     p.add_argument("--out", default=None, help="output models dir (default static/models)")
     p.add_argument("--work", default=None, help="work dir for data and checkpoints (default build/work)")
-    p.add_argument("--steps", type=int, default=None, help="training steps (full default 3000)")
+    p.add_argument("--steps", type=int, default=None,
+                   help="training steps (full default 3000; the cap with --converge, default 30000)")
+    p.add_argument("--converge", action="store_true",
+                   help="train until the held-out loss improves < 1 %% over 2000 steps (or --steps); "
+                        "state kept in --checkpoints so a later run resumes")
+    p.add_argument("--shipped-config", action="store_true",
+                   help="train the decoder config of the shipped model (its metadata.json 'decoder', "
+                        "e.g. the one an earlier sweep chose) instead of the default")
+    p.add_argument("--checkpoints", default=None,
+                   help="folder for the compact training state (default factory/checkpoints with "
+                        "--converge, else the work dir)")
     p.add_argument("--minutes", type=float, default=None, help="wall-clock training budget per instrument")
     p.add_argument("--data-minutes", type=float, default=None, help="minutes of rendered data (default 20)")
     p.add_argument("--gru", action="store_true", help="also train the GRU comparison decoder")
@@ -45,6 +60,16 @@ def main(argv=None) -> int:
     if args.audio and len(names) != 1:
         p.error("--audio needs exactly one --instrument (the model it replaces)")
     plan = fbuild.Plan.quick() if args.quick else fbuild.Plan()
+    if args.converge:
+        from factory.train import Plateau
+
+        plan.plateau = Plateau()
+        plan.steps = CONVERGE_STEP_CAP
+        # Fixed decay (not steps // 3), so raising the cap later does not change a resumed run.
+        plan.lr_decay_steps = CONVERGE_LR_DECAY_STEPS
+        plan.checkpoints = fbuild.ROOT / "factory" / "checkpoints"
+    if args.checkpoints:
+        plan.checkpoints = args.checkpoints
     if args.steps:
         plan.steps = args.steps
     if args.minutes:
@@ -62,6 +87,11 @@ def main(argv=None) -> int:
     try:
         for name in names:
             cfg, extra = Config(), {}
+            if args.shipped_config:
+                shipped = fbuild.DEFAULT_OUT / name / "metadata.json"
+                if not shipped.is_file():
+                    p.error(f"--shipped-config: {shipped} does not exist")
+                cfg = Config.from_dict(fbuild.load_for_test(shipped.parent)["decoder"])
             if args.sweep:
                 from factory import sweep as fsweep
 

@@ -33,6 +33,9 @@ class Plan:
     eval_every: int = 250
     heldout: float = 0.1
     progress: bool = True
+    plateau: object = None            # factory.train.Plateau: also stop when held-out loss converges
+    lr_decay_steps: int | None = None  # None: steps // 3 (set it for step caps that may change)
+    checkpoints: Path | None = None   # keep the training state here (e.g. factory/checkpoints, in git)
 
     @classmethod
     def quick(cls, **kw):
@@ -126,9 +129,12 @@ def build_instrument(name: str, out: Path = DEFAULT_OUT, quick: bool = False, pl
     tag = f"{cfg.kind}_c{cfg.channels}_d{cfg.depth}_k{cfg.kernel}_h{cfg.n_harmonics}_n{cfg.n_noise}"
     tag += "_wav" if audio_dir else f"_p{preset.program}"
     work = _work(work_root, name, tag)
-    res = ftrain.train(work, cfg, tr, held, steps=plan.steps, batch=plan.batch,
+    state_dir = Path(plan.checkpoints) / name / tag if plan.checkpoints else work
+    res = ftrain.train(state_dir, cfg, tr, held, steps=plan.steps, batch=plan.batch,
                        time_budget_s=plan.time_budget_s, progress=plan.progress,
-                       eval_every=plan.eval_every)
+                       eval_every=plan.eval_every, plateau=plan.plateau,
+                       lr_decay_steps=plan.lr_decay_steps)
+    work.mkdir(parents=True, exist_ok=True)
     dec = res["decoder"]
     f0_stats, loud_stats = fdata.stats(data)
     with tempfile.TemporaryDirectory(prefix=f"swara-{name}-") as tmp:
@@ -159,6 +165,11 @@ def build_instrument(name: str, out: Path = DEFAULT_OUT, quick: bool = False, pl
             "licence": ("the user's own recordings" if audio_dir else fdata.LICENCES[preset.soundfont]),
             "decoder": cfg.to_dict(),
             "training": {"steps": res["steps"], "stopped": res["stopped"], "batch": res["batch"],
+                         "plateau_improvement": (None if res["plateau_improvement"] is None
+                                                 else round(res["plateau_improvement"], 4)),
+                         "plateau_rule": (None if plan.plateau is None else
+                                          f"best held-out loss improved < {plan.plateau.min_improvement:.0%} "
+                                          f"over the last {plan.plateau.window_steps} steps"),
                          "example_seconds": plan.example_s,
                          "data_seconds": round(len(data["audio"]) / SAMPLE_RATE, 1),
                          "sec_per_step": None if res["sec_per_step"] is None else round(res["sec_per_step"], 4),

@@ -1,18 +1,48 @@
-"""Training: multi-scale spectral loss through the ddsp synths; resumable via CheckpointManager."""
+"""Training: multi-scale spectral loss through the ddsp synths; resumable (factory.resume state),
+stopping at a step cap, a time budget or a held-out plateau (Plateau)."""
 from __future__ import annotations
 
-import json
 import math
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import tensorflow as tf
 
+from factory import resume
 from factory.data import FactoryError
 from factory.model import Config, Synth, build_decoder
 
 FFT_SIZES = (1024, 512, 256, 128)
+
+
+@dataclass
+class Plateau:
+    """Converged: the best held-out loss improved by < min_improvement (relative) over the last
+    window_steps (compared with the best at or before step - window_steps)."""
+
+    window_steps: int = 2000
+    min_improvement: float = 0.01
+
+    def improvement(self, heldout: list) -> float | None:
+        """Relative improvement over the last window; None until a full window has been evaluated.
+
+        heldout: [[step, loss], ...] in step order.
+        """
+        if not heldout:
+            return None
+        last = heldout[-1][0]
+        before = [h for s, h in heldout if s <= last - self.window_steps]
+        if not before:
+            return None
+        best_before = min(before)
+        best_now = min(h for _, h in heldout)
+        return (best_before - best_now) / best_before
+
+    def converged(self, heldout: list) -> bool:
+        imp = self.improvement(heldout)
+        return imp is not None and imp < self.min_improvement
 
 
 def make_loss():
@@ -56,29 +86,39 @@ def evaluate(dec, cfg: Config, held: dict, batch: int = 8, float16: bool | None 
 
 def train(work: Path, cfg: Config, train_data: dict, held: dict, steps: int, batch: int = 8,
           lr: float = 1e-3, time_budget_s: float | None = None, progress: bool = True,
-          eval_every: int = 250, ckpt_every: int = 100, seed: int = 0, report=None) -> dict:
-    """Trains (or resumes) the decoder in `work`; returns the decoder and a summary.
+          eval_every: int = 250, ckpt_every: int = 100, seed: int = 0, report=None,
+          plateau: Plateau | None = None, lr_decay_steps: int | None = None) -> dict:
+    """Trains (or resumes) the decoder whose state lives in `work`; returns the decoder and a summary.
 
-    Stops at `steps` or when `time_budget_s` is spent (resume later to continue). A NaN loss
-    stops training, restores the last good checkpoint and raises FactoryError.
+    Stops at `steps` (the cap), when `time_budget_s` is spent (resume later to continue) or, with
+    `plateau`, when the held-out loss (evaluated every `eval_every` steps) has converged.
+    The learning rate decays ×0.4 every `lr_decay_steps` (default: the saved run's, else
+    steps // 3); a resumed run keeps its schedule, and an explicit other value is refused. A NaN loss stops training, restores the
+    last good state and raises FactoryError.
     `report(step, train_loss, heldout_loss)` is called at each evaluation (used by Ray Tune).
+    The state (factory.resume: weights, Adam slots, loss log) is saved every `ckpt_every` steps.
     """
     work = Path(work)
     work.mkdir(parents=True, exist_ok=True)
     dec = build_decoder(cfg)
-    sched = tf.keras.optimizers.schedules.ExponentialDecay(lr, decay_steps=max(steps // 3, 1),
-                                                           decay_rate=0.4)
+    if lr_decay_steps is None and resume.exists(work):
+        # A resumed run keeps its schedule, even when the step cap was raised.
+        lr_decay_steps = resume.read_header(work)["meta"].get("lr_decay_steps")
+    decay = int(lr_decay_steps or max(steps // 3, 1))
+    sched = tf.keras.optimizers.schedules.ExponentialDecay(lr, decay_steps=decay, decay_rate=0.4)
     opt = tf.keras.optimizers.Adam(sched, global_clipnorm=3.0)
-    step_var = tf.Variable(0, dtype=tf.int64, name="step")
-    ckpt = tf.train.Checkpoint(decoder=dec, optimizer=opt, step=step_var)
-    manager = tf.train.CheckpointManager(ckpt, str(work / "ckpt"), max_to_keep=2)
-    if manager.latest_checkpoint:
-        ckpt.restore(manager.latest_checkpoint).expect_partial()
-    hist_path = work / "history.json"
-    history = json.loads(hist_path.read_text()) if hist_path.is_file() else {"train": [], "heldout": [], "sec_per_step": []}
-    start = int(step_var.numpy())
-    history["train"] = [h for h in history["train"] if h[0] <= start]
-    history["heldout"] = [h for h in history["heldout"] if h[0] <= start]
+    opt.build(dec.trainable_variables)
+    meta = {"config": cfg.to_dict(), "lr": lr, "lr_decay_steps": decay, "batch": batch, "seed": seed}
+    history = {"train": [], "heldout": [], "sec_per_step": []}
+    start = 0
+    if resume.exists(work):
+        try:
+            start, history = resume.restore(work, dec, opt, meta)
+        except resume.StateError as err:
+            raise FactoryError(str(err)) from err
+
+    def save(at_step):
+        resume.save(work, at_step, dec, opt, history, meta)
 
     n_frames = train_data["f0_hz"].shape[1]
     synth = Synth(n_frames, cfg)
@@ -104,6 +144,9 @@ def train(work: Path, cfg: Config, train_data: dict, held: dict, steps: int, bat
     step = start
     stopped = "steps"
     while step < steps:
+        if plateau is not None and plateau.converged(history["heldout"]):
+            stopped = "converged"
+            break
         if time_budget_s is not None and time.time() - t_begin > time_budget_s:
             stopped = "time budget"
             break
@@ -115,19 +158,19 @@ def train(work: Path, cfg: Config, train_data: dict, held: dict, steps: int, bat
                              tf.constant(train_data["audio"][idx])))
         dt = time.time() - t0
         if not math.isfinite(loss):
-            if manager.latest_checkpoint:
-                ckpt.restore(manager.latest_checkpoint).expect_partial()
+            kept = "there is no checkpoint yet"
+            if resume.exists(work):
+                resume.restore(work, dec, opt, meta)
+                kept = (f"the last good checkpoint is kept ({work / resume.STATE_FILE}, "
+                        f"step {resume.read_header(work)['step']})")
             if bar:
                 bar.close()
-            kept = (f"the last good checkpoint is kept ({manager.latest_checkpoint})" if manager.latest_checkpoint
-                    else "there is no checkpoint yet")
             raise FactoryError(f"NaN/inf loss at step {step} in {work}: training stopped; "
                                f"{kept}; lower the learning rate or check the data")
         if step > start:  # the first step traces the graph
             timed += dt
             timed_steps += 1
         step += 1
-        step_var.assign(step)
         recent.append(loss)
         if bar:
             bar.update(1)
@@ -135,24 +178,24 @@ def train(work: Path, cfg: Config, train_data: dict, held: dict, steps: int, bat
         if step % 25 == 0:
             history["train"].append([step, float(np.mean(recent))])
             recent = []
-        if step % ckpt_every == 0 or step == steps:
-            manager.save(checkpoint_number=step)
-            hist_path.write_text(json.dumps(history))
-        if step % eval_every == 0 or step == steps:
+        evaluated = step % eval_every == 0 or step == steps
+        if evaluated:
             h = evaluate(dec, cfg, held, float16=False)
             history["heldout"].append([step, h])
-            hist_path.write_text(json.dumps(history))
+        if evaluated or step % ckpt_every == 0:
+            save(step)
+        if evaluated:
             if report is not None:
                 report(step, history["train"][-1][1] if history["train"] else loss, h)
     if bar:
         bar.close()
     if timed_steps:
         history["sec_per_step"].append([step, timed / timed_steps, batch, n_frames])
-    manager.save(checkpoint_number=step)
-    hist_path.write_text(json.dumps(history))
+    save(step)
     heldout = evaluate(dec, cfg, held)
     sps = [s[1] for s in history["sec_per_step"]]
     return {"decoder": dec, "steps": step, "stopped": stopped, "heldout_loss": heldout,
+            "plateau_improvement": plateau.improvement(history["heldout"]) if plateau else None,
             "heldout_loss_float32": evaluate(dec, cfg, held, float16=False) if cfg.float16 else heldout,
             "sec_per_step": float(np.mean(sps)) if sps else None, "history": history,
             "batch": batch, "example_frames": n_frames}

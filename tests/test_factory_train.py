@@ -1,4 +1,5 @@
-"""factory.train: loss goes down, training resumes from its checkpoint, NaN stops it safely."""
+"""factory.train: loss goes down, training resumes from its compact state, stops at a held-out
+plateau, NaN stops it safely."""
 from __future__ import annotations
 
 import json
@@ -69,17 +70,70 @@ def test_time_budget_stops_early_and_resume_continues(tmp_path):
 
 
 def test_nan_loss_stops_training_and_keeps_the_last_good_checkpoint(tmp_path):
-    import tensorflow as tf
-
     from factory import train
     from factory.data import FactoryError
     from factory.model import Config
 
     d = _data()
     cfg = Config(channels=16)
+    from factory import resume
+
     train.train(tmp_path, cfg, d, d, steps=10, batch=4, progress=False, ckpt_every=10)
-    good = tf.train.latest_checkpoint(str(tmp_path / "ckpt"))
+    good = (tmp_path / resume.STATE_FILE).read_bytes()
     bad = dict(d, audio=np.full_like(d["audio"], np.nan))
     with pytest.raises(FactoryError, match="NaN"):
         train.train(tmp_path, cfg, bad, d, steps=20, batch=4, progress=False, ckpt_every=1)
-    assert tf.train.latest_checkpoint(str(tmp_path / "ckpt")) == good
+    assert (tmp_path / resume.STATE_FILE).read_bytes() == good
+    assert resume.read_header(tmp_path)["step"] == 10
+
+
+def test_plateau_needs_a_full_window_and_compares_best_losses():
+    from factory.train import Plateau
+
+    p = Plateau(window_steps=2000, min_improvement=0.01)
+    assert p.improvement([]) is None
+    assert not p.converged([[250, 5.0], [1750, 4.0]])  # less than one window evaluated
+    falling = [[s, 5.0 - s / 1000] for s in range(250, 3001, 250)]  # 4.75 → 2.0
+    assert p.improvement(falling) == pytest.approx((4.0 - 2.0) / 4.0)
+    assert not p.converged(falling)
+    flat = falling + [[s, 2.0 - (s - 3000) * 1e-6] for s in range(3250, 5001, 250)]
+    # best 2.0 at step 3000 vs 1.998 now: 0.1 % better over the last 2000 steps
+    assert p.improvement(flat) == pytest.approx(0.002 / 2.0)
+    assert p.converged(flat)
+    noisy = flat + [[5250, 9.0]]  # one bad evaluation does not undo convergence
+    assert p.converged(noisy)
+
+
+def test_training_stops_at_the_plateau_before_the_step_cap(tmp_path):
+    from factory import train
+    from factory.model import Config
+
+    d = _data()
+    # A demanding rule (50 % better every 10 steps) that a short run cannot keep up.
+    plateau = train.Plateau(window_steps=10, min_improvement=0.5)
+    res = train.train(tmp_path, Config(channels=16), d, d, steps=400, batch=4, progress=False,
+                      eval_every=5, plateau=plateau, lr=3e-3)
+    assert res["stopped"] == "converged"
+    assert 10 <= res["steps"] < 400
+    assert res["plateau_improvement"] < 0.5
+    again = train.train(tmp_path, Config(channels=16), d, d, steps=400, batch=4, progress=False,
+                        eval_every=5, plateau=plateau, lr=3e-3)
+    assert again["stopped"] == "converged" and again["steps"] == res["steps"]  # nothing left
+
+
+def test_state_is_small_and_resuming_with_other_settings_is_refused(tmp_path):
+    from factory import resume, train
+    from factory.data import FactoryError
+    from factory.model import Config, count_params
+
+    d = _data()
+    cfg = Config(channels=16)
+    res = train.train(tmp_path, cfg, d, d, steps=10, batch=4, progress=False, lr_decay_steps=1000)
+    params = count_params(res["decoder"])
+    # weights + two Adam slots in float32 (12 bytes a parameter) + header, compressed
+    assert (tmp_path / resume.STATE_FILE).stat().st_size < 12 * params + 20_000
+    with pytest.raises(FactoryError, match="lr_decay_steps: saved 1000, now 2000"):
+        train.train(tmp_path, cfg, d, d, steps=20, batch=4, progress=False, lr_decay_steps=2000)
+    with pytest.raises(FactoryError, match="config"):
+        train.train(tmp_path, Config(channels=24), d, d, steps=20, batch=4, progress=False,
+                    lr_decay_steps=1000)
