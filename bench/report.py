@@ -133,6 +133,16 @@ def write_report(results: dict, path: Path) -> None:
         loss = s["heldout_spectral_loss"]
         L.append(f"| {s['id']} | {loss if loss is None else f'{loss:.3f}'} | {s['pitch_error_cents_median']:.1f} | {s['octave_shift']} | "
                  f"{s['loudness_envelope_correlation']:.3f} | {s['streaming_vs_offline_snr_db']:.1f} |")
+    if results.get("timbre"):
+        from factory.timbre import format_table
+
+        L += ["", "## Timbre", "",
+              "A sung phrase (`factory.timbre.PHRASE`, glottal pulses through formants, with rests, meend and vibrato) "
+              "rendered offline by the engine (WASM backend) for each instrument, against seven GM presets (FluidR3_GM) "
+              "playing the pitch the engine asked of the instrument. Each cell: harmonic-profile distance (mean |dB| "
+              "over harmonics 1-16 below 7.6 kHz, each relative to the frame's strongest) / MFCC distance (c1-c12, "
+              "Euclidean); the instrument's own preset in bold. Both ignore pitch and loudness; see `factory/timbre.py`.",
+              "", format_table(results["timbre"]), ""]
     fl = results["first_load"]
     L += ["", "## First-load weight (gzip)", "", "| part | KB |", "|---|---|"]
     L += [f"| {k} | {v / 1024:.1f} |" for k, v in fl["parts_gzip_bytes"].items()]

@@ -2,8 +2,9 @@
 
 Measures, in one run on this machine: engine speed per backend and instrument, cumsum (ours vs
 tf.cumsum vs JS float64), memory over 1,000 blocks and peak GPU bytes, model bytes and load
-time, latency (algorithmic and measured mic-to-output), sound quality, first-load weight, serving
-under load (wrk, 200 clients for 30 s).
+time, latency (algorithmic and measured mic-to-output), sound quality, timbre (each instrument
+against SoundFont presets, factory.timbre), first-load weight, serving under load (wrk, 200
+clients for 30 s).
 Writes bench/results/latest.json and docs/benchmarks.md with PNG plots.
 """
 from __future__ import annotations
@@ -213,6 +214,30 @@ def bench_sound(pages, metas, voice, f0):
     return rows
 
 
+def bench_timbre(pages, metas):
+    """factory.timbre's check on the real engine: the sung phrase rendered offline by each instrument
+    (engine.renderClip, whole clip) against 7 GM presets playing the pitch the engine asked for."""
+    from factory import timbre
+
+    voice, _ = timbre.sung_voice()
+    page = pages.open(BACKENDS["wasm"])
+    out = {}
+    for m in metas:
+        r = page.evaluate("""async ([id, b64]) => {
+            const k = await import('/static/build/testkit.js');
+            const r = await k.bench.renderBoth({ id, voice: __b64ToF32(b64) });
+            return { whole: __f32ToB64(r.whole), mapped: __f32ToB64(r.mappedF0Hz) };
+        }""", [m["id"], to_b64(voice)])
+        rows = timbre.compare(from_b64(r["whole"]), from_b64(r["mapped"]))
+        own = (m.get("source") or {}).get("preset")
+        out[m["id"]] = {"rows": rows, "verdict": timbre.verdict(rows, own) if own in timbre.PRESETS else None}
+        v = out[m["id"]]["verdict"] or {}
+        print(f"  timbre {m['id']:10s} nearest {v.get('nearest_harmonic')} / {v.get('nearest_mfcc')} "
+              f"(own {own}: {v.get('own_harmonic_db')} dB, MFCC {v.get('own_mfcc')})")
+    pages.close()
+    return out
+
+
 def first_load_weight(metas):
     from fastapi.testclient import TestClient
 
@@ -264,6 +289,8 @@ def run(quick: bool, out_dir: Path, report_path: Path | None, tmp: Path, playwri
             results["latency"] = bench_latency(pages, tmp)
             print("sound:")
             results["sound"] = bench_sound(pages, metas[:1] if quick else metas, voice, f0)
+            print("timbre:")
+            results["timbre"] = bench_timbre(pages, metas[:1] if quick else metas)
         finally:
             pages.close()
     results["first_load"] = first_load_weight(metas)

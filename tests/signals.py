@@ -4,6 +4,8 @@ from __future__ import annotations
 import numpy as np
 import soundfile as sf
 
+from factory.voice import formant_filter, rosenberg_pulse, sung_phrase  # noqa: F401  (shared singer)
+
 
 def sung_vowel(f0_hz, seconds: float, sample_rate: int = 48000, vibrato_cents: float = 30.0,
                vibrato_hz: float = 5.5, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -39,69 +41,3 @@ def write_wav(path, audio: np.ndarray, sample_rate: int) -> str:
 
 def cents(a_hz, b_hz):
     return 1200 * np.log2(np.asarray(a_hz) / np.asarray(b_hz))
-
-
-def rosenberg_pulse(phase_cycles: np.ndarray, open_quotient: float = 0.6, speed: float = 2.0) -> np.ndarray:
-    """Glottal flow of a Rosenberg pulse at fractional phase (cycles, [0, 1))."""
-    tp = open_quotient * speed / (1 + speed)
-    tn = open_quotient - tp
-    p = np.mod(phase_cycles, 1.0)
-    flow = np.where(p < tp, 0.5 * (1 - np.cos(np.pi * p / tp)), 0.0)
-    closing = (p >= tp) & (p < tp + tn)
-    flow = np.where(closing, np.cos(np.pi * (p - tp) / (2 * tn)), flow)
-    return flow
-
-
-def formant_filter(x: np.ndarray, sample_rate: int, formants=((700, 110), (1220, 120), (2600, 160), (3300, 250))):
-    """Cascade of two-pole resonators (a vowel /a/ by default)."""
-    from scipy.signal import lfilter
-
-    y = x
-    for fc, bw in formants:
-        r = np.exp(-np.pi * bw / sample_rate)
-        theta = 2 * np.pi * fc / sample_rate
-        a = [1.0, -2 * r * np.cos(theta), r * r]
-        y = lfilter([1 - r], a, y)
-    return y
-
-
-def sung_phrase(notes, sample_rate: int = 48000, vibrato_cents: float = 35.0, vibrato_hz: float = 5.5,
-                glide_s: float = 0.12, rest_s: float = 0.0, seed: int = 1):
-    """A sung phrase from a glottal-pulse source and vowel formants: legato notes joined by glides.
-
-    notes: [(midi, seconds)] — midi None is a rest.
-    Returns (audio [n] float32, f0_hz [n] (0 in rests), voiced [n] bool).
-    """
-    rng = np.random.default_rng(seed)
-    f0_parts, voiced_parts = [], []
-    prev = None
-    for midi, seconds in notes:
-        n = int(seconds * sample_rate)
-        if midi is None:
-            f0_parts.append(np.zeros(n))
-            voiced_parts.append(np.zeros(n, bool))
-            prev = None
-            continue
-        target = 440.0 * 2 ** ((midi - 69) / 12)
-        contour = np.full(n, target)
-        if prev is not None:  # meend from the previous note
-            g = min(n, int(glide_s * sample_rate))
-            contour[:g] = prev * (target / prev) ** (0.5 - 0.5 * np.cos(np.linspace(0, np.pi, g)))
-        f0_parts.append(contour)
-        voiced_parts.append(np.ones(n, bool))
-        prev = target
-    f0 = np.concatenate(f0_parts)
-    voiced = np.concatenate(voiced_parts)
-    t = np.arange(f0.size) / sample_rate
-    f0 = np.where(voiced, f0 * 2 ** (vibrato_cents / 1200 * np.sin(2 * np.pi * vibrato_hz * t)), 0.0)
-    phase = np.cumsum(f0) / sample_rate
-    flow = rosenberg_pulse(phase)
-    source = np.diff(flow, prepend=0.0) * sample_rate / 1000.0  # flow derivative excites the tract
-    source += 0.01 * rng.standard_normal(f0.size)  # aspiration
-    # Amplitude envelope: 40 ms attack/release per voiced segment, a little shimmer.
-    env = voiced.astype(float)
-    k = int(0.04 * sample_rate)
-    env = np.convolve(env, np.hanning(2 * k) / np.hanning(2 * k).sum(), mode="same")
-    audio = formant_filter(source * env, sample_rate)
-    audio = 0.5 * audio / (np.max(np.abs(audio)) + 1e-12)
-    return audio.astype(np.float32), np.where(voiced, f0, 0.0), voiced

@@ -1,0 +1,260 @@
+"""Timbre check: does each instrument sound like the SoundFont preset it learned from?
+
+A sung phrase (factory.voice: glottal pulses, formants, rests, meend, vibrato) goes through an
+instrument; its output is compared with SoundFont presets playing the same melody (the pitch the
+engine asked of the instrument, frame by frame) by two distances that ignore pitch and loudness:
+
+- harmonic profile: amplitude of harmonic k (k = 1 … N_HARMONICS, at the known f0) in dB relative
+  to the frame's strongest harmonic, averaged over the analysed frames; distance = mean |difference|
+  in dB over the harmonics both signals have (below HARMONIC_MAX_HZ);
+- MFCC: mean of c1 … c12 (c0, the level, left out) over the analysed frames; distance = Euclidean.
+
+Frames analysed: voiced, ≥ EDGE_FRAMES from a note onset/offset, within LEVEL_RANGE_DB of the
+loudest. `profile` works on any 16 kHz audio; `render_model` is a Python rendering of the engine's
+offline path (same decoder graph as shipped, same ddsp synths, the engine's octave and loudness
+mapping); the benchmark (`bench/run.py`) feeds the real browser engine's output to `profile`.
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from factory.dsp import HOP, SAMPLE_RATE
+
+N_HARMONICS = 16
+HARMONIC_MAX_HZ = 7600.0      # below the 8 kHz Nyquist of the 16 kHz models
+FLOOR_DB = -50.0              # weaker harmonics count as -50 dB (noise, not timbre)
+N_FFT = 1024                  # 64 ms: resolves harmonics of f0 ≥ ~120 Hz
+STFT_HOP = 4 * HOP            # every 4th control frame
+EDGE_FRAMES = 12              # skip 48 ms after onsets / before offsets (attack, release)
+LEVEL_RANGE_DB = 25.0
+MIN_FRAMES = 10               # a harmonic needs this many analysed frames to count
+N_MFCC = 13                   # c0 … c12; c0 dropped
+SILENCE_DB = -80.0            # static/js/mapping.js SILENCE_DB (loudness of a gated frame)
+GATE_DB = -40.0               # mapping.js default gateDb: quieter input frames are silence
+SINGER_MIDI = 57.0            # mapping.js's initial singer pitch estimate (A3)
+
+# The sung phrase (midi, seconds; None = rest): steps, a leap, glides between notes, two rests.
+PHRASE = [(57, 0.9), (59, 0.6), (60, 0.9), (None, 0.35), (62, 0.8), (64, 0.6), (62, 0.5),
+          (60, 0.9), (None, 0.35), (57, 0.7), (55, 0.6), (57, 1.1), (None, 0.4)]
+
+# Seven GM presets: the five instruments' own and two other winds (FluidR3_GM, bank 0).
+PRESETS = {"Shanai": 111, "Violin": 40, "Pan Flute": 75, "Reed Organ": 20, "Sitar": 104,
+           "Flute": 73, "Clarinet": 71}
+
+
+@dataclass
+class Profile:
+    harmonics_db: np.ndarray   # [N_HARMONICS] dB re the strongest harmonic; NaN where unmeasured
+    mfcc: np.ndarray           # [N_MFCC - 1] mean c1 … c12
+    frames: int                # frames analysed
+
+
+def sung_voice(seconds_scale: float = 1.0, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """The phrase sung at 16 kHz → (audio [n] float32, f0_hz per control frame [n // HOP], 0 in rests)."""
+    from factory.voice import sung_phrase
+
+    audio, f0, _ = sung_phrase([(m, s * seconds_scale) for m, s in PHRASE], sample_rate=SAMPLE_RATE,
+                               seed=seed)
+    n = len(audio) // HOP
+    return audio[: n * HOP], f0[: n * HOP: HOP][:n].astype(np.float32)
+
+
+def analysis_frames(f0_hz: np.ndarray, n_stft: int) -> np.ndarray:
+    """Indices of STFT frames inside steady voiced stretches of f0_hz [control frames]."""
+    voiced = np.asarray(f0_hz) > 0
+    # distance (in control frames) to the nearest unvoiced frame
+    steady = voiced.copy()
+    for shift in range(1, EDGE_FRAMES + 1):
+        steady[shift:] &= voiced[:-shift]
+        steady[:-shift] &= voiced[shift:]
+    idx = np.arange(n_stft) * (STFT_HOP // HOP)
+    ok = idx < len(f0_hz)
+    ok[ok] = steady[idx[ok]]
+    return np.nonzero(ok)[0]
+
+
+def profile(audio: np.ndarray, f0_hz: np.ndarray, sample_rate: int = SAMPLE_RATE) -> Profile:
+    """Timbre profile of `audio` [n] (16 kHz) whose pitch per control frame is f0_hz [n // HOP]."""
+    import librosa
+
+    if sample_rate != SAMPLE_RATE:
+        raise ValueError(f"profile expects {SAMPLE_RATE} Hz audio, got {sample_rate}")
+    audio = np.asarray(audio, dtype=np.float32)
+    mag = np.abs(librosa.stft(audio, n_fft=N_FFT, hop_length=STFT_HOP, window="hann", center=True))
+    frames = analysis_frames(f0_hz, mag.shape[1])
+    if frames.size:
+        energy_db = 10 * np.log10(np.sum(mag[:, frames] ** 2, axis=0) + 1e-12)
+        frames = frames[energy_db >= energy_db.max() - LEVEL_RANGE_DB]
+    bin_hz = SAMPLE_RATE / N_FFT
+    per_frame = np.full((frames.size, N_HARMONICS), np.nan)
+    for row, j in enumerate(frames):
+        f0 = float(f0_hz[j * (STFT_HOP // HOP)])
+        amps = np.full(N_HARMONICS, np.nan)
+        for k in range(1, N_HARMONICS + 1):
+            if k * f0 > HARMONIC_MAX_HZ:
+                break
+            lo = int(np.floor((k - 0.4) * f0 / bin_hz))
+            hi = int(np.ceil((k + 0.4) * f0 / bin_hz)) + 1
+            amps[k - 1] = mag[lo:hi, j].max()
+        db = 20 * np.log10(amps + 1e-9)
+        per_frame[row] = np.maximum(db - np.nanmax(db), FLOOR_DB)
+    counts = np.sum(np.isfinite(per_frame), axis=0)
+    with warnings.catch_warnings():  # all-NaN columns (harmonics above HARMONIC_MAX_HZ) stay NaN
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mean_db = np.nanmean(per_frame, axis=0) if frames.size else np.full(N_HARMONICS, np.nan)
+    mean_db[counts < MIN_FRAMES] = np.nan
+    mfcc = librosa.feature.mfcc(y=audio, sr=SAMPLE_RATE, n_mfcc=N_MFCC, n_fft=N_FFT,
+                                hop_length=STFT_HOP, n_mels=40, fmax=SAMPLE_RATE / 2)
+    mfcc_mean = mfcc[1:, frames].mean(axis=1) if frames.size else np.full(N_MFCC - 1, np.nan)
+    return Profile(mean_db, mfcc_mean, int(frames.size))
+
+
+def harmonic_distance_db(a: Profile, b: Profile) -> float:
+    """Mean |difference| (dB) of the harmonic profiles over the harmonics both measured."""
+    both = np.isfinite(a.harmonics_db) & np.isfinite(b.harmonics_db)
+    if not both.any():
+        return float("nan")
+    return float(np.mean(np.abs(a.harmonics_db[both] - b.harmonics_db[both])))
+
+
+def mfcc_distance(a: Profile, b: Profile) -> float:
+    return float(np.linalg.norm(a.mfcc - b.mfcc))
+
+
+def melody_score(f0_hz: np.ndarray, velocity: int = 100, expression: float = 110.0):
+    """A factory.dsp.Score that plays the pitch contour f0_hz [control frames] (0 = rest):
+    one key per voiced stretch (its median pitch), the contour as pitch bend (±12 semitones)."""
+    from factory.dsp import Score, hz_to_midi
+
+    f0_hz = np.asarray(f0_hz, dtype=np.float64)
+    n = len(f0_hz)
+    key = np.full(n, -1, np.int16)
+    bend = np.zeros(n, np.float32)
+    onsets = []
+    voiced = f0_hz > 0
+    edges = np.diff(np.concatenate([[0], voiced.astype(np.int8), [0]]))
+    for start, stop in zip(np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0]):
+        midi = hz_to_midi(f0_hz[start:stop])
+        k = int(np.round(np.median(midi)))
+        key[start:stop] = k
+        bend[start:stop] = np.clip(midi - k, -12, 12)
+        onsets.append((int(start), k, velocity))
+    return Score(key=key, bend=bend, expression=np.full(n, expression, np.float32), onsets=onsets)
+
+
+def render_preset(f0_hz: np.ndarray, program: int, soundfont: str = "FluidR3_GM.sf2",
+                  expression: float = 110.0) -> np.ndarray:
+    """FluidSynth playing the contour f0_hz [control frames] with a GM preset → 16 kHz audio."""
+    from factory import data as fdata
+
+    preset = fdata.Preset(soundfont, program, f"program {program}")
+    return fdata.render(melody_score(f0_hz, expression=expression), preset)
+
+
+def engine_inputs(meta: dict, voice: np.ndarray, f0_hz: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """What the engine asks of the instrument (static/js/mapping.js, settled): the sung f0 moved by
+    whole octaves nearest the instrument's mean pitch, the sung loudness mapped onto the
+    instrument's mean and spread; gated frames silent.
+
+    → (asked f0_hz [T] (0 where gated), loudness_db [T], f0_hz [T] with gaps held (the decoder's
+    input: it never sees 0 Hz)).
+    """
+    from factory import data as fdata
+    from factory.dsp import fill_unvoiced, hz_to_midi
+
+    ld = fdata.compute_loudness(voice)
+    n = min(len(ld), len(f0_hz))
+    ld, f0_hz = ld[:n], np.asarray(f0_hz[:n], dtype=np.float64)
+    voiced = (f0_hz > 0) & (ld > GATE_DB)
+    singer_midi = float(np.mean(hz_to_midi(f0_hz[voiced]))) if voiced.any() else SINGER_MIDI
+    octaves = round((meta["f0_stats"]["mean_midi"] - singer_midi) / 12)
+    mean, std = float(ld[voiced].mean()), float(ld[voiced].std()) + 1e-6
+    ratio = min(2.0, max(0.5, meta["loudness_stats"]["std_db"] / std))
+    mapped_ld = np.clip(meta["loudness_stats"]["mean_db"] + (ld - mean) * ratio, SILENCE_DB, 0.0)
+    mapped_ld = np.where(voiced, mapped_ld, SILENCE_DB)
+    mapped_f0 = np.where(voiced, f0_hz * 2.0 ** octaves, 0.0)
+    return mapped_f0.astype(np.float32), mapped_ld.astype(np.float32), fill_unvoiced(mapped_f0)
+
+
+def render_model(model_dir: Path, voice: np.ndarray, f0_hz: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The instrument in model_dir answering the voice, rendered in Python (decoder graph as
+    shipped, ddsp synths) → (audio [n] 16 kHz, asked f0_hz [T], 0 where gated)."""
+    import json
+
+    import tensorflow as tf
+
+    from factory import tfjs_model
+    from factory.model import Config, Synth
+
+    meta = json.loads((Path(model_dir) / "metadata.json").read_text())
+    asked, ld, f0_filled = engine_inputs(meta, voice, f0_hz)
+    fn = tfjs_model.load(model_dir)
+    f0_t = tf.constant(f0_filled[None, :, None], tf.float32)
+    controls = fn(f0_t, tf.constant(ld[None, :, None], tf.float32))
+    tf.random.set_seed(7)
+    audio = Synth(len(ld), Config.from_dict(meta["decoder"]))(controls, f0_t)
+    return np.asarray(audio)[0], asked
+
+
+def compare(audio: np.ndarray, asked_f0_hz: np.ndarray, presets: dict | None = None) -> list[dict]:
+    """Distances of `audio` (playing asked_f0_hz) to each preset playing the same contour,
+    nearest first by harmonic profile: [{preset, program, harmonic_db, mfcc}]."""
+    presets = presets or PRESETS
+    mine = profile(audio, asked_f0_hz)
+    rows = []
+    for name, program in presets.items():
+        ref = profile(render_preset(asked_f0_hz, program), asked_f0_hz)
+        rows.append({"preset": name, "program": program, "harmonic_db": round(harmonic_distance_db(mine, ref), 2),
+                     "mfcc": round(mfcc_distance(mine, ref), 2)})
+    return sorted(rows, key=lambda r: r["harmonic_db"])
+
+
+def verdict(rows: list[dict], own: str) -> dict:
+    """Is `own` the nearest preset by each distance? {nearest_harmonic, nearest_mfcc, own_*, ok}."""
+    by_h = min(rows, key=lambda r: r["harmonic_db"])
+    by_m = min(rows, key=lambda r: r["mfcc"])
+    mine = next(r for r in rows if r["preset"] == own)
+    return {"own": own, "nearest_harmonic": by_h["preset"], "nearest_mfcc": by_m["preset"],
+            "own_harmonic_db": mine["harmonic_db"], "own_mfcc": mine["mfcc"],
+            "ok": by_h["preset"] == own and by_m["preset"] == own}
+
+
+def check_models(models_dir: Path, names: list[str] | None = None) -> dict:
+    """The timbre table for every model in models_dir (Python rendering): {name: {rows, verdict}}."""
+    import json
+
+    voice, f0 = sung_voice()
+    out = {}
+    for meta_path in sorted(Path(models_dir).glob("*/metadata.json")):
+        name = meta_path.parent.name
+        if names and name not in names:
+            continue
+        meta = json.loads(meta_path.read_text())
+        own = meta.get("source", {}).get("preset")
+        audio, asked = render_model(meta_path.parent, voice, f0)
+        rows = compare(audio, asked)
+        out[name] = {"rows": rows, "verdict": verdict(rows, own) if own in PRESETS else None}
+    return out
+
+
+def format_table(results: dict) -> str:
+    """Markdown: one row per instrument, harmonic-profile dB / MFCC distance per preset."""
+    names = list(PRESETS)
+    lines = ["| instrument | own preset | " + " | ".join(names) + " | nearest (harmonics / MFCC) |",
+             "| --- | --- | " + " | ".join("---" for _ in names) + " | --- |"]
+    for inst, r in results.items():
+        by = {row["preset"]: row for row in r["rows"]}
+        v = r["verdict"] or {}
+        cells = []
+        for p in names:
+            c = f"{by[p]['harmonic_db']:.1f} / {by[p]['mfcc']:.0f}" if p in by else ""
+            cells.append(f"**{c}**" if p == v.get("own") else c)
+        lines.append(f"| {inst} | {v.get('own', '?')} | " + " | ".join(cells)
+                     + f" | {v.get('nearest_harmonic', '?')} / {v.get('nearest_mfcc', '?')}"
+                     + (" ✓ |" if v.get("ok") else " ✗ |"))
+    return "\n".join(lines)
+
