@@ -90,3 +90,15 @@ def restore(folder: Path, decoder, optimizer, meta: dict) -> tuple[int, dict]:
         for i, v in enumerate(optimizer.variables):
             v.assign(z[f"optimizer_{i:03d}"])
     return int(header["step"]), header["history"]
+
+
+def load_decoder(folder: Path, decoder) -> int:
+    """Only the decoder weights from folder/state.npz (to evaluate or export); returns the step."""
+    path = Path(folder) / STATE_FILE
+    with np.load(path) as z:
+        header = json.loads(bytes(z["header"]).decode())
+        if header["decoder_shapes"] != _shapes(decoder.weights):
+            raise StateError(f"{path}: decoder variables {header['decoder_shapes']} differ from the model")
+        for i, v in enumerate(decoder.weights):
+            v.assign(z[f"decoder_{i:03d}"])
+    return int(header["step"])

@@ -28,15 +28,13 @@ def _inputs():
 
 
 def _tf_outputs(work, meta, f0, ld, float16):
-    import tensorflow as tf
-
-    from factory import export, train
+    from factory import export, resume, train
     from factory.model import Config, build_decoder
 
     cfg = Config.from_dict(meta["decoder"])
     dec = build_decoder(cfg)
     latest = json.loads((work / QUICK_INSTRUMENT / "latest.json").read_text())["work"]
-    tf.train.Checkpoint(decoder=dec).restore(tf.train.latest_checkpoint(f"{latest}/ckpt")).expect_partial()
+    resume.load_decoder(latest, dec)
     if float16:
         train._fp16_roundtrip(dec)
     return export.run_full(lambda f0_hz, loudness_db: dec(f0_hz, loudness_db), f0[None, :, None], ld[None, :, None])
