@@ -17,12 +17,15 @@ def test_quick_benchmark_measures_every_section_and_writes_a_report(tmp_path, pw
         pytest.fail("no shipped models: the benchmark needs at least one")
     results = main(["--quick", "--out", str(tmp_path), "--report", str(tmp_path / "benchmarks.md")], playwright=pw)
     saved = json.loads((tmp_path / "quick.json").read_text())
-    assert saved.keys() >= {"engine", "cumsum", "memory", "models", "latency", "sound", "first_load", "serve_load"}
+    assert saved.keys() >= {"engine", "cumsum", "memory", "models", "latency", "sound", "timbre", "first_load",
+                           "serve_load"}
     for r in results["engine"]:
         assert r["engineMsPerS"]["median"] > 0 and r["realTimeFactor"] > 0
     assert all(row["oursMaxErrorRad"] < 1e-3 for r in results["cumsum"] for row in r["rows"])
     assert all(m["flat"] for m in results["memory"]), "tensor count grew over the blocks"
     assert results["latency"]["measured_onset_delay_ms"] > 0
+    for t in results["timbre"].values():  # both distances measured against all 7 presets
+        assert len(t["rows"]) == 7 and t["verdict"]["own_harmonic_db"] >= 0
     report = (tmp_path / "benchmarks.md").read_text()
-    assert "## Engine speed" in report and "## Latency" in report
+    assert "## Engine speed" in report and "## Latency" in report and "## Timbre" in report
     assert (tmp_path / "img" / "bench_cumsum.png").stat().st_size > 1000
