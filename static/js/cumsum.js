@@ -2,7 +2,7 @@
 // i.e. ddsp's inclusive cumsum of angular frequency, carried across blocks.
 //
 // Two implementations behind one API ({kind, accumulate, accumulateAsync, reset, phaseRad, dispose}):
-//  - "webgl-shader": our own three-pass parallel scan on the TF.js WebGL backend
+//  - "webgl-shader": our own multi-level parallel scan on the TF.js WebGL backend
 //    (shaders/cumsum_*.glsl, run with backend.compileAndRun like tfjs's own kernels).
 //  - "float64-js": a plain float64 loop, for the wasm and cpu backends (and node tests).
 //
@@ -22,7 +22,6 @@ const TWO_PI = 2 * Math.PI;
 const RADIX = 2048; // one base-2048 digit = 11 bits, exact in float16
 const PHASE_STEPS = RADIX * RADIX; // 2^22 fixed-point steps per turn
 const RAD_PER_STEP = TWO_PI / PHASE_STEPS;
-const MAX_CHUNK = 4096; // must match MAX_CHUNK in the shaders
 
 /** Wraps a phase in radians into [0, 2*pi). */
 export function wrapPhase(phaseRad) {
@@ -33,16 +32,42 @@ export function wrapPhase(phaseRad) {
  * Calls are padded (with zero increments, which leave the phases before them untouched) to a
  * power of two of at least 256 samples, so a stream meets few texture shapes: our programs use
  * shape uniforms, but tfjs compiles its read-back programs per shape, and the engine's first
- * block, its steady blocks and the final flush would otherwise each be a new shape.
+ * block, its steady blocks and the final flush would otherwise each be a new shape. Longer
+ * calls (whole clips) are padded to a multiple of SHAPE_UNIFORMS_MAX only.
  */
 export function paddedLength(nSamples) {
+  if (nSamples > SHAPE_UNIFORMS_MAX) return Math.ceil(nSamples / SHAPE_UNIFORMS_MAX) * SHAPE_UNIFORMS_MAX;
   return Math.max(256, 2 ** Math.ceil(Math.log2(Math.max(1, nSamples))));
 }
 
-/** Chunk size balancing pass 3 (~n*C/2 reads) against pass 2 (~(n/C)^2 reads). */
-export function defaultChunkSize(nSamples) {
-  const c = Math.round(Math.cbrt(2 * nSamples));
-  return Math.max(4, Math.min(MAX_CHUNK, c));
+/** Calls up to this many samples (live blocks) run shared binaries; longer ones (a whole clip,
+ * padded to a multiple of it, not to a power of two) compile their own. */
+export const SHAPE_UNIFORMS_MAX = 4096;
+
+/** Most entries the top level's exclusive scan walks serially (a thread each, ~TOP_MAX/2 reads). */
+export const TOP_MAX = 64;
+const MAX_BLOCK = 16; // widest block a thread sums: keeps every pass's loops short
+
+const pow2ceil = (x) => 2 ** Math.ceil(Math.log2(Math.max(1, x)));
+
+/**
+ * The hierarchy of a scan of `nSamples` (a power of two ≥ 256): `blocks[l]` entries of level l
+ * sum into one entry of level l + 1 (level 0: the samples), `sizes[l]` entries at level l,
+ * until a level has ≤ TOP_MAX entries. Up to 1024 samples that is one level of blocks of 4–16
+ * (three passes, as few as possible for the live blocks); beyond, the samples go in blocks of 4
+ * (the final pass reads ~2.5 digits a sample) and the levels above in blocks of up to 16.
+ */
+export function scanPlan(nSamples) {
+  const sizes = [nSamples], blocks = [];
+  let size = nSamples;
+  while (size > TOP_MAX) {
+    const first = blocks.length === 0;
+    const b = first && size > TOP_MAX * MAX_BLOCK ? 4 : Math.min(MAX_BLOCK, Math.max(first ? 4 : 2, pow2ceil(size / TOP_MAX)));
+    blocks.push(b);
+    size = Math.ceil(size / b);
+    sizes.push(size);
+  }
+  return { sizes, blocks };
 }
 
 /** Float64 accumulator for the wasm/cpu backends: exact enough for hours of audio. */
@@ -85,49 +110,33 @@ export class Float64PhaseAccumulator {
   dispose() {}
 }
 
-/** The three GPGPU programs for `nSamples` samples in chunks of `chunkSize`. */
-function makePrograms(nSamples, chunkSize) {
-  const nChunks = Math.ceil(nSamples / chunkSize);
-  return {
-    nChunks,
-    chunkTotals: {
-      variableNames: ["digits"],
-      outputShape: [2, nChunks],
-      userCode: chunkTotalsSource,
-      enableShapeUniforms: true, // shapes as uniforms too: one binary serves every block size
-      customUniforms: [
-        { name: "chunkSize", type: "int" },
-        { name: "nSamples", type: "int" },
-      ],
-    },
-    chunkOffsets: {
-      variableNames: ["totals"],
-      outputShape: [2, nChunks],
-      userCode: chunkOffsetsSource,
-      enableShapeUniforms: true,
-      customUniforms: [
-        { name: "startHi", type: "float" },
-        { name: "startLo", type: "float" },
-      ],
-    },
-    phases: {
-      variableNames: ["digits", "offsets"],
-      outputShape: [2, nSamples],
-      userCode: phasesSource,
-      enableShapeUniforms: true,
-      customUniforms: [{ name: "chunkSize", type: "int" }],
-    },
-  };
+/**
+ * The three GPGPU programs of a scan: block totals (run once per level, going up), the top
+ * level's exclusive scan, and block prefixes (run once per level, going down: exclusive for the
+ * block offsets of each level, inclusive for the samples). Shapes are uniforms, so one binary
+ * of each serves every level and every block size.
+ */
+function makeProgram(kind, nOut, shapeUniforms) {
+  const common = { outputShape: [2, nOut], enableShapeUniforms: shapeUniforms };
+  if (kind === "totals") {
+    return { ...common, variableNames: ["digits"], userCode: chunkTotalsSource,
+      customUniforms: [{ name: "chunkSize", type: "int" }, { name: "nSamples", type: "int" }] };
+  }
+  if (kind === "top") {
+    return { ...common, variableNames: ["totals"], userCode: chunkOffsetsSource,
+      customUniforms: [{ name: "startHi", type: "float" }, { name: "startLo", type: "float" }] };
+  }
+  return { ...common, variableNames: ["digits", "offsets"], userCode: phasesSource,
+    customUniforms: [{ name: "chunkSize", type: "int" }, { name: "inclusive", type: "int" }] };
 }
 
 /** Parallel scan on the TF.js WebGL backend; see the file comment for the number format. */
 export class WebGLPhaseAccumulator {
-  /** @param {object} tf TF.js with the webgl backend active @param {{chunkSize?: number}} [o] */
-  constructor(tf, { chunkSize } = {}) {
+  /** @param {object} tf TF.js with the webgl backend active */
+  constructor(tf) {
     this.kind = "webgl-shader";
     this.tf = tf;
-    this.chunkSizeOption = chunkSize;
-    this.programs = new Map(); // nSamples -> programs (tfjs caches the compiled binaries)
+    this.plans = new Map(); // nSamples -> {sizes, blocks, programs} (tfjs caches the binaries)
     this.reset();
   }
 
@@ -161,29 +170,49 @@ export class WebGLPhaseAccumulator {
     return digits;
   }
 
-  programsFor(nSamples) {
-    let p = this.programs.get(nSamples);
+  planFor(nSamples) {
+    let p = this.plans.get(nSamples);
     if (!p) {
-      const chunkSize = Math.min(MAX_CHUNK, this.chunkSizeOption || defaultChunkSize(nSamples));
-      p = { ...makePrograms(nSamples, chunkSize), chunkSize };
-      this.programs.set(nSamples, p);
+      const { sizes, blocks } = scanPlan(nSamples);
+      const L = blocks.length;
+      // Live blocks (≤ SHAPE_UNIFORMS_MAX) share binaries through shape uniforms; a whole clip
+      // compiles its own, with constant shapes: every texel fetch's index arithmetic folds away,
+      // which halves the cost of the long passes.
+      const uniforms = nSamples <= SHAPE_UNIFORMS_MAX;
+      p = { sizes, blocks,
+        totals: blocks.map((b, l) => makeProgram("totals", sizes[l + 1], uniforms)),
+        top: makeProgram("top", sizes[L], uniforms),
+        prefixes: blocks.map((b, l) => makeProgram("prefixes", sizes[l], uniforms)) };
+      this.plans.set(nSamples, p);
     }
     return p;
   }
 
-  /** Runs the three passes; returns the phase digits' TensorInfo [2, nPadded] (caller disposes). */
+  /**
+   * Runs the scan: block totals level by level up to ≤ TOP_MAX entries, their exclusive scan
+   * from the carried phase, then block prefixes level by level down to the samples. Every
+   * thread sums at most 16 entries (TOP_MAX/2 on average at the top), so no pass is long.
+   * Returns the phase digits' TensorInfo [2, nPadded] (caller disposes).
+   */
   run(omegaPerSample) {
     const tf = this.tf, backend = tf.backend(), n = paddedLength(omegaPerSample.length);
-    const p = this.programsFor(n);
+    const p = this.planFor(n), L = p.blocks.length;
     const x = tf.tensor2d(this.encode(omegaPerSample, n), [2, n]);
     const startHi = Math.floor(this.phaseSteps / RADIX), startLo = this.phaseSteps % RADIX;
-    const totals = backend.compileAndRun(p.chunkTotals, [x], "float32", [[p.chunkSize], [n]]);
-    const offsets = backend.compileAndRun(p.chunkOffsets, [totals], "float32", [[startHi], [startLo]]);
-    const phases = backend.compileAndRun(p.phases, [x, offsets], "float32", [[p.chunkSize]]);
-    backend.disposeIntermediateTensorInfo(totals);
-    backend.disposeIntermediateTensorInfo(offsets);
+    const levels = [x];
+    for (let l = 0; l < L; l++) {
+      levels.push(backend.compileAndRun(p.totals[l], [levels[l]], "float32", [[p.blocks[l]], [p.sizes[l]]]));
+    }
+    let offsets = backend.compileAndRun(p.top, [levels[L]], "float32", [[startHi], [startLo]]);
+    for (let l = L - 1; l >= 0; l--) {
+      const inclusive = l === 0 ? 1 : 0; // a level's block offsets exclude the entry; phases include it
+      const next = backend.compileAndRun(p.prefixes[l], [levels[l], offsets], "float32", [[p.blocks[l]], [inclusive]]);
+      backend.disposeIntermediateTensorInfo(offsets);
+      offsets = next;
+    }
+    for (let l = 1; l <= L; l++) backend.disposeIntermediateTensorInfo(levels[l]);
     x.dispose();
-    return phases;
+    return offsets;
   }
 
   /** Digits [2, nPadded] -> n radians; carries the phase after sample n-1 to the next block. */
@@ -222,7 +251,7 @@ export class WebGLPhaseAccumulator {
   }
 
   dispose() {
-    this.programs.clear();
+    this.plans.clear();
   }
 }
 
@@ -230,9 +259,9 @@ export class WebGLPhaseAccumulator {
  * The accumulator for the active TF.js backend: the WebGL shader on "webgl", else float64 JS.
  * @param {object} [tf] TF.js namespace (omit for the float64 path)
  */
-export function createPhaseAccumulator(tf, options = {}) {
+export function createPhaseAccumulator(tf) {
   if (tf && typeof tf.getBackend === "function" && tf.getBackend() === "webgl") {
-    return new WebGLPhaseAccumulator(tf, options);
+    return new WebGLPhaseAccumulator(tf);
   }
   return new Float64PhaseAccumulator();
 }
