@@ -9,9 +9,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 WASM_NOTE = ("`wasm` forces the single-threaded binary (`WASM_HAS_MULTITHREAD_SUPPORT` off); `wasm-threads` asks for 2 "
-             "threads on the cross-origin-isolated page (multithread support is detected). 'thr' is what `getThreadsCount()` "
-             "reports: the threaded SIMD binary is fetched and loaded there, yet it reports 1 thread on this 2-core machine "
-             "(navigator.hardwareConcurrency = 2; not resolved), so the two wasm rows differ only by noise.")
+             "threads on the cross-origin-isolated page (multithread support is detected); 'thr' is what `getThreadsCount()` "
+             "reports. Why 1 here: tfjs-backend-wasm 4.22 sizes its XNNPACK pool in C++ (src/cc/backend.cc) as "
+             "`num_cores = emscripten_num_logical_cores() / 2` (navigator.hardwareConcurrency / 2, assuming two hyper-threads "
+             "per core) and `init_with_threads_count(n)` creates `min(max(n, 1), 8, num_cores)` threads, so `setThreadsCount(2)` "
+             "gets 2 only where the browser reports ≥ 4 logical cores; this machine reports 2. Calling it earlier changes nothing "
+             "(backend.js already calls it before `setBackend`). Tried: reporting 4 cores through an init script "
+             "(`python -m bench.wasm_threads`): `getThreadsCount()` then says 2, and the decoder gets several times slower "
+             "(bansuri streaming 36 → 274 ms per second of audio): the pool's threads spin on two cores shared with the page "
+             "and the audio thread, and this model's kernels are too short to split. Phones report 8 logical cores, where TF.js's "
+             "default (no `setThreadsCount`) is 4 threads; whether that helps there is not measured.")
 
 
 def _ms(s) -> str:
