@@ -1,49 +1,63 @@
-// TF.js backend choice: WebGL first (GPU), then WASM (SIMD, threads when cross-origin
-// isolated), then plain CPU. The chosen name is shown on the page.
+// TF.js backends: registration and switching. Which backend the live engine uses is decided by
+// measurement in the engine Worker (backend-choice.js); `initBackend` serves the offline pages
+// (tests, benchmarks) that ask for one by name.
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-webgl";
 import "@tensorflow/tfjs-backend-cpu";
-import { setThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { getThreadsCount, setThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 
-export const BACKEND_ORDER = ["webgl", "wasm", "cpu"];
+/** Every backend this bundle can run, in the order they are tried when none is asked for. */
+export const BACKENDS = ["webgl", "wasm", "cpu"];
 
-/** The backend order asked for by `?backend=wasm` (tests, benchmarks), else the default. */
-export function backendOrder(search = globalThis.location ? globalThis.location.search : "") {
-  const asked = new URLSearchParams(search).get("backend");
-  if (asked && BACKEND_ORDER.includes(asked)) return [asked, ...BACKEND_ORDER.filter((b) => b !== asked)];
-  return BACKEND_ORDER;
-}
+export const WASM_PATH = "/static/build/wasm/";
 
 /**
- * WASM threads: `?wasmThreads=0` forces the single-threaded binary, `?wasmThreads=N` asks for N
- * (threads need cross-origin isolation, which the server's COOP/COEP headers give).
+ * Settings that must precede the first use of a backend.
+ * @param {{wasmThreads?:number|null, forceF16?:boolean}} o wasmThreads 0 forces the
+ *   single-threaded binary, N asks for N threads (threads need cross-origin isolation);
+ *   forceF16 forces float16 textures on WebGL, as many phones have.
  */
-function configureWasmThreads(search = globalThis.location ? globalThis.location.search : "") {
-  const threads = new URLSearchParams(search).get("wasmThreads");
-  if (threads === null) return;
-  if (Number(threads) === 0) tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
-  else setThreadsCount(Number(threads));
+export function configureBackends({ wasmThreads = null, forceF16 = false } = {}) {
+  setWasmPaths(WASM_PATH);
+  if (wasmThreads === 0) tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
+  else if (wasmThreads) setThreadsCount(wasmThreads);
+  if (forceF16) tf.env().set("WEBGL_FORCE_F16_TEXTURES", true);
 }
 
-/** Tries each backend in turn; resolves to the name of the one in use. */
-export async function initBackend(order = backendOrder(), wasmPath = "/static/build/wasm/") {
-  setWasmPaths(wasmPath);
-  configureWasmThreads();
-  // `?f16=1`: force float16 textures on WebGL, as many phones have (tests, benchmarks).
-  if (new URLSearchParams(globalThis.location ? globalThis.location.search : "").get("f16") === "1") {
-    tf.env().set("WEBGL_FORCE_F16_TEXTURES", true);
+/** Makes `name` the active backend; throws with the reason when it cannot start here. */
+export async function useBackend(name) {
+  let ok = false;
+  try {
+    ok = await tf.setBackend(name);
+  } catch (err) {
+    throw new Error(`TF.js backend ${name} cannot start: ${err.message}`);
   }
+  if (!ok) throw new Error(`TF.js backend ${name} cannot start in this browser`);
+  await tf.ready();
+  return tf.getBackend();
+}
+
+/** What a page shows about the active backend: its name, plus threads on wasm. */
+export function describeBackend() {
+  const name = tf.getBackend();
+  return name === "wasm" ? { name, threads: getThreadsCount() } : { name };
+}
+
+/** Offline pages: `?backend=` first, then the others; `?wasmThreads=`, `?f16=1` as above. */
+export async function initBackend(search = globalThis.location ? globalThis.location.search : "") {
+  const q = new URLSearchParams(search);
+  const threads = q.get("wasmThreads");
+  configureBackends({ wasmThreads: threads === null ? null : Number(threads), forceF16: q.get("f16") === "1" });
+  const asked = q.get("backend");
+  const order = BACKENDS.includes(asked) ? [asked, ...BACKENDS.filter((b) => b !== asked)] : BACKENDS;
   for (const name of order) {
     try {
-      if (await tf.setBackend(name)) {
-        await tf.ready();
-        return tf.getBackend();
-      }
+      return await useBackend(name);
     } catch (err) {
-      console.warn(`TF.js backend ${name} unavailable: ${err.message}`);
+      console.warn(err.message);
     }
   }
-  throw new Error("No TF.js backend could start (tried " + order.join(", ") + ")");
+  throw new Error(`No TF.js backend could start (tried ${order.join(", ")})`);
 }
 
 export { tf };

@@ -1,5 +1,8 @@
 // Capture stage: opens the microphone raw (no echo cancellation, noise suppression or AGC:
 // they smear pitch and pump loudness) and runs capture-processor in an AudioWorklet.
+import { CAPTURE_RING_SECONDS } from "./config.js";
+import { RingBuffer } from "./dsp/ring.js";
+
 export const MIC_CONSTRAINTS = {
   audio: {
     echoCancellation: false,
@@ -12,26 +15,28 @@ export const MIC_CONSTRAINTS = {
 
 /**
  * @param {AudioContext} context
- * @param {{targetSampleRate:number, ringBuffer?:SharedArrayBuffer, onLevel:(msg)=>void}} o
- * @returns {Promise<{node:AudioWorkletNode, stream:MediaStream, stop:()=>void}>}
+ * @param {{targetSampleRate:number, onLevel:(msg)=>void, onOnset?:(frame)=>void}} o
+ * @returns {Promise<{ring:RingBuffer, node:AudioWorkletNode, source:MediaStreamAudioSourceNode, stop:()=>void}>}
+ *   ring: the voice at targetSampleRate, for the engine Worker
  */
-export async function startCapture(context, { targetSampleRate = 16000, ringBuffer = null, onLevel, onOnset }) {
+export async function startCapture(context, { targetSampleRate, onLevel, onOnset }) {
   if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
     throw new Error("This browser cannot open the microphone (needs HTTPS or localhost).");
   }
   const stream = await navigator.mediaDevices.getUserMedia(MIC_CONSTRAINTS);
   await context.audioWorklet.addModule("/static/build/capture-processor.js");
+  const ring = RingBuffer.create(Math.ceil(CAPTURE_RING_SECONDS * targetSampleRate));
   const source = context.createMediaStreamSource(stream);
   const node = new AudioWorkletNode(context, "capture-processor", {
     numberOfInputs: 1,
     numberOfOutputs: 0,
     channelCount: 1,
     channelCountMode: "explicit",
-    processorOptions: { targetSampleRate, ringBuffer, reportHz: 30 },
+    processorOptions: { targetSampleRate, ringBuffer: ring.sab },
   });
   node.port.onmessage = (e) => {
-    if (e.data && e.data.type === "level" && onLevel) onLevel(e.data);
-    if (e.data && e.data.type === "onset" && onOnset) onOnset(e.data.frame);
+    if (e.data.type === "level" && onLevel) onLevel(e.data);
+    if (e.data.type === "onset" && onOnset) onOnset(e.data.frame);
   };
   source.connect(node);
   const stop = () => {
@@ -39,5 +44,5 @@ export async function startCapture(context, { targetSampleRate = 16000, ringBuff
     source.disconnect();
     stream.getTracks().forEach((t) => t.stop());
   };
-  return { node, stream, source, stop };
+  return { ring, node, stream, source, stop };
 }

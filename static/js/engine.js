@@ -1,12 +1,14 @@
-// The streaming engine: 16 kHz voice in, 16 kHz instrument out, one block of frames at a time.
+// The streaming engine: voice in, instrument out, at the model rate, one block of frames at a time.
 //   features (f0, voicing, loudness) -> mapping (register, dynamics, gate) -> decoder -> synth
 // The same Engine renders a whole clip at once (blockFrames = all frames) for parity tests: only
-// the block size differs between the live path and the offline one.
+// the block size differs between the live path and the offline one. It runs wherever TF.js runs:
+// live in the engine Worker (engine-worker.js), offline in a page (tests, benchmarks).
+import { ANALYSIS_FFT_SIZE, LOUDNESS_FFT_SIZE_TRAINED } from "./config.js";
 import * as featuresStage from "./features.js";
 import { Mapper } from "./mapping.js";
 import * as synthStage from "./synth.js";
 
-const now = () => (globalThis.performance ? performance.now() : Date.now());
+const now = () => performance.now();
 
 /** Growable per-frame queue of features waiting for a full block. */
 class FrameQueue {
@@ -43,26 +45,27 @@ class FrameQueue {
 export class Engine {
   /**
    * @param {{meta:object, decoder:import("./decoder.js").Decoder, phaseAccumulator?:object,
-   *          blockFrames?:number, controls?:object, features?:object, synth?:object}} o
+   *          blockFrames:number, controls?:object, analysisFftSize?:number}} o
    */
-  constructor({ meta, decoder, phaseAccumulator, blockFrames = 4, controls = {}, features, synth }) {
+  constructor({ meta, decoder, phaseAccumulator, blockFrames, controls = {}, analysisFftSize = ANALYSIS_FFT_SIZE }) {
     this.meta = meta;
     this.decoder = decoder;
     this.blockFrames = blockFrames;
     this.hop = meta.hop_samples;
-    this.features = features || new featuresStage.FeatureExtractor({ sampleRate: meta.sample_rate, frameRate: meta.frame_rate });
+    this.features = new featuresStage.FeatureExtractor({
+      sampleRate: meta.sample_rate, frameRate: meta.frame_rate, nFft: analysisFftSize, referenceNFft: LOUDNESS_FFT_SIZE_TRAINED,
+    });
     this.mapper = new Mapper(meta, controls);
-    this.synth = synth || new synthStage.Synth(meta, { phaseAccumulator, reverbWet: controls.reverbWet || 0 });
+    this.synth = new synthStage.Synth(meta, { phaseAccumulator, reverbWet: controls.reverbWet || 0, maxBlockFrames: blockFrames });
     this.queue = new FrameQueue(4 * blockFrames);
     this.mapped = { f0Hz: new Float32Array(blockFrames), loudnessDb: new Float32Array(blockFrames), gate: new Float32Array(blockFrames) };
+    this.inputF0Hz = new Float32Array(blockFrames);
     this.timings = { featuresMs: 0, decoderMs: 0, synthMs: 0, blocks: 0, framesOut: 0 };
-    this.lastBlock = null; // controls of the newest block, for the UI and tests
-    this.f0Trace = null; // set to [] to record the pitch asked of the instrument, per frame
   }
 
   setControls(controls) {
     this.mapper.setControls(controls);
-    if (controls.reverbWet !== undefined && this.synth.setReverbWet) this.synth.setReverbWet(controls.reverbWet);
+    if (controls.reverbWet !== undefined) this.synth.setReverbWet(controls.reverbWet);
   }
 
   /** Feeds voice samples [n] at the model rate; features are computed as frames complete. */
@@ -83,14 +86,21 @@ export class Engine {
     return this.queue.length;
   }
 
-  /** Renders every complete block; `sink(audio [blockFrames*hop])` receives each. */
-  async renderReadyBlocks(sink) {
-    while (this.queue.length >= this.blockFrames) {
-      sink(await this.renderBlock(this.blockFrames));
-    }
+  /** True when a whole block of frames is waiting. */
+  get blockReady() {
+    return this.queue.length >= this.blockFrames;
   }
 
-  async renderBlock(n) {
+  /**
+   * Renders the next `n` waiting frames (default: one block).
+   * @returns {Promise<{audio:Float32Array, n:number, inputF0Hz:Float32Array, f0Hz:Float32Array,
+   *   gate:Float32Array}>} audio [n*hop] (`synth.latencySamples` behind); per frame [n]: the sung
+   *   f0, the f0 asked of the instrument (after octave and semitone shifts), the gate [0, 1].
+   *   Views valid until the next call.
+   */
+  async renderBlock(n = this.blockFrames) {
+    this.reserve(n);
+    this.inputF0Hz.set(this.queue.f0Hz.subarray(0, n));
     const m = this.mapper.map(this.queue, n, this.mapped);
     this.queue.shift(n);
     let t0 = now();
@@ -98,33 +108,35 @@ export class Engine {
     this.timings.decoderMs += now() - t0;
     applyGate(controls, m.gate, n, this.meta.n_noise);
     t0 = now();
-    // renderAsync reads the GPU phase back without blocking the page (WebGL); same audio.
-    const synthControls = { f0Hz: m.f0Hz.subarray(0, n), ...controls };
-    const audio = this.synth.renderAsync ? await this.synth.renderAsync(synthControls) : this.synth.render(synthControls);
+    const audio = this.synth.render({ f0Hz: m.f0Hz.subarray(0, n), ...controls });
     this.timings.synthMs += now() - t0;
     this.timings.blocks++;
     this.timings.framesOut += n;
-    this.lastBlock = { f0Hz: m.f0Hz[n - 1], gate: m.gate[n - 1], loudnessDb: m.loudnessDb[n - 1] };
-    if (this.f0Trace) for (let i = 0; i < n; i++) this.f0Trace.push(m.gate[i] > 0 ? m.f0Hz[i] : 0);
-    return audio;
+    return { audio, n, inputF0Hz: this.inputF0Hz.subarray(0, n), f0Hz: m.f0Hz.subarray(0, n), gate: m.gate.subarray(0, n) };
+  }
+
+  /** Grows the per-block buffers for an n-frame block (offline whole-clip renders only). */
+  reserve(n) {
+    if (this.mapped.f0Hz.length >= n) return;
+    this.mapped = { f0Hz: new Float32Array(n), loudnessDb: new Float32Array(n), gate: new Float32Array(n) };
+    this.inputF0Hz = new Float32Array(n);
   }
 
   /**
    * Whole clip at once (or in `blockFrames` blocks when streaming=true): voice [n] -> audio.
    * Tail frames that do not fill a block are dropped, as the live path would wait for them.
+   * `onBlock(block)` sees each block's per-frame pitch and gate (renderBlock's result).
    */
-  async renderClip(voice, { streaming = false } = {}) {
+  async renderClip(voice, { streaming = false, onBlock = null } = {}) {
     this.pushAudio(voice);
     const chunks = [];
-    if (streaming) {
-      await this.renderReadyBlocks((a) => chunks.push(Float32Array.from(a)));
-    } else {
-      const n = this.queue.length;
-      if (this.mapped.f0Hz.length < n) {
-        this.mapped = { f0Hz: new Float32Array(n), loudnessDb: new Float32Array(n), gate: new Float32Array(n) };
-      }
-      chunks.push(Float32Array.from(await this.renderBlock(n)));
-    }
+    const take = async (n) => {
+      const block = await this.renderBlock(n);
+      chunks.push(Float32Array.from(block.audio));
+      if (onBlock) onBlock(block);
+    };
+    if (streaming) while (this.blockReady) await take(this.blockFrames);
+    else await take(this.queue.length);
     return concat(chunks);
   }
 
@@ -134,11 +146,11 @@ export class Engine {
   }
 
   get synthLookaheadSamples() {
-    return this.synth.latencySamples || 0;
+    return this.synth.latencySamples;
   }
 
   dispose() {
-    if (this.synth.dispose) this.synth.dispose();
+    this.synth.dispose();
   }
 }
 
@@ -160,62 +172,4 @@ export function concat(chunks) {
     o += c.length;
   }
   return out;
-}
-
-/**
- * Live loop: drains the capture ring, renders ready blocks into the output ring.
- * Runs on the main thread (TF.js WebGL needs it), woken by a timer every half block.
- */
-export class LiveLoop {
-  /** @param {{onBlock?:Function, maxBacklogBlocks?:number}} [o] */
-  constructor(engine, captureRing, outputRing, { onBlock, maxBacklogBlocks = 3 } = {}) {
-    this.engine = engine;
-    this.captureRing = captureRing;
-    this.outputRing = outputRing;
-    this.onBlock = onBlock;
-    this.scratch = new Float32Array(captureRing.capacity);
-    this.overflows = 0;
-    this.droppedFrames = 0;
-    this.maxBacklogFrames = maxBacklogBlocks * engine.blockFrames;
-    this.running = false;
-    this.periodMs = Math.max(2, (engine.blockFrames * engine.hop * 1000) / engine.meta.sample_rate / 2);
-  }
-
-  start() {
-    this.running = true;
-    this.captureRing.clear();
-    const tick = async () => {
-      if (!this.running) return;
-      try {
-        await this.step();
-      } catch (err) {
-        console.error("engine step failed:", err);
-        this.running = false;
-        if (this.onError) this.onError(err);
-        return;
-      }
-      setTimeout(tick, this.periodMs);
-    };
-    tick();
-  }
-
-  async step() {
-    const n = this.captureRing.pop(this.scratch);
-    if (n) this.engine.pushAudio(this.scratch.subarray(0, n));
-    // Behind after a stall (GC, a slow GPU): drop the oldest frames rather than play late.
-    const backlog = this.engine.pendingFrames - this.maxBacklogFrames;
-    if (backlog > 0) {
-      this.engine.dropFrames(backlog);
-      this.droppedFrames += backlog;
-    }
-    await this.engine.renderReadyBlocks((audio) => {
-      const written = this.outputRing.push(audio);
-      this.overflows += audio.length - written;
-      if (this.onBlock) this.onBlock(this.engine.lastBlock);
-    });
-  }
-
-  stop() {
-    this.running = false;
-  }
 }

@@ -66,13 +66,18 @@ function grow(arr, n) {
 export class FeatureExtractor {
   /**
    * @param {{sampleRate?:number, frameRate?:number, nFft?:number, minHz?:number, maxHz?:number,
-   *          yinThreshold?:number, voicedConfidence?:number, minLoudnessDb?:number}} [o]
+   *          yinThreshold?:number, voicedConfidence?:number, minLoudnessDb?:number,
+   *          referenceNFft?:number}} [o]
+   *   referenceNFft: the n_fft of the loudness the model was trained on (ddsp: 512). A shorter
+   *   nFft (less look-ahead) reads mean bin power 10*log10(referenceNFft/nFft) dB lower; that is
+   *   added back, and YIN keeps the window it has at referenceNFft.
    *   voicedConfidence: YIN confidence (1 - aperiodicity) a frame needs to count as voiced;
    *   minLoudnessDb: quieter frames are unvoiced whatever YIN says (room noise, breath).
    */
   constructor({
     sampleRate = 16000, frameRate = 250, nFft = 512, minHz = 70, maxHz = 1100,
     yinThreshold = 0.1, voicedConfidence = 0.8, minLoudnessDb = -55, minVoicedRun = 3, yinWindowSize = 0,
+    referenceNFft = nFft,
   } = {}) {
     this.sampleRate = sampleRate;
     this.hop = Math.round(sampleRate / frameRate);
@@ -81,12 +86,12 @@ export class FeatureExtractor {
     this.maxHz = maxHz;
     this.voicedConfidence = voicedConfidence;
     this.minLoudnessDb = minLoudnessDb;
-    this.loudness = new LoudnessMeter({ sampleRate, nFft });
+    this.loudness = new LoudnessMeter({ sampleRate, nFft, refDb: -10 * Math.log10(referenceNFft / nFft) });
     this.minVoicedRun = minVoicedRun;
     // By default YIN reads the same n_fft samples as the loudness window (its integration window
     // is what the longest lag leaves), keeping the pitch estimate centred close to the frame.
     const maxLag = Math.ceil(sampleRate / minHz);
-    const windowSize = yinWindowSize || Math.max(64, nFft - maxLag - 2);
+    const windowSize = yinWindowSize || Math.max(64, referenceNFft - maxLag - 2);
     this.yin = new Yin({ sampleRate, minHz, maxHz, threshold: yinThreshold, windowSize });
     this.pitch = { f0Hz: 0, confidence: 0 };
     // Both analyses read the samples that end n_fft/2 after the frame centre.

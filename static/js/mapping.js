@@ -1,49 +1,61 @@
 // Mapping stage: the singer's pitch and loudness -> the instrument's register and dynamics.
 // A tenor singing into a bansuri model trained around C5 would otherwise drive it far outside
 // the data it knows, which is where DDSP decoders sound worst. Shifts are whole octaves (the
-// melody stays the melody) and change only between phrases, never inside a note.
+// melody stays the melody) and are chosen once per take: on the first voiced frame of a take,
+// then held through rests and consonants until the singer stops for TAKE_GAP_SECONDS, or
+// changes the octave by hand. A musician hears one instrument, never a melody broken by octaves.
 
+import { SILENCE_DB, TAKE_GAP_SECONDS } from "./config.js";
 import { hzToMidi } from "./dsp/notes.js";
 
-// compute_loudness floors at -range_db (ddsp's DB_RANGE, 80 dB): the models' silence.
-export const SILENCE_DB = -80;
+export { SILENCE_DB };
 
 export class Mapper {
   /**
-   * @param {object} meta model metadata.json (f0_stats, loudness_stats)
+   * @param {object} meta model metadata.json (f0_stats, loudness_stats, frame_rate)
    * @param {{octaveShift?:number|null, semitoneShift?:number, gateDb?:number, gateFrames?:number}} controls
    */
   constructor(meta, controls = {}) {
     this.f0Stats = meta.f0_stats;
     this.loudnessStats = meta.loudness_stats;
+    this.takeGapFrames = Math.round(TAKE_GAP_SECONDS * meta.frame_rate);
+    this.manualOctaves = null;
     this.setControls(controls);
-    // Singer statistics as exponential averages over voiced frames (~2 s memory at 250 fps),
-    // seeded with a typical untrained voice so the first note is already mapped sensibly.
-    this.singerMidi = 57; // A3
+    // Singer statistics as exponential averages over voiced frames (~2 s memory at 250 fps).
+    // The register estimate starts from the first voiced frame of the first take.
+    this.singerMidi = null;
     this.singerLoudMean = 0; // compute_loudness of a voice peaking near -6 dBFS
     this.singerLoudVar = 64;
     this.alpha = 1 / 500;
-    this.autoOctaves = null; // decided at the first phrase onset
+    this.autoOctaves = null; // the take's shift; null between takes
+    this.lastTakeOctaves = null; // the previous take's, for hysteresis
+    this.silentFrames = 0;
     this.gate = 0;
-    this.wasVoiced = false;
   }
 
   setControls({ octaveShift = null, semitoneShift = 0, gateDb = -40, gateFrames = 5 } = {}) {
     // gateDb -40 is about -63 dBFS of voice: above a quiet room (-57 at -80 dBFS noise), below soft singing.
+    if (octaveShift !== this.manualOctaves) this.endTake(); // a hand on the octave starts a new take
     this.manualOctaves = octaveShift;
     this.semitoneShift = semitoneShift;
     this.gateDb = gateDb;
     this.gateStep = 1 / Math.max(1, gateFrames);
   }
 
+  endTake() {
+    if (this.autoOctaves !== null) this.lastTakeOctaves = this.autoOctaves;
+    this.autoOctaves = null;
+  }
+
   /**
    * Whole octaves that move the singer's register nearest the instrument's mean pitch. A singer
-   * halfway between two octaves would flip between them phrase after phrase: the current shift
+   * halfway between two octaves would flip between them take after take: the last take's shift
    * is kept until another is better by a quarter octave (hysteresis).
    */
   registerShiftOctaves() {
     const ideal = (this.f0Stats.mean_midi - this.singerMidi) / 12;
-    if (this.autoOctaves !== null && Math.abs(ideal - this.autoOctaves) < 0.75) return this.autoOctaves;
+    const last = this.lastTakeOctaves;
+    if (last !== null && Math.abs(ideal - last) < 0.75) return last;
     return Math.round(ideal);
   }
 
@@ -56,7 +68,8 @@ export class Mapper {
   }
 
   updateSinger(f0Hz, loudnessDb) {
-    this.singerMidi += this.alpha * (hzToMidi(f0Hz) - this.singerMidi);
+    const midi = hzToMidi(f0Hz);
+    this.singerMidi = this.singerMidi === null ? midi : this.singerMidi + this.alpha * (midi - this.singerMidi);
     const d = loudnessDb - this.singerLoudMean;
     this.singerLoudMean += this.alpha * d;
     this.singerLoudVar += this.alpha * (d * d - this.singerLoudVar);
@@ -73,9 +86,11 @@ export class Mapper {
       const voiced = frames.voiced[i] === 1 && frames.loudnessDb[i] > this.gateDb;
       if (voiced) {
         this.updateSinger(frames.f0Hz[i], frames.loudnessDb[i]);
-        if (!this.wasVoiced) this.autoOctaves = this.registerShiftOctaves(); // phrase onset
+        if (this.autoOctaves === null) this.autoOctaves = this.registerShiftOctaves(); // a take begins
+        this.silentFrames = 0;
+      } else if (++this.silentFrames === this.takeGapFrames) {
+        this.endTake();
       }
-      this.wasVoiced = voiced;
       const octaves = this.manualOctaves === null ? this.autoOctaves || 0 : this.manualOctaves;
       const shift = 2 ** (octaves + this.semitoneShift / 12);
       out.f0Hz[i] = frames.f0Hz[i] > 0 ? frames.f0Hz[i] * shift : 0;

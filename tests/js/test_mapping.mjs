@@ -4,6 +4,7 @@ import { test } from "node:test";
 import { Mapper } from "../../static/js/mapping.js";
 
 const META = {
+  frame_rate: 250,
   f0_stats: { mean_hz: 523.25, mean_midi: 72, std_midi: 4 },
   loudness_stats: { mean_db: -30, std_db: 6, p05_db: -45, p95_db: -18 },
 };
@@ -23,26 +24,50 @@ test("a singer at A3 is moved whole octaves toward a bansuri around C5", () => {
   assert.ok(Math.abs(o.f0Hz[9] - 440) < 1e-3);
 });
 
-test("the automatic octave changes only at a phrase onset, never inside a note", () => {
+test("one octave per take: rests and consonant gaps inside a take never change it", () => {
   const m = new Mapper(META);
-  m.map(frames(5, { f0Hz: 220 }), 5, out(5));
-  const before = m.autoOctaves;
-  // A long low note drags the singer estimate down, but the note keeps its octave.
-  m.map(frames(3000, { f0Hz: 110 }), 3000, out(3000));
-  assert.equal(m.autoOctaves, before);
-  m.map(frames(10, { voiced: 0, loudnessDb: -120 }), 10, out(10));
-  m.map(frames(5, { f0Hz: 110 }), 5, out(5));
-  assert.equal(m.autoOctaves, 2, "after a rest the new register is used");
+  m.map(frames(5, { f0Hz: 220 }), 5, out(5)); // A3: +1 octave toward C5
+  assert.equal(m.autoOctaves, 1);
+  // The melody climbs to E4 and falls to D3 with short rests (0.4 s) and consonants (60 ms).
+  for (const [f0Hz, rest] of [[330, 100], [147, 15], [262, 100], [147, 100]]) {
+    m.map(frames(rest, { voiced: 0, loudnessDb: -70 }), rest, out(rest));
+    const o = m.map(frames(200, { f0Hz }), 200, out(200));
+    assert.equal(m.autoOctaves, 1, `octave changed after a ${rest * 4} ms gap`);
+    assert.ok(Math.abs(o.f0Hz[199] - 2 * f0Hz) < 1e-3);
+  }
 });
 
-test("a singer halfway between two octaves does not flip octave from phrase to phrase", () => {
+test("after 3 s of silence a new take may choose a new octave", () => {
   const m = new Mapper(META);
-  m.singerMidi = 72 - 18; // ideal shift 1.5 octaves
+  m.map(frames(5, { f0Hz: 220 }), 5, out(5));
+  assert.equal(m.autoOctaves, 1);
+  m.map(frames(749, { voiced: 0, loudnessDb: -100 }), 749, out(749));
+  assert.equal(m.autoOctaves, 1, "2.996 s of silence is still the same take");
+  m.map(frames(1, { voiced: 0, loudnessDb: -100 }), 1, out(1));
+  assert.equal(m.autoOctaves, null, "3 s of silence ends the take");
+  m.alpha = 1; // the register estimate follows the new singer at once
+  m.map(frames(5, { f0Hz: 1046.5 }), 5, out(5)); // C6: an octave above the bansuri's C5
+  assert.equal(m.autoOctaves, -1);
+});
+
+test("a hand on the octave control ends the take", () => {
+  const m = new Mapper(META);
+  m.map(frames(5, { f0Hz: 220 }), 5, out(5));
+  m.setControls({ octaveShift: 0 });
+  assert.equal(m.autoOctaves, null);
+  m.setControls({ octaveShift: null });
+  m.map(frames(5, { f0Hz: 220 }), 5, out(5));
+  assert.equal(m.autoOctaves, 1);
+});
+
+test("a singer halfway between two octaves does not flip octave from take to take", () => {
+  const m = new Mapper(META);
   m.alpha = 0;
+  m.singerMidi = 72 - 18; // ideal shift 1.5 octaves
   m.map(frames(5, { f0Hz: 200 }), 5, out(5));
   const first = m.autoOctaves;
   for (const ideal of [1.6, 1.4, 1.7, 1.3]) {
-    m.map(frames(10, { voiced: 0, loudnessDb: -80 }), 10, out(10));
+    m.map(frames(750, { voiced: 0, loudnessDb: -80 }), 750, out(750));
     m.singerMidi = 72 - 12 * ideal;
     m.map(frames(5, { f0Hz: 200 }), 5, out(5));
     assert.equal(m.autoOctaves, first, `flipped at an ideal shift of ${ideal}`);

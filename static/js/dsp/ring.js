@@ -61,6 +61,32 @@ export class RingBuffer {
     return n;
   }
 
+  /** Producer: wakes a consumer sleeping in waitAsync() (call after push). */
+  notify() {
+    Atomics.notify(this.indices, WRITE);
+  }
+
+  /** The producer's write position: pass it to waitAsync() to sleep until it moves. */
+  get writePosition() {
+    return Atomics.load(this.indices, WRITE);
+  }
+
+  /**
+   * Consumer, in a Worker: sleeps until the producer writes past `seenWrite` or `timeoutMs` pass.
+   * Atomics.waitAsync keeps the worker's event loop (its messages) running while it sleeps;
+   * where a browser lacks it, a blocking Atomics.wait of at most `timeoutMs` is followed by one
+   * turn of the event loop.
+   * @returns {Promise<string>} "ok", "not-equal" or "timed-out"
+   */
+  async waitAsync(seenWrite, timeoutMs) {
+    if (typeof Atomics.waitAsync === "function") {
+      return Atomics.waitAsync(this.indices, WRITE, seenWrite, timeoutMs).value; // a string or its promise
+    }
+    const r = Atomics.wait(this.indices, WRITE, seenWrite, timeoutMs);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    return r;
+  }
+
   /** Drops everything readable. Consumer only. */
   clear() {
     Atomics.store(this.indices, READ, Atomics.load(this.indices, WRITE));

@@ -1,31 +1,29 @@
-// Capture: microphone block (128 samples at the context rate) -> anti-aliased resample to the
-// model rate -> SharedArrayBuffer ring for the engine, plus a live level and YIN pitch for the
-// page, posted at most `reportHz` times a second.
+// Capture: microphone quantum (context rate) -> anti-aliased resample to the model rate ->
+// SharedArrayBuffer ring, then Atomics.notify wakes the engine Worker. Also a live level and YIN
+// pitch for the page (LEVEL_REPORTS_PER_SECOND), and phrase onsets for the measured latency.
+import { LEVEL_REPORTS_PER_SECOND, ONSET, RENDER_QUANTUM_FRAMES } from "../config.js";
+import { OnsetDetector } from "../dsp/onset.js";
 import { Resampler } from "../dsp/resampler.js";
-import { firstAbove } from "../dsp/onset.js";
 import { RingBuffer } from "../dsp/ring.js";
 import { Yin } from "../dsp/yin.js";
 
 class CaptureProcessor extends AudioWorkletProcessor {
+  /** processorOptions: {targetSampleRate, ringBuffer (SharedArrayBuffer or null: level only)} */
   constructor(options) {
     super();
-    const o = options.processorOptions || {};
-    this.targetSampleRate = o.targetSampleRate || 16000;
-    this.reportHz = Math.min(60, o.reportHz || 30);
-    this.resampler = new Resampler(sampleRate, this.targetSampleRate, 1024);
+    const o = options.processorOptions;
+    this.targetSampleRate = o.targetSampleRate;
+    this.resampler = new Resampler(sampleRate, this.targetSampleRate, RENDER_QUANTUM_FRAMES * 8);
     this.ring = o.ringBuffer ? new RingBuffer(o.ringBuffer) : null;
     this.yin = new Yin({ sampleRate: this.targetSampleRate, minHz: 70, maxHz: 1100, windowSize: 512 });
     this.frame = new Float32Array(this.yin.frameSize);
     this.pitch = { f0Hz: 0, confidence: 0 };
-    this.samplesPerReport = Math.round(this.targetSampleRate / this.reportHz);
+    this.samplesPerReport = Math.round(this.targetSampleRate / LEVEL_REPORTS_PER_SECOND);
     this.sinceReport = 0;
     this.sumSquares = 0;
     this.count = 0;
     this.dropped = 0;
-    // First sample above the onset threshold, in context frames: the measured mic-to-output
-    // delay is the output's onset frame minus this one (same clock, same context).
-    this.onsetThreshold = o.onsetThreshold || 0.05;
-    this.onsetFrame = -1;
+    this.onsets = new OnsetDetector({ threshold: ONSET.inputThreshold, minSilenceFrames: Math.round(ONSET.minSilenceSeconds * sampleRate) });
     this.port.onmessage = (e) => {
       if (e.data && e.data.type === "stop") this.stopped = true;
     };
@@ -57,22 +55,17 @@ class CaptureProcessor extends AudioWorkletProcessor {
     this.count = 0;
   }
 
-  detectOnset(channel) {
-    const i = firstAbove(channel, this.onsetThreshold);
-    if (i < 0) return;
-    this.onsetFrame = currentFrame + i;
-    this.port.postMessage({ type: "onset", frame: this.onsetFrame });
-  }
-
   process(inputs) {
     if (this.stopped) return false;
     const channel = inputs[0] && inputs[0][0];
     if (!channel) return true;
-    if (this.onsetFrame < 0) this.detectOnset(channel);
+    const onset = this.onsets.process(channel, currentFrame);
+    if (onset >= 0) this.port.postMessage({ type: "onset", frame: onset });
     const out = this.resampler.process(channel);
     if (this.ring) {
       const written = this.ring.push(out);
       this.dropped += out.length - written; // the engine fell behind: count, never block
+      this.ring.notify();
     }
     for (let i = 0; i < out.length; i++) this.sumSquares += out[i] * out[i];
     this.count += out.length;

@@ -1,33 +1,44 @@
 // Output: engine audio at the model rate from a SharedArrayBuffer ring -> resampled to the
-// context rate -> speaker. Starts once `primeSamples` are buffered (the output buffer of the
-// latency budget); an empty ring mid-play is an underrun: counted, silence played, re-primed.
+// context rate -> speaker. Playback starts once `primeSamples` are buffered. The buffer starts
+// small (OUTPUT_PRIME_START_BLOCKS) and grows only after an underrun: an empty ring mid-play is
+// counted, played as silence, and re-primed with OUTPUT_PRIME_STEP_BLOCKS more, up to the max.
+import {
+  ONSET, OUTPUT_PRIME_MAX_BLOCKS, OUTPUT_PRIME_START_BLOCKS, OUTPUT_PRIME_STEP_BLOCKS, RENDER_QUANTUM_FRAMES,
+} from "../config.js";
+import { OnsetDetector } from "../dsp/onset.js";
 import { Resampler } from "../dsp/resampler.js";
-import { firstAbove } from "../dsp/onset.js";
 import { RingBuffer } from "../dsp/ring.js";
 
 class OutputProcessor extends AudioWorkletProcessor {
+  /** processorOptions: {ringBuffer (SharedArrayBuffer), sourceSampleRate, blockSamples} */
   constructor(options) {
     super();
     const o = options.processorOptions;
     this.ring = new RingBuffer(o.ringBuffer);
-    // Optional tap (tests, benchmarks): what is played, at the context rate, and when sound starts.
-    this.tap = o.tapBuffer ? new RingBuffer(o.tapBuffer) : null;
-    this.onsetThreshold = o.onsetThreshold || 0.01;
-    this.onsetFrame = -1;
     this.sourceSampleRate = o.sourceSampleRate;
-    this.primeSamples = o.primeSamples;
-    this.resampler = new Resampler(this.sourceSampleRate, sampleRate, 256);
-    this.pending = new Float32Array(1024); // resampled samples not yet played
+    this.setBlockSamples(o.blockSamples);
+    this.primeSamples = Math.round(OUTPUT_PRIME_START_BLOCKS * this.blockSamples);
+    this.resampler = new Resampler(this.sourceSampleRate, sampleRate, 2 * RENDER_QUANTUM_FRAMES);
+    this.pending = new Float32Array(8 * RENDER_QUANTUM_FRAMES); // resampled samples not yet played
     this.pendingStart = 0;
     this.pendingEnd = 0;
-    this.chunk = new Float32Array(Math.ceil((128 * this.sourceSampleRate) / sampleRate) + 2);
+    this.chunk = new Float32Array(Math.ceil((RENDER_QUANTUM_FRAMES * this.sourceSampleRate) / sampleRate) + 2);
     this.playing = false;
     this.underruns = 0;
-    this.statsEvery = Math.round(sampleRate / 128 / 20); // 20 messages a second
-    this.blocks = 0;
+    this.statsEvery = Math.round(sampleRate / RENDER_QUANTUM_FRAMES / 20); // 20 messages a second
+    this.quanta = 0;
+    this.onsets = new OnsetDetector({ threshold: ONSET.outputThreshold, minSilenceFrames: Math.round(ONSET.minSilenceSeconds * sampleRate) });
     this.port.onmessage = (e) => {
-      if (e.data && e.data.type === "stop") this.stopped = true;
+      if (e.data.type === "stop") this.stopped = true;
+      if (e.data.type === "block") this.setBlockSamples(e.data.blockSamples);
     };
+  }
+
+  /** The engine's block length (model-rate samples): the unit the buffer grows by. */
+  setBlockSamples(blockSamples) {
+    this.blockSamples = blockSamples;
+    this.maxPrimeSamples = Math.round(OUTPUT_PRIME_MAX_BLOCKS * blockSamples);
+    this.primeSamples = Math.max(this.primeSamples || 0, Math.round(OUTPUT_PRIME_START_BLOCKS * blockSamples));
   }
 
   refill(needed) {
@@ -47,11 +58,11 @@ class OutputProcessor extends AudioWorkletProcessor {
     return true;
   }
 
-  detectOnset(out) {
-    const i = firstAbove(out, this.onsetThreshold);
-    if (i < 0) return;
-    this.onsetFrame = currentFrame + i;
-    this.port.postMessage({ type: "onset", frame: this.onsetFrame });
+  underrun(out) {
+    out.fill(0);
+    this.underruns++;
+    this.playing = false;
+    this.primeSamples = Math.min(this.maxPrimeSamples, Math.round(this.primeSamples + OUTPUT_PRIME_STEP_BLOCKS * this.blockSamples));
   }
 
   process(_inputs, outputs) {
@@ -63,16 +74,14 @@ class OutputProcessor extends AudioWorkletProcessor {
         out.set(this.pending.subarray(this.pendingStart, this.pendingStart + out.length));
         this.pendingStart += out.length;
       } else {
-        out.fill(0);
-        this.underruns++;
-        this.playing = false;
+        this.underrun(out);
       }
     }
     for (let c = 1; c < outputs[0].length; c++) outputs[0][c].set(out);
-    if (this.tap) this.tap.push(out);
-    if (this.onsetFrame < 0) this.detectOnset(out);
-    if (++this.blocks % this.statsEvery === 0) {
-      this.port.postMessage({ type: "stats", underruns: this.underruns, bufferedSamples: this.ring.availableRead() });
+    const onset = this.onsets.process(out, currentFrame);
+    if (onset >= 0) this.port.postMessage({ type: "onset", frame: onset });
+    if (++this.quanta % this.statsEvery === 0) {
+      this.port.postMessage({ type: "stats", underruns: this.underruns, primeSamples: this.primeSamples, bufferedSamples: this.ring.availableRead() });
     }
     return true;
   }

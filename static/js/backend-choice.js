@@ -1,0 +1,62 @@
+// Which TF.js backend and block size the live engine uses: the one measured fastest among those
+// that keep up. Pure functions over measurements, so the rule is tested apart from any browser.
+//
+// A backend "keeps up" at a block size when its p99 block time (features + decoder + synth for
+// one block) is under BACKEND_P99_BUDGET of the block's duration: the rest of the block's time is
+// left for the audio thread, GC and the page, on the device that actually runs it.
+
+/** Value at quantile p in [0, 1] of numbers xs (nearest rank). */
+export function quantile(xs, p) {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))];
+}
+
+/**
+ * @param {{backend:string, blockFrames:number, blockMs:number, p50Ms?:number, p99Ms?:number,
+ *          error?:string}} m one measurement; blockMs is the block's duration
+ * @param {number} budget fraction of a block's duration the p99 must stay under
+ */
+export function keepsUp(m, budget) {
+  return !m.error && Number.isFinite(m.p99Ms) && m.p99Ms < budget * m.blockMs;
+}
+
+/**
+ * The shortest block size at which some backend keeps up, and there the fastest (p50) such backend.
+ * When none keeps up anywhere: the fastest backend at the longest measured block, flagged.
+ * @param {Array<object>} measurements as for keepsUp
+ * @returns {{backend:string, blockFrames:number, keepsUp:boolean, reason:string}|null}
+ */
+export function chooseBackend(measurements, budget) {
+  const sizes = [...new Set(measurements.map((m) => m.blockFrames))].sort((a, b) => a - b);
+  for (const blockFrames of sizes) {
+    const ok = measurements.filter((m) => m.blockFrames === blockFrames && keepsUp(m, budget));
+    if (!ok.length) continue;
+    const best = ok.reduce((a, b) => (b.p50Ms < a.p50Ms ? b : a));
+    return {
+      backend: best.backend, blockFrames, keepsUp: true,
+      reason: `fastest that keeps up at ${blockFrames}-frame blocks: p99 ${best.p99Ms.toFixed(2)} ms < ${(budget * best.blockMs).toFixed(1)} ms`,
+    };
+  }
+  const timed = measurements.filter((m) => !m.error && Number.isFinite(m.p50Ms));
+  if (!timed.length) return null;
+  const longest = Math.max(...timed.map((m) => m.blockFrames));
+  const best = timed.filter((m) => m.blockFrames === longest).reduce((a, b) => (b.p50Ms < a.p50Ms ? b : a));
+  return { backend: best.backend, blockFrames: longest, keepsUp: false, reason: `none keeps up; fastest at ${longest}-frame blocks (p50 ${best.p50Ms.toFixed(1)} ms)` };
+}
+
+/** Backends that kept up at `blockFrames`, fastest first, excluding `current`: where to go when behind. */
+export function fallbackOrder(measurements, blockFrames, current, budget) {
+  return measurements
+    .filter((m) => m.blockFrames === blockFrames && m.backend !== current && keepsUp(m, budget))
+    .sort((a, b) => a.p50Ms - b.p50Ms)
+    .map((m) => m.backend);
+}
+
+/**
+ * Whether a backend is hopeless at a block size (p50 beyond `factor` times the budget): it is not
+ * measured again at the next, longer, block size.
+ */
+export function hopeless(m, budget, factor = 4) {
+  return Boolean(m.error) || !(m.p50Ms < factor * budget * m.blockMs);
+}

@@ -1,0 +1,50 @@
+// One source for the engine's constants that no model's metadata.json carries. Everything
+// per-model (sample rate, frame rate, hop, harmonics, receptive field) comes from metadata.json.
+
+/** Frames of one Web Audio render quantum (the spec fixes it at 128). */
+export const RENDER_QUANTUM_FRAMES = 128;
+
+/** compute_loudness floors at -range_db (ddsp's DB_RANGE, 80 dB): the models' silence. */
+export const SILENCE_DB = -80;
+
+/** Blocks of frames the engine may run, shortest first: the shortest the device keeps up with wins. */
+export const BLOCK_FRAMES_CHOICES = [2, 4, 8];
+
+/**
+ * Loudness/pitch analysis window at the model rate. ddsp's compute_loudness uses 512 (a 16 ms
+ * centred look-ahead at 16 kHz); 256 halves it. Measured on the shipped models (docs/benchmarks.md,
+ * "Analysis window"): see there for what it changes in the decoder's output.
+ */
+export const ANALYSIS_FFT_SIZE = 256;
+
+/** The n_fft of ddsp's compute_loudness that every model was trained with. */
+export const LOUDNESS_FFT_SIZE_TRAINED = 512;
+
+/** The output buffer starts at this many blocks and grows by `OUTPUT_PRIME_STEP_BLOCKS` per underrun. */
+export const OUTPUT_PRIME_START_BLOCKS = 1;
+export const OUTPUT_PRIME_STEP_BLOCKS = 0.5;
+export const OUTPUT_PRIME_MAX_BLOCKS = 6;
+
+/** Capture ring length in seconds: the engine drops backlog long before it fills. */
+export const CAPTURE_RING_SECONDS = 1;
+
+/** Live-loop backlog (in blocks) beyond which the oldest frames are dropped rather than played late. */
+export const MAX_BACKLOG_BLOCKS = 3;
+
+/** A take ends after this much silence: the automatic octave may change only between takes. */
+export const TAKE_GAP_SECONDS = 3;
+
+/** Backend measurement at load: warm-up and timed blocks per backend, and a time cap per backend. */
+export const BACKEND_PROBE = { warmupBlocks: 4, timedBlocks: 40, maxMsPerBackend: 2500 };
+
+/** A backend qualifies when its p99 block time is under this fraction of a block's duration. */
+export const BACKEND_P99_BUDGET = 0.5;
+
+/** While singing: over the last `window` seconds, compute above `load` of real time means falling behind. */
+export const FALLING_BEHIND = { windowSeconds: 2, load: 0.8 };
+
+/** Onset detection for the measured mic-to-output latency (same AudioContext clock). */
+export const ONSET = { inputThreshold: 0.05, outputThreshold: 0.01, minSilenceSeconds: 0.15, maxLagSeconds: 0.5 };
+
+/** Level/pitch messages from the capture worklet per second (the page's meter). */
+export const LEVEL_REPORTS_PER_SECOND = 30;

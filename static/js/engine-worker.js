@@ -1,0 +1,360 @@
+// The engine Worker: features -> mapping -> decoder -> synth, off the page's main thread.
+// It owns TF.js (WASM here; WebGL through OffscreenCanvas where the browser gives it), chooses the
+// backend and block size by measuring them at load, and streams: woken by Atomics on the capture
+// ring (the FreeQueue pattern), it renders every complete block into the output ring.
+//
+// Messages (all typed; see engine-client.js for the page's side):
+//   in:  init {options} · load {id, model} · start {id, captureRing, outputRing, controls}
+//        · stop {id} · controls {controls} · underruns {count}
+//   out: reply {id, ok, result|error} · backend {choice, measurements} · switched {from, to, reason}
+//        · pitch {inputF0Hz, f0Hz} · stats {...} · block {...} (probe only) · error {message}
+import { tf, configureBackends, describeBackend, useBackend } from "./backend.js";
+import { chooseBackend, fallbackOrder, hopeless, quantile } from "./backend-choice.js";
+import {
+  BACKEND_P99_BUDGET, BACKEND_PROBE, BLOCK_FRAMES_CHOICES, FALLING_BEHIND, MAX_BACKLOG_BLOCKS,
+} from "./config.js";
+import * as cumsum from "./cumsum.js";
+import { loadDecoder } from "./decoder.js";
+import { RingBuffer } from "./dsp/ring.js";
+import { Engine } from "./engine.js";
+
+const now = () => performance.now();
+const TWO_PI = 2 * Math.PI;
+
+const state = {
+  options: {}, // {backend, blockFrames, wasmThreads, forceF16, probe} from the page's URL
+  backends: null, // {measurements, order, choice}
+  backend: null,
+  blockFrames: null,
+  decoders: new Map(), // `${backend}/${modelId}` -> Promise<Decoder> (failures are not kept)
+  model: null,
+  controls: {},
+  session: null,
+};
+
+const post = (msg) => self.postMessage(msg);
+
+// ---- decoders ----------------------------------------------------------------------------
+
+/** The model's decoder on the active backend (loaded once per backend). */
+function decoderFor(model) {
+  const key = `${tf.getBackend()}/${model.id}`;
+  if (!state.decoders.has(key)) {
+    const p = loadDecoder(model.url, model, { warmupBlockFrames: state.blockFrames || BLOCK_FRAMES_CHOICES[0] });
+    p.catch(() => state.decoders.delete(key)); // a failed load may succeed on a retry
+    state.decoders.set(key, p);
+  }
+  return state.decoders.get(key);
+}
+
+async function disposeDecodersExcept(backend) {
+  for (const [key, p] of state.decoders) {
+    if (key.startsWith(`${backend}/`)) continue;
+    state.decoders.delete(key);
+    p.then((d) => d.dispose(), () => {});
+  }
+}
+
+async function buildEngine(model, blockFrames) {
+  const decoder = await decoderFor(model);
+  decoder.reset();
+  const phaseAccumulator = cumsum.createPhaseAccumulator(tf);
+  return new Engine({ meta: model, decoder, phaseAccumulator, blockFrames, controls: state.controls });
+}
+
+// ---- backend measurement -----------------------------------------------------------------
+
+/** A voiced test signal (220 Hz, harmonics) at the model rate, `n` samples from sample `start`. */
+function testVoice(sampleRate, start, n, out = new Float32Array(n)) {
+  for (let i = 0; i < n; i++) {
+    const t = (start + i) / sampleRate;
+    out[i] = 0.3 * Math.sin(TWO_PI * 220 * t) + 0.1 * Math.sin(TWO_PI * 440 * t) + 0.05 * Math.sin(TWO_PI * 660 * t);
+  }
+  return out;
+}
+
+/** Times warm live-size blocks of the whole engine on `backend`. */
+async function measure(backend, model, blockFrames) {
+  const blockMs = (1000 * blockFrames * model.hop_samples) / model.sample_rate;
+  const m = { backend, blockFrames, blockMs };
+  try {
+    await useBackend(backend);
+    const t0 = now();
+    const engine = await buildEngine(model, blockFrames);
+    const chunk = new Float32Array(blockFrames * model.hop_samples);
+    const times = [];
+    let sample = 0;
+    for (let b = 0; b < BACKEND_PROBE.warmupBlocks + BACKEND_PROBE.timedBlocks; b++) {
+      const tb = now();
+      engine.pushAudio(testVoice(model.sample_rate, sample, chunk.length, chunk));
+      sample += chunk.length;
+      while (engine.blockReady) await engine.renderBlock();
+      if (b >= BACKEND_PROBE.warmupBlocks) times.push(now() - tb);
+      if (now() - t0 > BACKEND_PROBE.maxMsPerBackend) break;
+    }
+    engine.dispose();
+    Object.assign(m, { p50Ms: quantile(times, 0.5), p99Ms: quantile(times, 0.99), n: times.length,
+      setupMs: now() - t0 - times.reduce((a, b) => a + b, 0), ...describeBackend() });
+    if (!times.length) m.error = `no warm block within ${BACKEND_PROBE.maxMsPerBackend} ms`;
+  } catch (err) {
+    m.error = err.message;
+  }
+  return m;
+}
+
+/** Measures every backend at the shortest block size, then longer ones only where needed. */
+async function chooseByMeasurement(model) {
+  const asked = state.options.backend;
+  const backends = asked ? [asked] : ["webgl", "wasm", "cpu"];
+  const sizes = state.options.blockFrames ? [state.options.blockFrames] : BLOCK_FRAMES_CHOICES;
+  const measurements = [];
+  let live = backends;
+  let choice = null;
+  for (const blockFrames of sizes) {
+    const round = [];
+    for (const b of live) round.push(await measure(b, model, blockFrames));
+    measurements.push(...round);
+    choice = chooseBackend(measurements, BACKEND_P99_BUDGET);
+    if (choice && choice.keepsUp) break;
+    live = round.filter((m) => !hopeless(m, BACKEND_P99_BUDGET)).map((m) => m.backend);
+    if (!live.length) break;
+  }
+  if (!choice) throw new Error(`no TF.js backend could run the decoder: ${measurements.map((m) => `${m.backend}: ${m.error}`).join("; ")}`);
+  if (asked || state.options.blockFrames) choice.reason = `asked for by the page's URL (${choice.reason})`;
+  state.backends = { measurements, choice };
+  state.blockFrames = choice.blockFrames;
+  await useBackend(choice.backend);
+  state.backend = choice.backend;
+  await disposeDecodersExcept(choice.backend);
+  post({ type: "backend", choice: { ...choice, ...describeBackend() }, measurements });
+}
+
+// ---- the live loop -----------------------------------------------------------------------
+
+/** Compute time against audio time over a sliding window: > 1 means falling behind. */
+class LoadMeter {
+  constructor(windowMs) {
+    this.windowMs = windowMs;
+    this.events = []; // [computeMs, audioMs]
+    this.computeMs = 0;
+    this.audioMs = 0;
+  }
+
+  add(computeMs, audioMs) {
+    this.events.push([computeMs, audioMs]);
+    this.computeMs += computeMs;
+    this.audioMs += audioMs;
+    while (this.audioMs - this.events[0][1] >= this.windowMs) {
+      const [c, a] = this.events.shift();
+      this.computeMs -= c;
+      this.audioMs -= a;
+    }
+  }
+
+  get full() {
+    return this.audioMs >= this.windowMs * 0.95;
+  }
+
+  get load() {
+    return this.audioMs ? this.computeMs / this.audioMs : 0;
+  }
+
+  reset() {
+    this.events = [];
+    this.computeMs = this.audioMs = 0;
+  }
+}
+
+class Session {
+  constructor(engine, captureRing, outputRing) {
+    this.engine = engine;
+    this.captureRing = captureRing;
+    this.outputRing = outputRing;
+    this.scratch = new Float32Array(captureRing.capacity);
+    this.running = true;
+    this.nextModel = null; // an instrument switch, applied between blocks
+    this.stats = { blocks: 0, droppedFrames: 0, overflowSamples: 0, underruns: 0, switches: [] };
+    this.blockTimes = [];
+    this.meter = new LoadMeter(FALLING_BEHIND.windowSeconds * 1000);
+    this.droppedAtWindowStart = 0;
+    this.lastPitchPost = 0;
+    this.lastStatsPost = 0;
+  }
+
+  get blockMs() {
+    const e = this.engine;
+    return (1000 * e.blockFrames * e.hop) / e.meta.sample_rate;
+  }
+
+  async run() {
+    while (this.running) {
+      const seen = this.captureRing.writePosition;
+      const n = this.captureRing.pop(this.scratch);
+      if (n) this.engine.pushAudio(this.scratch.subarray(0, n));
+      this.dropBacklog();
+      while (this.running && this.engine.blockReady) await this.renderOne();
+      if (this.nextModel) await this.swapModel();
+      if (this.meter.full) await this.checkFallingBehind();
+      this.postStats();
+      if (this.captureRing.writePosition === seen) await this.captureRing.waitAsync(seen, 4 * this.blockMs);
+    }
+    this.engine.dispose();
+  }
+
+  /** Behind after a stall: drop the oldest frames rather than play late. */
+  dropBacklog() {
+    const backlog = this.engine.pendingFrames - MAX_BACKLOG_BLOCKS * this.engine.blockFrames;
+    if (backlog <= 0) return;
+    this.engine.dropFrames(backlog);
+    this.stats.droppedFrames += backlog;
+  }
+
+  async renderOne() {
+    const t0 = now();
+    const block = await this.engine.renderBlock();
+    const written = this.outputRing.push(block.audio);
+    this.stats.overflowSamples += block.audio.length - written;
+    const ms = now() - t0;
+    this.meter.add(ms, this.blockMs);
+    this.blockTimes.push(ms);
+    if (this.blockTimes.length > 500) this.blockTimes.splice(0, 250);
+    this.stats.blocks++;
+    this.postPitch(block);
+  }
+
+  postPitch(block) {
+    const last = block.n - 1;
+    if (state.options.probe) {
+      post({ type: "block", inputF0Hz: Float32Array.from(block.inputF0Hz), f0Hz: Float32Array.from(block.f0Hz),
+        gate: Float32Array.from(block.gate), octaveShift: this.engine.mapper.autoOctaves });
+    }
+    const t = now();
+    if (t - this.lastPitchPost < 33) return; // the page draws at most 30 times a second
+    this.lastPitchPost = t;
+    post({ type: "pitch", inputF0Hz: block.inputF0Hz[last], f0Hz: block.gate[last] > 0 ? block.f0Hz[last] : 0 });
+  }
+
+  postStats(force = false) {
+    const t = now();
+    if (!force && t - this.lastStatsPost < 250) return;
+    this.lastStatsPost = t;
+    post({
+      type: "stats", modelId: this.engine.meta.id, backend: state.backend, blockFrames: this.engine.blockFrames,
+      ...this.stats, load: this.meter.load, blockMsP50: quantile(this.blockTimes, 0.5),
+      blockMsP99: quantile(this.blockTimes, 0.99), octaveShift: this.engine.mapper.autoOctaves,
+    });
+  }
+
+  async swapModel() {
+    const model = this.nextModel;
+    this.nextModel = null;
+    const engine = await buildEngine(model, this.engine.blockFrames);
+    this.engine.dispose();
+    this.engine = engine;
+    this.captureRing.clear(); // what waited was sung for the old instrument's engine
+  }
+
+  /**
+   * Falling behind (compute above FALLING_BEHIND.load of real time, or frames dropped) moves the
+   * engine to the next backend that kept up at load; with none left, to longer blocks.
+   */
+  async checkFallingBehind() {
+    const dropped = this.stats.droppedFrames - this.droppedAtWindowStart;
+    const load = this.meter.load;
+    this.droppedAtWindowStart = this.stats.droppedFrames;
+    if (load < FALLING_BEHIND.load && dropped === 0) {
+      this.meter.reset();
+      return;
+    }
+    const from = { backend: state.backend, blockFrames: this.engine.blockFrames };
+    const measurements = state.backends ? state.backends.measurements : [];
+    const next = fallbackOrder(measurements, from.blockFrames, state.backend, BACKEND_P99_BUDGET)[0];
+    const longer = BLOCK_FRAMES_CHOICES.find((b) => b > from.blockFrames);
+    if (!next && !longer) return;
+    if (next) {
+      await useBackend(next);
+      state.backend = next;
+    }
+    const blockFrames = next ? from.blockFrames : longer;
+    const engine = await buildEngine(this.engine.meta, blockFrames);
+    this.engine.dispose();
+    this.engine = engine;
+    state.blockFrames = blockFrames;
+    this.captureRing.clear();
+    this.meter.reset();
+    this.blockTimes = [];
+    const reason = `${dropped ? `${dropped} frames dropped` : "no frames dropped"}, compute at ${(100 * load).toFixed(0)} % of real time`;
+    const to = { backend: state.backend, blockFrames, ...describeBackend() };
+    this.stats.switches.push({ from, to, reason });
+    post({ type: "switched", from, to, reason });
+  }
+}
+
+// ---- messages ----------------------------------------------------------------------------
+
+const handlers = {
+  init({ options }) {
+    state.options = options;
+    configureBackends({ wasmThreads: options.wasmThreads, forceF16: options.forceF16 });
+    return { crossOriginIsolated: self.crossOriginIsolated };
+  },
+
+  /** Makes `model` the instrument: measures the backends first (once), then loads it. */
+  async load({ model }) {
+    if (!state.backends) await chooseByMeasurement(model);
+    await decoderFor(model);
+    state.model = model;
+    if (state.session) state.session.nextModel = model;
+    return { id: model.id, backend: state.backend, blockFrames: state.blockFrames };
+  },
+
+  async start({ captureRing, outputRing, controls }) {
+    if (state.session) throw new Error("the engine is already running");
+    if (!state.model) throw new Error("no instrument loaded");
+    state.controls = controls || state.controls;
+    const engine = await buildEngine(state.model, state.blockFrames);
+    const session = new Session(engine, new RingBuffer(captureRing), new RingBuffer(outputRing));
+    state.session = session;
+    session.captureRing.clear();
+    session.run().catch((err) => {
+      state.session = null;
+      post({ type: "error", message: `engine stopped: ${err.message}` });
+    });
+    return {
+      backend: state.backend, blockFrames: engine.blockFrames, hopSamples: engine.hop, sampleRate: engine.meta.sample_rate,
+      analysisSamples: engine.analysisSamples, synthLookaheadSamples: engine.synthLookaheadSamples,
+    };
+  },
+
+  stop() {
+    const s = state.session;
+    state.session = null;
+    if (s) {
+      s.postStats(true);
+      s.running = false;
+    }
+    return {};
+  },
+
+  controls({ controls }) {
+    state.controls = controls;
+    if (state.session) state.session.engine.setControls(controls);
+  },
+
+  underruns({ count }) {
+    if (state.session) state.session.stats.underruns = count;
+  },
+};
+
+self.onmessage = async (e) => {
+  const { type, id } = e.data;
+  const handler = handlers[type];
+  try {
+    if (!handler) throw new Error(`unknown message type "${type}"`);
+    const result = await handler(e.data);
+    if (id !== undefined) post({ type: "reply", id, ok: true, result });
+  } catch (err) {
+    if (id !== undefined) post({ type: "reply", id, ok: false, error: err.message });
+    else post({ type: "error", message: err.message });
+  }
+};
