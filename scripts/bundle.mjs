@@ -9,13 +9,13 @@ import { writeServiceWorker } from "./service-worker.mjs";
 const out = "static/build";
 mkdirSync(join(out, "wasm"), { recursive: true });
 
-const common = { bundle: true, format: "esm", target: "es2020", sourcemap: true, minify: true, logLevel: "warning" };
-// One build with code splitting: the page and the test kit share one copy of TF.js (two copies
-// would share TF.js's global engine but not its kernel registry).
+const common = { bundle: true, format: "esm", target: "es2022", sourcemap: true, minify: true, logLevel: "warning" };
+// One build with code splitting: the engine Worker and the test kit share one copy of TF.js (two
+// copies would share TF.js's global engine but not its kernel registry); the page loads none.
 const pageBuild = await build({
-  ...common,
   metafile: true,
-  entryPoints: { app: "static/js/main.js", testkit: "static/js/testkit.js" },
+  ...common,
+  entryPoints: { app: "static/js/main.js", testkit: "static/js/testkit.js", "engine-worker": "static/js/engine-worker.js" },
   outdir: out,
   splitting: true,
   chunkNames: "chunks/[name]-[hash]",
@@ -28,12 +28,13 @@ const workletBuild = await build({
     "capture-processor": "static/js/worklets/capture-processor.js",
     "output-processor": "static/js/worklets/output-processor.js",
     "recorder-processor": "static/js/worklets/recorder-processor.js",
+    "probe-processor": "static/js/worklets/probe-processor.js",
   },
   outdir: out,
 });
 
 const wasmDir = "node_modules/@tensorflow/tfjs-backend-wasm/dist";
 for (const f of readdirSync(wasmDir).filter((f) => f.endsWith(".wasm"))) copyFileSync(join(wasmDir, f), join(out, "wasm", f));
-// The service worker precaches what the page needs offline (the test kit is left out).
-await writeServiceWorker({ metafiles: [pageBuild.metafile, workletBuild.metafile], out, skipEntries: ["testkit"] });
+// The service worker precaches what the page needs offline (the test kit and probe are left out).
+await writeServiceWorker({ metafiles: [pageBuild.metafile, workletBuild.metafile], out, skipEntries: ["testkit", "probe-processor"] });
 console.log("bundled into", out);

@@ -41,3 +41,41 @@ def write_wav(path, audio: np.ndarray, sample_rate: int) -> str:
 
 def cents(a_hz, b_hz):
     return 1200 * np.log2(np.asarray(a_hz) / np.asarray(b_hz))
+
+
+def consonant(kind: str, seconds: float, sample_rate: int, rng) -> np.ndarray:
+    """An unvoiced consonant: 's' hiss (noise above 3.5 kHz) or a 'k'/'t' burst (broadband, fast decay)."""
+    from scipy.signal import butter, lfilter
+
+    n = int(seconds * sample_rate)
+    noise = rng.standard_normal(n)
+    if kind == "s":
+        b, a = butter(4, 3500 / (sample_rate / 2), btype="high")
+        hiss = lfilter(b, a, noise)
+        return 0.15 * hiss * np.hanning(n) / (np.max(np.abs(hiss)) + 1e-12)
+    env = np.exp(-np.arange(n) / (0.012 * sample_rate))
+    return 0.25 * noise * env / (np.max(np.abs(noise)) + 1e-12)
+
+
+# A 9.6 s take spanning a major sixth (A3..F#4) as a singer sings it: meend between legato notes,
+# vibrato, rests of 0.35-0.6 s and consonants ('k', 's', 't') between some notes.
+TAKE = [(57, 0.8), (59, 0.5), ("k", 0.06), (61, 0.6), (62, 0.7), (None, 0.35), (64, 0.6), ("s", 0.08),
+        (66, 0.9), (64, 0.5), (62, 0.6), (None, 0.5), (61, 0.5), ("t", 0.05), (59, 0.6), (57, 1.2), (None, 0.6)]
+
+
+def sung_take(notes=TAKE, sample_rate: int = 48000, seed: int = 3):
+    """sung_phrase with consonants: notes entries (midi | None | 'k'/'s'/'t', seconds).
+
+    Returns (audio [n] float32, f0_hz [n] (0 where unvoiced), voiced [n] bool).
+    """
+    rng = np.random.default_rng(seed)
+    audio, f0, voiced = sung_phrase([(None if isinstance(m, str) else m, s) for m, s in notes],
+                                    sample_rate=sample_rate, seed=seed)
+    audio = audio.astype(np.float64)
+    start = 0
+    for m, s in notes:
+        n = int(s * sample_rate)
+        if isinstance(m, str):
+            audio[start:start + n] += consonant(m, s, sample_rate, rng)
+        start += n
+    return audio.astype(np.float32), f0, voiced

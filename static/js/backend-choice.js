@@ -34,7 +34,7 @@ export function chooseBackend(measurements, budget) {
     if (!ok.length) continue;
     const best = ok.reduce((a, b) => (b.p50Ms < a.p50Ms ? b : a));
     return {
-      backend: best.backend, blockFrames, keepsUp: true,
+      backend: best.backend, blockFrames, keepsUp: true, p50Ms: best.p50Ms, p99Ms: best.p99Ms,
       reason: `fastest that keeps up at ${blockFrames}-frame blocks: p99 ${best.p99Ms.toFixed(2)} ms < ${(budget * best.blockMs).toFixed(1)} ms`,
     };
   }
@@ -42,7 +42,7 @@ export function chooseBackend(measurements, budget) {
   if (!timed.length) return null;
   const longest = Math.max(...timed.map((m) => m.blockFrames));
   const best = timed.filter((m) => m.blockFrames === longest).reduce((a, b) => (b.p50Ms < a.p50Ms ? b : a));
-  return { backend: best.backend, blockFrames: longest, keepsUp: false, reason: `none keeps up; fastest at ${longest}-frame blocks (p50 ${best.p50Ms.toFixed(1)} ms)` };
+  return { backend: best.backend, blockFrames: longest, keepsUp: false, p50Ms: best.p50Ms, p99Ms: best.p99Ms, reason: `none keeps up; fastest at ${longest}-frame blocks (p50 ${best.p50Ms.toFixed(1)} ms)` };
 }
 
 /** Backends that kept up at `blockFrames`, fastest first, excluding `current`: where to go when behind. */

@@ -168,7 +168,7 @@ export async function benchMemory({ id, blocks = 1000, blockFrames = 4, every = 
   for (let b = 0; b < blocks; b++) {
     for (let i = 0; i < voice.length; i++, k++) voice[i] = 0.3 * Math.sin((TWO_PI * 220 * k) / meta.sample_rate);
     engine.pushAudio(voice);
-    await engine.renderReadyBlocks(() => {});
+    while (engine.blockReady) await engine.renderBlock();
     if (b % every === 0 || b === blocks - 1) {
       const m = tf.memory();
       series.push({ block: b, numTensors: m.numTensors, numBytes: m.numBytes, numBytesInGPU: m.numBytesInGPU ?? null });
@@ -202,9 +202,10 @@ export async function renderBoth({ id, voice, blockFrames = 4 }) {
     decoder.reset();
     phaseAccumulator.reset();
     const engine = new Engine({ meta, decoder, phaseAccumulator, blockFrames });
-    engine.f0Trace = [];
-    const audio = await engine.renderClip(voice, { streaming });
-    return { audio, octaves: engine.mapper.autoOctaves, f0Trace: Float32Array.from(engine.f0Trace) };
+    const f0Trace = [];
+    const onBlock = (b) => { for (let i = 0; i < b.n; i++) f0Trace.push(b.gate[i] > 0 ? b.f0Hz[i] : 0); };
+    const audio = await engine.renderClip(voice, { streaming, onBlock });
+    return { audio, octaves: engine.mapper.autoOctaves, f0Trace: Float32Array.from(f0Trace) };
   };
   const streamed = await render(true);
   const whole = await render(false);

@@ -20,10 +20,11 @@ export const ANALYSIS_FFT_SIZE = 256;
 /** The n_fft of ddsp's compute_loudness that every model was trained with. */
 export const LOUDNESS_FFT_SIZE_TRAINED = 512;
 
-/** The output buffer starts at this many blocks and grows by `OUTPUT_PRIME_STEP_BLOCKS` per underrun. */
-export const OUTPUT_PRIME_START_BLOCKS = 1;
-export const OUTPUT_PRIME_STEP_BLOCKS = 0.5;
-export const OUTPUT_PRIME_MAX_BLOCKS = 6;
+/**
+ * Output buffer beyond one block, in ms: blocks arrive whole, so the output holds one block plus
+ * this margin against late blocks. It starts small and grows only after an underrun.
+ */
+export const OUTPUT_MARGIN_MS = { start: 4, step: 2, max: 48 };
 
 /** Capture ring length in seconds: the engine drops backlog long before it fills. */
 export const CAPTURE_RING_SECONDS = 1;
@@ -35,13 +36,17 @@ export const MAX_BACKLOG_BLOCKS = 3;
 export const TAKE_GAP_SECONDS = 3;
 
 /** Backend measurement at load: warm-up and timed blocks per backend, and a time cap per backend. */
-export const BACKEND_PROBE = { warmupBlocks: 4, timedBlocks: 40, maxMsPerBackend: 2500 };
+// Warm-up long enough for the JS engine's optimising tier; p99 needs 100 samples to mean anything.
+export const BACKEND_PROBE = { warmupBlocks: 30, timedBlocks: 100, maxMsPerBackend: 1500 };
 
 /** A backend qualifies when its p99 block time is under this fraction of a block's duration. */
 export const BACKEND_P99_BUDGET = 0.5;
 
-/** While singing: over the last `window` seconds, compute above `load` of real time means falling behind. */
-export const FALLING_BEHIND = { windowSeconds: 2, load: 0.8 };
+/**
+ * While singing, over the last `windowSeconds`: compute above `load` of real time, or more than
+ * `droppedFraction` of the frames dropped, means falling behind (one stall is not).
+ */
+export const FALLING_BEHIND = { windowSeconds: 2, load: 0.8, droppedFraction: 0.05 };
 
 /** Onset detection for the measured mic-to-output latency (same AudioContext clock). */
 export const ONSET = { inputThreshold: 0.05, outputThreshold: 0.01, minSilenceSeconds: 0.15, maxLagSeconds: 0.5 };

@@ -55,11 +55,12 @@ async function disposeDecodersExcept(backend) {
   }
 }
 
-async function buildEngine(model, blockFrames) {
+/** A new engine on the active backend; `mapper` carries a take's octave across a backend switch. */
+async function buildEngine(model, blockFrames, mapper = null) {
   const decoder = await decoderFor(model);
   decoder.reset();
   const phaseAccumulator = cumsum.createPhaseAccumulator(tf);
-  return new Engine({ meta: model, decoder, phaseAccumulator, blockFrames, controls: state.controls });
+  return new Engine({ meta: model, decoder, phaseAccumulator, blockFrames, controls: state.controls, mapper });
 }
 
 // ---- backend measurement -----------------------------------------------------------------
@@ -177,6 +178,7 @@ class Session {
     this.blockTimes = [];
     this.meter = new LoadMeter(FALLING_BEHIND.windowSeconds * 1000);
     this.droppedAtWindowStart = 0;
+    this.fellBehind = new Set(); // backends left behind in this session: never gone back to
     this.lastPitchPost = 0;
     this.lastStatsPost = 0;
   }
@@ -255,20 +257,24 @@ class Session {
   }
 
   /**
-   * Falling behind (compute above FALLING_BEHIND.load of real time, or frames dropped) moves the
-   * engine to the next backend that kept up at load; with none left, to longer blocks.
+   * Falling behind: compute above FALLING_BEHIND.load of real time, or frames dropped while the
+   * engine itself is busy (over half of real time). A stall from elsewhere (the page, another
+   * app) drops frames too, but a slower backend would not help it. The engine then moves to the
+   * next backend that kept up at load and has not fallen behind yet; with none left, to longer
+   * blocks (less work per frame).
    */
   async checkFallingBehind() {
     const dropped = this.stats.droppedFrames - this.droppedAtWindowStart;
     const load = this.meter.load;
     this.droppedAtWindowStart = this.stats.droppedFrames;
-    if (load < FALLING_BEHIND.load && dropped === 0) {
-      this.meter.reset();
-      return;
-    }
+    const windowFrames = (this.meter.audioMs / 1000) * this.engine.meta.frame_rate;
+    const dropping = dropped > FALLING_BEHIND.droppedFraction * windowFrames && load > FALLING_BEHIND.load / 2;
+    this.meter.reset();
+    if (load < FALLING_BEHIND.load && !dropping) return;
     const from = { backend: state.backend, blockFrames: this.engine.blockFrames };
+    this.fellBehind.add(state.backend);
     const measurements = state.backends ? state.backends.measurements : [];
-    const next = fallbackOrder(measurements, from.blockFrames, state.backend, BACKEND_P99_BUDGET)[0];
+    const next = fallbackOrder(measurements, from.blockFrames, state.backend, BACKEND_P99_BUDGET).find((b) => !this.fellBehind.has(b));
     const longer = BLOCK_FRAMES_CHOICES.find((b) => b > from.blockFrames);
     if (!next && !longer) return;
     if (next) {
@@ -276,14 +282,13 @@ class Session {
       state.backend = next;
     }
     const blockFrames = next ? from.blockFrames : longer;
-    const engine = await buildEngine(this.engine.meta, blockFrames);
+    const engine = await buildEngine(this.engine.meta, blockFrames, this.engine.mapper);
     this.engine.dispose();
     this.engine = engine;
     state.blockFrames = blockFrames;
     this.captureRing.clear();
-    this.meter.reset();
     this.blockTimes = [];
-    const reason = `${dropped ? `${dropped} frames dropped` : "no frames dropped"}, compute at ${(100 * load).toFixed(0)} % of real time`;
+    const reason = `compute at ${(100 * load).toFixed(0)} % of real time, ${dropped} frames dropped in ${FALLING_BEHIND.windowSeconds} s`;
     const to = { backend: state.backend, blockFrames, ...describeBackend() };
     this.stats.switches.push({ from, to, reason });
     post({ type: "switched", from, to, reason });

@@ -45,9 +45,10 @@ class FrameQueue {
 export class Engine {
   /**
    * @param {{meta:object, decoder:import("./decoder.js").Decoder, phaseAccumulator?:object,
-   *          blockFrames:number, controls?:object, analysisFftSize?:number}} o
+   *          blockFrames:number, controls?:object, analysisFftSize?:number, mapper?:Mapper}} o
+   *   mapper: an engine replacing another for the same instrument keeps its mapper (the take)
    */
-  constructor({ meta, decoder, phaseAccumulator, blockFrames, controls = {}, analysisFftSize = ANALYSIS_FFT_SIZE }) {
+  constructor({ meta, decoder, phaseAccumulator, blockFrames, controls = {}, analysisFftSize = ANALYSIS_FFT_SIZE, mapper = null }) {
     this.meta = meta;
     this.decoder = decoder;
     this.blockFrames = blockFrames;
@@ -55,7 +56,7 @@ export class Engine {
     this.features = new featuresStage.FeatureExtractor({
       sampleRate: meta.sample_rate, frameRate: meta.frame_rate, nFft: analysisFftSize, referenceNFft: LOUDNESS_FFT_SIZE_TRAINED,
     });
-    this.mapper = new Mapper(meta, controls);
+    this.mapper = mapper || new Mapper(meta, controls);
     this.synth = new synthStage.Synth(meta, { phaseAccumulator, reverbWet: controls.reverbWet || 0, maxBlockFrames: blockFrames });
     this.queue = new FrameQueue(4 * blockFrames);
     this.mapped = { f0Hz: new Float32Array(blockFrames), loudnessDb: new Float32Array(blockFrames), gate: new Float32Array(blockFrames) };

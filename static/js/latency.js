@@ -13,8 +13,9 @@ export function resamplerDelaySeconds(inRate, outRate) {
 /**
  * The algorithmic latency budget, in milliseconds, from the parts the engine configures.
  * @param {{contextSampleRate:number, modelSampleRate:number, analysisSamples:number,
- *          blockSamples:number, synthLookaheadSamples:number, primeSamples:number}} p
- *          sample counts at the model rate
+ *          blockSamples:number, synthLookaheadSamples:number, outputMarginSamples:number}} p
+ *          sample counts at the model rate; a block waits for its last sample, then the output
+ *          holds it behind `outputMarginSamples` (output-processor.js)
  */
 export function latencyBudgetMs(p) {
   const m = p.modelSampleRate;
@@ -24,7 +25,7 @@ export function latencyBudgetMs(p) {
     analysis: p.analysisSamples / m,
     block: p.blockSamples / m,
     synthLookahead: p.synthLookaheadSamples / m,
-    outputBuffer: p.primeSamples / m,
+    outputMargin: p.outputMarginSamples / m,
     outputResampler: resamplerDelaySeconds(m, p.contextSampleRate),
     outputQuantum: RENDER_QUANTUM_FRAMES / p.contextSampleRate,
   };

@@ -1,18 +1,28 @@
-// Page entry: wires the stages together. Thin on purpose: each stage lives in its own module.
-import { initBackend, tf } from "./backend.js";
+// Page entry: wires the UI, the two AudioWorklets and the engine Worker. Thin on purpose: each
+// stage lives in its own module; the page's main thread runs no audio and no TF.js.
+//
+//   mic -> capture-processor -> ring -> engine Worker -> ring -> output-processor -> speaker
+//
+// URL switches (testing): ?backend=webgl|wasm|cpu and ?block=N skip the measurement,
+// ?wasmThreads=0|N, ?f16=1 (float16 textures), ?probe=1 (the test probe, probe.js).
 import { startCapture } from "./capture.js";
-import * as cumsumStage from "./cumsum.js";
-import { loadDecoder } from "./decoder.js";
-import { RingBuffer } from "./dsp/ring.js";
-import { Engine, LiveLoop } from "./engine.js";
-import { latencyBudgetMs, startOutput } from "./output.js";
+import { EngineClient } from "./engine-client.js";
+import { LatencyMeter, latencyBudgetMs } from "./latency.js";
+import { startOutput } from "./output.js";
 import * as ui from "./ui.js";
 
-const MODEL_SAMPLE_RATE = 16000;
 const params = new URLSearchParams(location.search);
-const BLOCK_FRAMES = Number(params.get("block")) || 4; // 16 ms at 250 frames/s
-const PRIME_BLOCKS = Number(params.get("prime")) || 2; // output buffer, in blocks
-const TAP_SECONDS = Number(params.get("tap")) || 0; // tests: record what is played
+const numberParam = (k) => (params.has(k) ? Number(params.get(k)) : null);
+const options = {
+  backend: params.get("backend"),
+  blockFrames: numberParam("block"),
+  wasmThreads: numberParam("wasmThreads"),
+  forceF16: params.get("f16") === "1",
+  probe: params.get("probe") === "1",
+};
+
+const engine = new EngineClient(options);
+const state = { model: null, session: null, controls: {}, probe: null };
 
 async function loadManifest() {
   const res = await fetch("/models/manifest.json");
@@ -20,113 +30,115 @@ async function loadManifest() {
   return res.json();
 }
 
-const state = { capture: null, context: null, model: null, decoders: new Map(), controls: {} };
-globalThis.swara = state; // read by tests and the benchmark harness
+const modelName = (m) => m.display_name || m.name;
 
-async function decoderFor(model) {
-  if (!state.decoders.has(model.id)) state.decoders.set(model.id, loadDecoder(model.url, model, { warmupBlockFrames: BLOCK_FRAMES }));
-  return state.decoders.get(model.id);
-}
-
-async function buildEngine(model) {
-  const decoder = await decoderFor(model);
-  decoder.reset();
-  if (!state.phaseAccumulator) state.phaseAccumulator = cumsumStage.createPhaseAccumulator(tf);
-  state.phaseAccumulator.reset();
-  return new Engine({ meta: model, decoder, phaseAccumulator: state.phaseAccumulator, blockFrames: BLOCK_FRAMES, controls: state.controls });
+/** Budget from what the engine and the output run with now (the output buffer grows on underruns). */
+function showLatency(session) {
+  const p = session.engineParams;
+  const budget = p && latencyBudgetMs({
+    contextSampleRate: session.context.sampleRate, modelSampleRate: p.sampleRate, analysisSamples: p.analysisSamples,
+    blockSamples: p.blockFrames * p.hopSamples, synthLookaheadSamples: p.synthLookaheadSamples,
+    outputMarginSamples: session.outputMarginSamples ?? 0,
+  });
+  session.budget = budget;
+  ui.showLatency({ measuredMs: session.latency.medianMs, budgetMs: budget ? budget.total : NaN });
 }
 
 async function start() {
+  const model = state.model;
   const context = new AudioContext({ latencyHint: "interactive" });
-  state.context = context;
-  const captureRing = RingBuffer.create(MODEL_SAMPLE_RATE); // 1 s: the engine never needs more
-  state.capture = await startCapture(context, {
-    targetSampleRate: MODEL_SAMPLE_RATE,
-    ringBuffer: captureRing.sab,
-    onLevel: (msg) => { state.lastLevel = msg; ui.showLevel(msg); },
-    onOnset: (frame) => { state.inputOnsetFrame = frame; },
+  const session = { context, model, latency: new LatencyMeter(context.sampleRate) };
+  state.session = session;
+  session.capture = await startCapture(context, {
+    targetSampleRate: model ? model.sample_rate : context.sampleRate,
+    onLevel: ui.showLevel,
+    onOnset: (frame) => session.latency.addInputOnset(frame),
   });
-  if (!state.model) {
-    ui.showStatus("Listening (no instrument installed: pitch only).");
-    return;
-  }
-  const engine = await buildEngine(state.model);
-  const hop = state.model.hop_samples;
-  const primeSamples = PRIME_BLOCKS * BLOCK_FRAMES * hop;
-  state.output = await startOutput(context, {
-    sourceSampleRate: MODEL_SAMPLE_RATE,
-    primeSamples,
-    onStats: (s) => { state.outputStats = s; ui.showUnderruns(s.underruns); },
-    onOnset: (frame) => { state.outputOnsetFrame = frame; },
-    tapSeconds: TAP_SECONDS,
+  if (!model) return ui.showStatus("Listening (no instrument installed: pitch only).");
+  const loaded = await engine.load(model);
+  session.output = await startOutput(context, {
+    sourceSampleRate: model.sample_rate,
+    blockSamples: loaded.blockFrames * model.hop_samples,
+    onStats: (s) => {
+      if (s.marginSamples !== session.outputMarginSamples) {
+        session.outputMarginSamples = s.marginSamples;
+        showLatency(session);
+      }
+      ui.showUnderruns(s.underruns);
+      engine.reportUnderruns(s.underruns);
+    },
+    onOnset: (frame) => {
+      if (session.latency.addOutputOnset(frame) !== null) showLatency(session);
+    },
   });
-  state.engine = engine;
-  state.loop = new LiveLoop(engine, captureRing, state.output.ring);
-  state.loop.onError = (err) => ui.showStatus(`Engine stopped: ${err.message}`);
-  state.loop.start();
-  state.latency = latencyBudgetMs({
-    contextSampleRate: context.sampleRate,
-    modelSampleRate: MODEL_SAMPLE_RATE,
-    analysisSamples: engine.analysisSamples,
-    blockSamples: BLOCK_FRAMES * hop,
-    synthLookaheadSamples: engine.synthLookaheadSamples,
-    primeSamples,
-  });
-  ui.showLatency(state.latency.total);
-  ui.showStatus(`Playing ${state.model.display_name || state.model.name}.`);
+  session.engineParams = await engine.start(session.capture.ring.sab, session.output.ring.sab, state.controls);
+  showLatency(session);
+  if (state.probe) await state.probe.attach(session);
+  ui.setPageState("singing");
+  ui.showStatus(`Playing ${modelName(model)}.`);
 }
 
 async function stop() {
-  if (state.loop) state.loop.stop();
-  if (state.output) state.output.stop();
-  if (state.capture) state.capture.stop();
-  if (state.engine) state.engine.dispose();
-  if (state.context) await state.context.close();
-  Object.assign(state, { loop: null, output: null, capture: null, engine: null, context: null });
+  const s = state.session;
+  state.session = null;
+  if (s) {
+    await engine.stop().catch(() => {});
+    if (s.output) s.output.stop();
+    if (s.capture) s.capture.stop();
+    if (state.probe) state.probe.detach();
+    await s.context.close();
+  }
   ui.setSinging(false);
+  ui.setPageState("ready");
   ui.showLevel({ levelDb: -Infinity, f0Hz: 0 });
 }
 
 async function pickInstrument(model) {
+  const previous = state.model;
   state.model = model;
-  ui.showStatus(`Loading ${model.display_name || model.name}…`);
+  ui.showStatus(`Loading ${modelName(model)}…`);
   try {
-    await decoderFor(model);
-    if (state.loop) {
-      // Swap the engine under the running loop: same rings, new decoder and synth.
-      const engine = await buildEngine(model);
-      state.loop.engine.dispose();
-      state.loop.engine = engine;
-      state.engine = engine;
-    }
-    ui.showStatus(`${model.display_name || model.name} ready. Tap Sing.`);
+    await engine.load(model); // while singing, the Worker swaps instruments between two blocks
+    ui.checkInstrument(model.id);
+    ui.showStatus(state.session ? `Playing ${modelName(model)}.` : `${modelName(model)} ready. Tap Sing.`);
   } catch (err) {
-    ui.showStatus(`Could not load ${model.id}: ${err.message}`);
+    ui.markUnavailable(model.id, err.message);
+    ui.showStatus(`${modelName(model)} is unavailable: ${err.message}. Tap it to retry.`);
+    state.model = previous;
+    if (previous) ui.checkInstrument(previous.id);
   }
 }
 
+function wireEngineEvents() {
+  engine.on("backend", ({ choice }) => ui.showBackend(choice, choice.keepsUp));
+  engine.on("switched", ({ to, reason }) => {
+    if (state.session && state.session.output) state.session.output.setBlockSamples(to.blockFrames * state.model.hop_samples);
+    if (state.session && state.session.engineParams) state.session.engineParams.blockFrames = to.blockFrames;
+    ui.showBackend({ ...to, name: to.backend, reason: `switched while singing: ${reason}` });
+    ui.showStatus(`The engine fell behind (${reason}): moved to ${to.backend}, ${to.blockFrames}-frame blocks.`);
+  });
+  engine.on("pitch", ui.showInstrumentPitch);
+  engine.on("error", ({ message }) => ui.showStatus(message));
+}
+
 async function boot() {
-  try {
-    state.backend = await initBackend();
-    ui.showBackend(state.backend);
-  } catch (err) {
-    ui.showBackend("none", false);
-    ui.showStatus(err.message);
-  }
+  wireEngineEvents();
+  if (options.probe) state.probe = await (await import("./probe.js")).createProbe(engine);
   state.controls = ui.bindControls((controls) => {
     state.controls = controls;
-    if (state.engine) state.engine.setControls(controls);
+    engine.setControls(controls);
   });
   try {
+    await engine.ready;
+    ui.showStatus("Measuring this device…");
     const { models, errors } = await loadManifest();
-    state.models = models;
     const first = ui.showInstruments(models, errors, pickInstrument);
     if (first) await pickInstrument(first);
   } catch (err) {
     ui.showStatus(`Instruments unavailable: ${err.message}`);
   }
   ui.enableSing(async () => {
-    if (state.capture) return stop();
+    if (state.session) return stop();
     try {
       ui.setSinging(true);
       await start();
@@ -135,7 +147,7 @@ async function boot() {
       await stop();
     }
   });
-  state.ready = true;
+  ui.setPageState("ready");
 }
 
 boot();

@@ -13,10 +13,23 @@ export function saHz() {
   return saHzFromMidi(settings.get("saMidi"));
 }
 
-export function showBackend(name, ok = true) {
+/**
+ * The engine's backend and how it was chosen.
+ * @param {{name:string, blockFrames?:number, p50Ms?:number, p99Ms?:number, threads?:number,
+ *          reason?:string, keepsUp?:boolean}} choice
+ */
+export function showBackend(choice, ok = true) {
   const el = $("backend");
-  el.textContent = name;
+  const threads = choice.threads > 1 ? ` ×${choice.threads}` : "";
+  el.textContent = choice.name + threads;
   el.classList.toggle("ok", ok);
+  el.title = choice.reason || "TF.js backend in use";
+  $("block-ms").textContent = Number.isFinite(choice.p50Ms) ? `${choice.p50Ms.toFixed(1)} ms / ${choice.blockFrames}-frame block` : "—";
+}
+
+/** Marks the page's state on <body data-state>: loading, ready, singing, error. */
+export function setPageState(name) {
+  document.body.dataset.state = name;
 }
 
 export function showStatus(text) {
@@ -41,8 +54,30 @@ export function showInstrumentPitch({ f0Hz }) {
   if (sargamView) sargamView.pushInstrument(f0Hz);
 }
 
-export function showLatency(ms) {
-  $("latency").textContent = Number.isFinite(ms) ? ms.toFixed(0) : "—";
+/** Latency in ms: measured mic-to-output (median of the phrase onsets so far) and the budget. */
+export function showLatency({ measuredMs, budgetMs }) {
+  $("latency").textContent = Number.isFinite(measuredMs) ? measuredMs.toFixed(0) : "—";
+  $("latency-budget").textContent = Number.isFinite(budgetMs) ? budgetMs.toFixed(0) : "—";
+}
+
+/** An instrument that failed to load: its chip says why; tapping it again retries. */
+export function markUnavailable(modelId, reason) {
+  const chip = document.querySelector(`.chip[data-id="${modelId}"]`);
+  if (!chip) return;
+  chip.classList.add("unavailable");
+  chip.title = `Unavailable: ${reason}. Tap to retry.`;
+}
+
+/** Shows `modelId` as the chosen instrument (and clears a past failure on it). */
+export function checkInstrument(modelId) {
+  document.querySelectorAll("#instrument-list .chip").forEach((c) => {
+    const on = c.dataset.id === modelId;
+    c.setAttribute("aria-checked", on ? "true" : "false");
+    if (on) {
+      c.classList.remove("unavailable");
+      c.removeAttribute("title");
+    }
+  });
 }
 
 export function showUnderruns(n) {

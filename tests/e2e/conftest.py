@@ -48,7 +48,8 @@ def open_page(pw, live_server):
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.on("request", lambda r: requests.append(r))
         page.goto(live_server + path)
-        page.wait_for_function("globalThis.swara && globalThis.swara.ready === true", timeout=60_000)
+        # Ready once the engine Worker has measured the backends and loaded the first instrument.
+        page.wait_for_function("document.body.dataset.state === 'ready'", timeout=90_000)
         return page, errors, requests
 
     yield _open

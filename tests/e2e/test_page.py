@@ -55,7 +55,7 @@ def test_sa_and_western_names_are_settings_remembered_across_a_reload(open_page,
     page.select_option("#naming", "western")
     page.wait_for_function("document.getElementById('note').textContent === 'A3'", timeout=5_000)
     page.reload()
-    page.wait_for_function("globalThis.swara && globalThis.swara.ready === true", timeout=60_000)
+    page.wait_for_function("document.body.dataset.state === 'ready'", timeout=90_000)
     assert page.eval_on_selector("#sa", "s => s.selectedOptions[0].label") == "A2 (110.0 Hz)"
     assert page.eval_on_selector("#naming", "s => s.value") == "western"
     assert errors == []

@@ -87,6 +87,12 @@ export class RingBuffer {
     return r;
   }
 
+  /** Drops the oldest `n` readable samples (at most what is there). Consumer only. */
+  skip(n) {
+    const r = Atomics.load(this.indices, READ);
+    Atomics.store(this.indices, READ, (r + Math.min(n, this.availableRead())) % this.size);
+  }
+
   /** Drops everything readable. Consumer only. */
   clear() {
     Atomics.store(this.indices, READ, Atomics.load(this.indices, WRITE));

@@ -1,10 +1,12 @@
 // Output: engine audio at the model rate from a SharedArrayBuffer ring -> resampled to the
-// context rate -> speaker. Playback starts once `primeSamples` are buffered. The buffer starts
-// small (OUTPUT_PRIME_START_BLOCKS) and grows only after an underrun: an empty ring mid-play is
-// counted, played as silence, and re-primed with OUTPUT_PRIME_STEP_BLOCKS more, up to the max.
-import {
-  ONSET, OUTPUT_PRIME_MAX_BLOCKS, OUTPUT_PRIME_START_BLOCKS, OUTPUT_PRIME_STEP_BLOCKS, RENDER_QUANTUM_FRAMES,
-} from "../config.js";
+// context rate -> speaker.
+//
+// The engine delivers whole blocks, so the buffer must hold one block plus a margin for a block
+// that comes late. Playback starts with exactly block + margin buffered (older samples beyond it
+// are skipped: they would only add delay), so the delay through the output is block + margin
+// whatever the timing of the start. The margin starts at OUTPUT_MARGIN_MS.start and grows by
+// .step after each underrun (an empty ring mid-play: counted, silence played, re-started).
+import { ONSET, OUTPUT_MARGIN_MS, RENDER_QUANTUM_FRAMES } from "../config.js";
 import { OnsetDetector } from "../dsp/onset.js";
 import { Resampler } from "../dsp/resampler.js";
 import { RingBuffer } from "../dsp/ring.js";
@@ -16,8 +18,9 @@ class OutputProcessor extends AudioWorkletProcessor {
     const o = options.processorOptions;
     this.ring = new RingBuffer(o.ringBuffer);
     this.sourceSampleRate = o.sourceSampleRate;
-    this.setBlockSamples(o.blockSamples);
-    this.primeSamples = Math.round(OUTPUT_PRIME_START_BLOCKS * this.blockSamples);
+    this.msToSamples = (ms) => Math.round((ms * this.sourceSampleRate) / 1000);
+    this.marginSamples = this.msToSamples(OUTPUT_MARGIN_MS.start);
+    this.blockSamples = o.blockSamples;
     this.resampler = new Resampler(this.sourceSampleRate, sampleRate, 2 * RENDER_QUANTUM_FRAMES);
     this.pending = new Float32Array(8 * RENDER_QUANTUM_FRAMES); // resampled samples not yet played
     this.pendingStart = 0;
@@ -30,15 +33,21 @@ class OutputProcessor extends AudioWorkletProcessor {
     this.onsets = new OnsetDetector({ threshold: ONSET.outputThreshold, minSilenceFrames: Math.round(ONSET.minSilenceSeconds * sampleRate) });
     this.port.onmessage = (e) => {
       if (e.data.type === "stop") this.stopped = true;
-      if (e.data.type === "block") this.setBlockSamples(e.data.blockSamples);
+      if (e.data.type === "block") this.blockSamples = e.data.blockSamples;
     };
   }
 
-  /** The engine's block length (model-rate samples): the unit the buffer grows by. */
-  setBlockSamples(blockSamples) {
-    this.blockSamples = blockSamples;
-    this.maxPrimeSamples = Math.round(OUTPUT_PRIME_MAX_BLOCKS * blockSamples);
-    this.primeSamples = Math.max(this.primeSamples || 0, Math.round(OUTPUT_PRIME_START_BLOCKS * blockSamples));
+  /** Samples buffered when playback starts: one block plus the margin. */
+  get targetSamples() {
+    return this.blockSamples + this.marginSamples;
+  }
+
+  /** Starts playback once block + margin are buffered, skipping what is older than that. */
+  maybeStart() {
+    const available = this.ring.availableRead();
+    if (available < this.targetSamples) return;
+    this.ring.skip(available - this.targetSamples);
+    this.playing = true;
   }
 
   refill(needed) {
@@ -62,13 +71,13 @@ class OutputProcessor extends AudioWorkletProcessor {
     out.fill(0);
     this.underruns++;
     this.playing = false;
-    this.primeSamples = Math.min(this.maxPrimeSamples, Math.round(this.primeSamples + OUTPUT_PRIME_STEP_BLOCKS * this.blockSamples));
+    this.marginSamples = Math.min(this.msToSamples(OUTPUT_MARGIN_MS.max), this.marginSamples + this.msToSamples(OUTPUT_MARGIN_MS.step));
   }
 
   process(_inputs, outputs) {
     if (this.stopped) return false;
     const out = outputs[0][0];
-    if (!this.playing && this.ring.availableRead() >= this.primeSamples) this.playing = true;
+    if (!this.playing) this.maybeStart();
     if (this.playing) {
       if (this.refill(out.length)) {
         out.set(this.pending.subarray(this.pendingStart, this.pendingStart + out.length));
@@ -81,7 +90,7 @@ class OutputProcessor extends AudioWorkletProcessor {
     const onset = this.onsets.process(out, currentFrame);
     if (onset >= 0) this.port.postMessage({ type: "onset", frame: onset });
     if (++this.quanta % this.statsEvery === 0) {
-      this.port.postMessage({ type: "stats", underruns: this.underruns, primeSamples: this.primeSamples, bufferedSamples: this.ring.availableRead() });
+      this.port.postMessage({ type: "stats", underruns: this.underruns, marginSamples: this.marginSamples, bufferedSamples: this.ring.availableRead() });
     }
     return true;
   }

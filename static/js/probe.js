@@ -1,0 +1,58 @@
+// The one opt-in test probe (?probe=1): what the e2e tests and the benchmarks read, in one
+// place, so no stage carries test hooks. globalThis.swaraProbe holds:
+//   running, sampleRate, read() -> Float32Array of what was played since the last read,
+//   backend {choice, measurements}, switches [], stats (engine Worker), outputStats (worklet),
+//   latency {budget, measuredMs []}, trace {inputF0Hz [], f0Hz [], gate []} per engine frame,
+//   octaveShifts (distinct automatic shifts seen), errors [].
+import { RingBuffer } from "./dsp/ring.js";
+
+const RECORD_SECONDS = 120;
+
+export async function createProbe(engine) {
+  const probe = {
+    running: false, sampleRate: null, backend: null, switches: [], stats: {}, outputStats: {},
+    latency: { budget: null, measuredMs: [] }, trace: { inputF0Hz: [], f0Hz: [], gate: [] },
+    octaveShifts: [], errors: [], ring: null,
+    read() {
+      if (!this.ring) return new Float32Array(0);
+      const out = new Float32Array(this.ring.availableRead());
+      this.ring.pop(out);
+      return out;
+    },
+    clearTrace() {
+      this.trace = { inputF0Hz: [], f0Hz: [], gate: [] };
+    },
+  };
+  globalThis.swaraProbe = probe;
+  engine.on("backend", (m) => (probe.backend = { choice: m.choice, measurements: m.measurements }));
+  engine.on("switched", (m) => probe.switches.push(m));
+  engine.on("stats", (m) => (probe.stats = m));
+  engine.on("error", (m) => probe.errors.push(m.message));
+  engine.on("block", (m) => {
+    for (const k of ["inputF0Hz", "f0Hz", "gate"]) for (const v of m[k]) probe.trace[k].push(v);
+    if (m.octaveShift !== null && !probe.octaveShifts.includes(m.octaveShift)) probe.octaveShifts.push(m.octaveShift);
+  });
+  let node = null, session = null, timer = null;
+  return {
+    /** Called by the page once a singing session runs. */
+    async attach(s) {
+      session = s;
+      await s.context.audioWorklet.addModule("/static/build/probe-processor.js");
+      probe.ring = RingBuffer.create(Math.ceil(RECORD_SECONDS * s.context.sampleRate));
+      node = new AudioWorkletNode(s.context, "probe-processor", { numberOfInputs: 1, numberOfOutputs: 0, processorOptions: { ringBuffer: probe.ring.sab } });
+      s.output.node.connect(node);
+      s.output.node.port.addEventListener("message", (e) => { if (e.data.type === "stats") probe.outputStats = e.data; });
+      probe.sampleRate = s.context.sampleRate;
+      timer = setInterval(() => {
+        probe.latency = { budget: session.budget, measuredMs: [...session.latency.delaysMs] };
+      }, 100);
+      probe.running = true;
+    },
+    detach() {
+      probe.running = false;
+      clearInterval(timer);
+      if (node) node.port.postMessage({ type: "stop" });
+      node = null;
+    },
+  };
+}

@@ -1,0 +1,80 @@
+"""Driving the live page (default URL + the opt-in probe) and judging what it played."""
+from __future__ import annotations
+
+import numpy as np
+
+from tests.e2e.browser_io import from_b64, install_js_helpers
+from tests.signals import cents
+
+# The default page, plus the one opt-in test probe (static/js/probe.js): no engine switch.
+LIVE = "/?probe=1"
+
+
+def sing_into_page(open_page, wav, seconds, path=LIVE, extra_args=()):
+    """Opens the page with `wav` as the microphone, taps Sing, sings for `seconds`."""
+    page, errors, _ = open_page(wav, path=path, extra_args=extra_args)
+    install_js_helpers(page)
+    page.click("#sing")
+    page.wait_for_function("globalThis.swaraProbe && swaraProbe.running", timeout=60_000)
+    page.wait_for_timeout(int(seconds * 1000))
+    return page, errors
+
+
+def read_output(page) -> np.ndarray:
+    """What the page played since the last read, at the context rate."""
+    return from_b64(page.evaluate("__f32ToB64(swaraProbe.read())"))
+
+
+def probe(page, expr: str):
+    return page.evaluate(f"JSON.parse(JSON.stringify(swaraProbe.{expr}))")
+
+
+def pitch_track(audio, sample_rate, hop):
+    """Independent tracker (librosa pyin): f0 in Hz per hop, NaN where unvoiced."""
+    import librosa
+
+    f0, voiced, _ = librosa.pyin(audio.astype(np.float64), fmin=60, fmax=2000, sr=sample_rate,
+                                 frame_length=2048, hop_length=hop)
+    return np.where(voiced, f0, np.nan)
+
+
+def best_lag(out_hz, ref_hz):
+    """The lag (in frames, within one loop of ref) that best aligns the output contour with ref.
+
+    The fake microphone loops its WAV from a moment we do not control, so the lag is unknown.
+    Returns (lag, ref resized to out's length at that lag); octave shifts removed by the caller.
+    """
+    best = (np.inf, 0)
+    for lag in range(len(ref_hz)):
+        ref = np.resize(np.roll(ref_hz, -lag), len(out_hz))
+        m = np.isfinite(out_hz) & (ref > 0)
+        if m.sum() < 0.3 * len(out_hz) * (ref_hz > 0).mean():
+            continue
+        err = float(np.median(np.abs(cents(out_hz[m], ref[m]))))
+        if err < best[0]:
+            best = (err, lag)
+    lag = best[1]
+    return lag, np.resize(np.roll(ref_hz, -lag), len(out_hz))
+
+
+def fraction_within(out_hz, ref_hz, tolerance_cents, window=100, search=30):
+    """Fraction of the voiced output frames within `tolerance_cents` of the sung pitch.
+
+    The lag is found for the whole output first, then refined per `window` frames within
+    +-`search` frames: an output buffer that grew after an underrun delays everything after it,
+    which is latency, not pitch. Returns (fraction, voiced frames judged).
+    """
+    _, ref0 = best_lag(out_hz, ref_hz)
+    ok = n = 0
+    for start in range(0, len(out_hz), window):
+        seg = out_hz[start:start + window]
+        best = (-1, 0)
+        for shift in range(-search, search + 1):
+            ref = np.roll(ref0, -shift)[start:start + window]
+            m = np.isfinite(seg) & (ref > 0)
+            good = int((np.abs(cents(seg[m], ref[m])) <= tolerance_cents).sum())
+            if good > best[0]:
+                best = (good, int(m.sum()))
+        ok += best[0]
+        n += best[1]
+    return ok / max(n, 1), n
