@@ -31,7 +31,7 @@ class Pages:
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(f"{self.base_url}/{query}")
-        page.wait_for_function("globalThis.swara && globalThis.swara.ready === true", timeout=timeout_ms)
+        page.wait_for_function("document.body.dataset.state === 'ready'", timeout=timeout_ms)
         install_js_helpers(page)
         page.errors = errors
         return page

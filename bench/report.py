@@ -128,12 +128,12 @@ def write_report(results: dict, path: Path) -> None:
     lat = results["latency"]
     L += ["", "## Latency", "", "| part | ms |", "|---|---|"]
     L += [f"| {k} | {v:.1f} |" for k, v in lat["algorithmic_ms"].items()]
-    L += ["", f"Measured mic-to-output delay (onset in the fake-mic WAV vs first sound out, same AudioContext clock): "
-          f"**{lat['measured_onset_delay_ms']:.1f} ms**; the context reports baseLatency {lat['context_base_latency_ms']:.1f} ms and "
-          f"outputLatency {lat['context_output_latency_ms']:.1f} ms on top (device).",
-          "", f"The same onset rendered offline (no buffers, whole clip) sounds {lat.get('offline_reaction_ms', float('nan')):.1f} ms after the "
-          "input onset: that part is the engine's reaction (the YIN window and 3 voiced frames before a frame counts as voiced, "
-          "the 5-frame gate ramp, the instrument's attack), not buffering; the rest of the measured delay is the pipeline's buffers.", ""]
+    measured = ", ".join(f"{x:.0f}" for x in lat["measured_ms"])
+    L += ["", f"Measured mic-to-output delay on the default page (each phrase onset in the fake-mic WAV paired with the "
+          f"instrument's onset on the page's AudioContext clock, `static/js/latency.js`): median "
+          f"**{lat['measured_median_ms']:.1f} ms** over {len(lat['measured_ms'])} onsets ({measured} ms), with the engine on "
+          f"{lat['backend']['backend']} at {lat['backend']['blockFrames']}-frame blocks. The device's own output latency "
+          "(context.outputLatency) comes on top.", ""]
     L += ["## Sound", "", "| instrument | held-out spectral loss | pitch error (cents, median) | octave shift | loudness-envelope corr. | streaming vs offline SNR (dB) |",
           "|---|---|---|---|---|---|"]
     for s in results["sound"]:

@@ -23,7 +23,7 @@ def test_quick_benchmark_measures_every_section_and_writes_a_report(tmp_path, pw
         assert r["engineMsPerS"]["median"] > 0 and r["realTimeFactor"] > 0
     assert all(row["oursMaxErrorRad"] < 1e-3 for r in results["cumsum"] for row in r["rows"])
     assert all(m["flat"] for m in results["memory"]), "tensor count grew over the blocks"
-    assert results["latency"]["measured_onset_delay_ms"] > 0
+    assert len(results["latency"]["measured_ms"]) >= 5 and results["latency"]["measured_median_ms"] > 0
     for t in results["timbre"].values():  # both distances measured against all 7 presets
         assert len(t["rows"]) == 7 and t["verdict"]["own_harmonic_db"] >= 0
     report = (tmp_path / "benchmarks.md").read_text()
