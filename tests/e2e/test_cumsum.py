@@ -19,7 +19,7 @@ BLOCK = 16384  # samples per accumulate() call for the long run (the engine uses
 SETUP = """async (f16) => {
   const k = await import('/static/build/testkit.js');
   if (f16) k.tf.env().set('WEBGL_FORCE_F16_TEXTURES', true);
-  await k.tfBackend.initBackend(['webgl']);
+  await k.tfBackend.useBackend('webgl');
   globalThis.kit = k;
   return {backend: k.tf.getBackend(), float32: k.tf.env().getBool('WEBGL_RENDER_FLOAT32_ENABLED')};
 }"""
@@ -133,7 +133,7 @@ def test_cpu_backend_gets_the_float64_accumulator(open_page):
     page, _, _ = open_page()
     r = page.evaluate("""async () => {
       const k = await import('/static/build/testkit.js');
-      await k.tfBackend.initBackend(['cpu']);
+      await k.tfBackend.useBackend('cpu');
       const acc = k.cumsum.createPhaseAccumulator(k.tf);
       const p = acc.accumulate(new Float32Array([1, 2, 4]));
       return {kind: acc.kind, p: Array.from(p)};

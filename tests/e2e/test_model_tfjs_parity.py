@@ -61,7 +61,7 @@ def test_tfjs_model_in_chromium_matches_the_tensorflow_decoder(open_page, tmp_pa
     result = page.evaluate(
         """async ([meta, f0b, ldb, block]) => {
             const k = await import('/static/build/testkit.js');
-            await k.tfBackend.initBackend(['cpu']);
+            await k.tfBackend.useBackend('cpu');
             const tf = k.tf;
             const f0 = __b64ToF32(f0b), ld = __b64ToF32(ldb), n = f0.length;
             const whole = await k.decoder.loadDecoder('/static/models/_test/model.json', meta, {streaming: false});

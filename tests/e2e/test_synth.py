@@ -23,7 +23,7 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 RUN = """async ([header, payload, f16]) => {
   const k = await import('/static/build/testkit.js');
   if (f16) k.tf.env().set('WEBGL_FORCE_F16_TEXTURES', true);
-  await k.tfBackend.initBackend(['webgl']);
+  await k.tfBackend.useBackend('webgl');
   const bytes = Uint8Array.from(atob(payload), (c) => c.charCodeAt(0));
   const all = new Float32Array(bytes.buffer);
   const a = {};
@@ -33,7 +33,7 @@ RUN = """async ([header, payload, f16]) => {
 
   const render = (blockFrames) => renderWith(blockFrames, (synth, c) => synth.render(c));
   const renderWith = (blockFrames, call) => {
-    const synth = new k.synth.HarmonicSynth({sampleRate: header.sample_rate, hopSamples: hop, nHarmonics: H, phaseAccumulator: acc});
+    const synth = new k.harmonic.HarmonicSynth({sampleRate: header.sample_rate, hopSamples: hop, nHarmonics: H, phaseAccumulator: acc});
     const out = new Float32Array((nFrames + 1) * hop);
     let o = 0;
     for (let t = 0; t < nFrames; t += blockFrames) {
