@@ -78,6 +78,40 @@ def plot_cumsum(results, path: Path):
     plt.close(fig)
 
 
+def decoder_section(rows) -> list[str]:
+    """Streaming graph vs the whole-sequence graph on windows (the old path), same page."""
+    if not rows:
+        return []
+    L = ["## Decoder: streaming graph vs whole-sequence graph (4-frame blocks, same page)", "",
+         "| backend | instrument | kernels per block (old → streaming) | old ms/s (min) | streaming ms/s (min) | speedup | tensors flat |",
+         "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        w, s = r["window"], r.get("streaming")
+        if s is None:
+            L.append(f"| {r['backend_label']} | {r['id']} | {w['kernelsPerBlock']} → — | {w['msPerS']:.1f} ({w['minMsPerS']:.1f}) | — | — | — |")
+            continue
+        flat = "yes" if r["tensors"]["before"] == r["tensors"]["after"] else "NO"
+        L.append(f"| {r['backend_label']} | {r['id']} | {w['kernelsPerBlock']} → {s['kernelsPerBlock']} | "
+                 f"{w['msPerS']:.1f} ({w['minMsPerS']:.1f}) | {s['msPerS']:.1f} ({s['minMsPerS']:.1f}) | {r['speedup']:.2f} | {flat} |")
+    L += ["", "The old path runs the whole-sequence graph on each block plus receptive_field − 1 frames of past input; "
+          "the streaming graph computes only the block's frames from per-layer caches kept on the backend. Medians "
+          "(min) over interleaved repeats; 'kernels' counts TF.js kernel dispatches of one block (`tf.profile`).", ""]
+    return L
+
+
+def features_section(r) -> list[str]:
+    if not r:
+        return []
+    L = [f"## Features: YIN by FFT vs the direct sum (node, {r['seconds']} s of voice, ms per second of audio)", "",
+         "| n_fft | YIN difference | features (push + flush) | YIN alone | loudness alone |", "|---|---|---|---|---|"]
+    for row in r["rows"]:
+        L.append(f"| {row['nFft']} | {row['yinMethod']} | {row['featuresMsPerS']['median']:.2f} | "
+                 f"{row['yinMsPerS']['median']:.2f} | {row['loudnessMsPerS']['median']:.2f} |")
+    L += ["", "`direct` is the old double sum (W × max lag products a frame), kept as the reference; `node bench/features.mjs` "
+          "reproduces.", ""]
+    return L
+
+
 def write_report(results: dict, path: Path) -> None:
     path = Path(path)
     img = path.parent / "img"
@@ -97,6 +131,8 @@ def write_report(results: dict, path: Path) -> None:
         L.append(f"| {label} | {r['id']} | {r.get('phaseAccumulator')} | {_ms(r['featuresMsPerS'])} | {_ms(r['decoderMsPerS'])} | "
                  f"{_ms(r['synthMsPerS'])} | {_ms(r['engineMsPerS'])} | {r['realTimeFactor']:.3f} |")
     L += ["", "%s" % WASM_NOTE, "", "![engine](img/bench_engine.png)", ""]
+    L += decoder_section(results.get("decoder", []))
+    L += features_section(results.get("features"))
     L += ["## Phase cumsum: our WebGL shader vs `tf.cumsum` vs a JS float64 loop", "",
           "| textures | samples | ours (ms) | tf.cumsum (ms) | JS float64 (ms) | ours / tf.cumsum | ours max err (rad) | tf.cumsum max err (rad) |",
           "|---|---|---|---|---|---|---|---|"]

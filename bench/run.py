@@ -108,12 +108,49 @@ def bench_memory(pages, mid, blocks, backends=("webgl", "wasm")):
     return out
 
 
+def page_model_files(meta) -> list[Path]:
+    """The files the page downloads for a model: its streaming graph where it has one (else the
+    whole-sequence model.json) and the shards that graph names."""
+    d = ROOT / "static" / "models" / meta["id"]
+    graph = (meta.get("streaming") or {}).get("model", "model.json")
+    m = json.loads((d / graph).read_text())
+    return [d / graph] + [d / p for g in m["weightsManifest"] for p in g["paths"]]
+
+
+def bench_decoder(pages, ids, backends, repeats, seconds):
+    """Streaming graph vs whole-sequence graph (the old path, the baseline) in the same page."""
+    rows = []
+    for name in backends:
+        page = pages.open(BACKENDS[name])
+        for mid in ids:
+            r = call_bench(page, "benchDecoder", {"id": mid, "repeats": repeats, "seconds": seconds})
+            r["backend_label"] = name
+            rows.append(r)
+            s, w = r.get("streaming"), r["window"]
+            print(f"  decoder {name:12s} {mid:10s} kernels/block {w['kernelsPerBlock']} -> {s and s['kernelsPerBlock']}  "
+                  f"{w['msPerS']:.1f} -> {s and round(s['msPerS'], 1)} ms/s")
+        pages.close()
+    return rows
+
+
+def bench_features(seconds, repeats):
+    """node bench/features.mjs: YIN by FFT vs the direct sum (the baseline), per n_fft."""
+    import subprocess
+
+    out = subprocess.run(["node", str(ROOT / "bench" / "features.mjs"), "--json", "--seconds", str(seconds),
+                          "--repeats", str(repeats)], check=True, capture_output=True, text=True, cwd=ROOT)
+    r = json.loads(out.stdout)
+    for row in r["rows"]:
+        print(f"  features n_fft {row['nFft']:5d} yin {row['yinMethod']:6s} {row['featuresMsPerS']['median']:.2f} ms/s")
+    return r
+
+
 def model_sizes(metas):
     rows = []
     for m in metas:
-        d = ROOT / "static" / "models" / m["id"]
-        served = sum(p.stat().st_size for p in d.iterdir() if p.name != "metadata.json")
-        weights = sum(p.stat().st_size for p in d.glob("*.bin"))
+        files = page_model_files(m)
+        served = sum(p.stat().st_size for p in files)
+        weights = sum(p.stat().st_size for p in files if p.suffix == ".bin")
         rows.append({"id": m["id"], "params": m.get("params"), "served_bytes": served,
                      "converter_bytes": m.get("bytes_before_compression"),  # plain tensorflowjs output
                      "compacted_bytes": m.get("bytes"),  # Fill/ZerosLike kept + compact model.json
@@ -244,8 +281,7 @@ def first_load_weight(metas):
     parts["app.css"] = gz((ROOT / "static" / "css" / "app.css").read_bytes())
     parts["tfjs-backend-wasm-simd.wasm"] = gz((ROOT / "static" / "build" / "wasm" / "tfjs-backend-wasm-simd.wasm").read_bytes())
     if metas:
-        d = ROOT / "static" / "models" / metas[0]["id"]
-        parts[f"model:{metas[0]['id']}"] = sum(gz(p.read_bytes()) for p in d.iterdir())
+        parts[f"model:{metas[0]['id']}"] = sum(gz(p.read_bytes()) for p in page_model_files(metas[0]))
     return {"parts_gzip_bytes": parts, "total_gzip_bytes": sum(parts.values())}
 
 
@@ -265,6 +301,9 @@ def run(quick: bool, out_dir: Path, report_path: Path | None, tmp: Path, playwri
             print("engine:")
             results["engine"] = bench_engine(pages, ids[:1] if quick else ids,
                                              ["wasm", "cpu"] if quick else list(BACKENDS), voice, repeats)
+            print("decoder:")
+            results["decoder"] = bench_decoder(pages, ids[:1] if quick else ids,
+                                               ["wasm"] if quick else ["wasm", "cpu", "webgl"], repeats, 1 if quick else 2)
             print("cumsum:")
             sizes = [256, 16000] if quick else [256, 1024, 16000, 160000]
             results["cumsum"] = bench_cumsum(pages, sizes, 3 if quick else 15)
@@ -280,6 +319,8 @@ def run(quick: bool, out_dir: Path, report_path: Path | None, tmp: Path, playwri
             results["timbre"] = bench_timbre(pages, metas[:1] if quick else metas)
         finally:
             pages.close()
+    print("features:")
+    results["features"] = bench_features(2 if quick else 20, 2 if quick else 7)
     results["first_load"] = first_load_weight(metas)
     print("serving under load:")
     results["serve_load"] = bench_serve_load(**(LOAD_QUICK if quick else {}))

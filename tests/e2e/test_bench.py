@@ -18,14 +18,19 @@ def test_quick_benchmark_measures_every_section_and_writes_a_report(tmp_path, pw
     results = main(["--quick", "--out", str(tmp_path), "--report", str(tmp_path / "benchmarks.md")], playwright=pw)
     saved = json.loads((tmp_path / "quick.json").read_text())
     assert saved.keys() >= {"engine", "cumsum", "memory", "models", "latency", "sound", "timbre", "first_load",
-                           "serve_load"}
+                           "serve_load", "decoder", "features"}
     for r in results["engine"]:
         assert r["engineMsPerS"]["median"] > 0 and r["realTimeFactor"] > 0
     assert all(row["oursMaxErrorRad"] < 1e-3 for r in results["cumsum"] for row in r["rows"])
     assert all(m["flat"] for m in results["memory"]), "tensor count grew over the blocks"
     assert len(results["latency"]["measured_ms"]) >= 5 and results["latency"]["measured_median_ms"] > 0
+    for r in results["decoder"]:  # the streaming graph dispatches fewer kernels; no tensor is left behind
+        assert r["streaming"]["kernelsPerBlock"] < r["window"]["kernelsPerBlock"]
+        assert r["tensors"]["before"] == r["tensors"]["after"]
+    assert {(row["nFft"], row["yinMethod"]) for row in results["features"]["rows"]} >= {(512, "fft"), (512, "direct")}
     for t in results["timbre"].values():  # both distances measured against all 7 presets
         assert len(t["rows"]) == 7 and t["verdict"]["own_harmonic_db"] >= 0
     report = (tmp_path / "benchmarks.md").read_text()
     assert "## Engine speed" in report and "## Latency" in report and "## Timbre" in report
+    assert "## Decoder: streaming graph" in report and "## Features: YIN by FFT" in report
     assert (tmp_path / "img" / "bench_cumsum.png").stat().st_size > 1000
