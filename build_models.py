@@ -6,7 +6,8 @@
     python build_models.py --quick --out /tmp/m # smoke build: tiny data, few steps
     python build_models.py --converge --instrument shehnai   # train to the held-out plateau
                                                 # (state in factory/checkpoints/, resumable, in git)
-    python build_models.py --sweep              # Ray Tune sweep, ships the smallest within 10 % of best
+    python build_models.py --sweep              # Ray Tune + ASHA sweep (2 seeds, survivors 3000 steps),
+                                                # ships the smallest within 10 % of the best
     python build_models.py --audio DIR --instrument bansuri   # train on your own WAVs
 """
 from __future__ import annotations
@@ -30,8 +31,10 @@ def main(argv=None) -> int:
     p.add_argument("--instrument", action="append", choices=list(fdata.INSTRUMENTS),
                    help="build only this instrument (repeatable); default: all")
     p.add_argument("--quick", action="store_true", help="smoke build: tiny data, few steps")
-    p.add_argument("--sweep", action="store_true", help="Ray Tune sweep of decoder configs first")
-    p.add_argument("--sweep-steps", type=int, default=None, help="training steps per sweep trial")
+    p.add_argument("--sweep", action="store_true",
+                   help="Ray Tune sweep of decoder configs first (ASHA early stopping, two seeds)")
+    p.add_argument("--sweep-steps", type=int, default=None,
+                   help="steps the sweep's surviving trials train (default 3000)")
     p.add_argument("--ray-address", default=None, help="existing Ray cluster (default: local)")
     p.add_argument("--audio", metavar="DIR", help="train from a folder of your WAV recordings")
     p.add_argument("--out", default=None, help="output models dir (default static/models)")
@@ -100,7 +103,9 @@ def main(argv=None) -> int:
                                       audio_dir=args.audio)
                 cfg = sw["chosen_config"]
                 extra = {"sweep": {"steps_per_trial": sw["steps_per_trial"], "rule": sw["rule"],
-                                   "trials": len(sw["results"]),
+                                   "scheduler": sw["scheduler"], "seeds": sw["seeds"],
+                                   "seed_agreement": sw["seed_agreement"],
+                                   "trials": len(sw["trials"]),
                                    "chosen_heldout_loss": sw["chosen"]["heldout_loss"],
                                    "best_heldout_loss": min(r["heldout_loss"] for r in sw["results"])}}
             r = fbuild.build_instrument(name, out=out, quick=args.quick, plan=plan, cfg=cfg,

@@ -57,6 +57,12 @@ def _work(work_root, name, tag) -> Path:
     return Path(work_root) / name / tag
 
 
+def run_tag(cfg: Config, program: int | None) -> str:
+    """Folder name of one training run: decoder config + preset program (None: the user's WAVs)."""
+    tag = f"{cfg.kind}_c{cfg.channels}_d{cfg.depth}_k{cfg.kernel}_h{cfg.n_harmonics}_n{cfg.n_noise}"
+    return tag + ("_wav" if program is None else f"_p{program}")
+
+
 def prepare(name: str, preset: fdata.Preset, plan: Plan, work_root: Path, audio_dir=None):
     inst = fdata.INSTRUMENTS[name]
     data = fdata.cached_dataset(Path(work_root) / name, inst, preset, plan.data_seconds,
@@ -126,8 +132,7 @@ def build_instrument(name: str, out: Path = DEFAULT_OUT, quick: bool = False, pl
     for p in ([] if audio_dir else [preset]):
         fdata.find_soundfont(p.soundfont)
     data, tr, held = prepare(name, preset, plan, work_root, audio_dir)
-    tag = f"{cfg.kind}_c{cfg.channels}_d{cfg.depth}_k{cfg.kernel}_h{cfg.n_harmonics}_n{cfg.n_noise}"
-    tag += "_wav" if audio_dir else f"_p{preset.program}"
+    tag = run_tag(cfg, None if audio_dir else preset.program)
     work = _work(work_root, name, tag)
     state_dir = Path(plan.checkpoints) / name / tag if plan.checkpoints else work
     res = ftrain.train(state_dir, cfg, tr, held, steps=plan.steps, batch=plan.batch,
@@ -179,6 +184,9 @@ def build_instrument(name: str, out: Path = DEFAULT_OUT, quick: bool = False, pl
         if choice:
             meta["preset_choice"] = choice
         meta.update(extra_meta or {})
+        previous = _previous_quality(Path(out) / name, meta)
+        if previous:
+            meta["quality"]["previous"] = previous
         if cfg.kind == "conv":
             from factory.stream import add_streaming
 
@@ -195,6 +203,20 @@ def build_instrument(name: str, out: Path = DEFAULT_OUT, quick: bool = False, pl
     (work / "summary.json").write_text(json.dumps(summary))
     (Path(work_root) / name / "latest.json").write_text(json.dumps({"work": str(work)}))
     return Result(name, Path(out) / name, meta, summary)
+
+
+def _previous_quality(installed: Path, meta: dict) -> dict | None:
+    """The held-out loss and steps of the model this build replaces (same source), for the report."""
+    try:
+        old = json.loads((installed / "metadata.json").read_text())
+    except (OSError, ValueError):
+        return None
+    if old.get("source") != meta.get("source"):
+        return None
+    q, t = old.get("quality", {}), old.get("training", {})
+    prev = q.get("previous") if q.get("heldout_spectral_loss") == meta["quality"]["heldout_spectral_loss"] else None
+    return prev or {"heldout_spectral_loss": q.get("heldout_spectral_loss"), "steps": t.get("steps"),
+                    "decoder": old.get("decoder")}
 
 
 def load_for_test(model_dir: Path):

@@ -16,7 +16,9 @@ def _load(path: Path):
         return None
 
 
-def loss_png(history: dict, path: Path, title: str):
+def loss_png(history: dict, path: Path, title: str, plateau=None):
+    """Train and held-out loss over steps; with `plateau` (factory.train.Plateau), the last window
+    and the best held-out loss before it, so the plateau (or its absence) is visible."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -24,14 +26,24 @@ def loss_png(history: dict, path: Path, title: str):
     fig, ax = plt.subplots(figsize=(6, 3), dpi=80)
     if history.get("train"):
         s, v = zip(*history["train"])
-        ax.plot(s, v, label="train (25-step mean)", lw=1)
+        ax.plot(s, v, label="train (25-step mean)", lw=0.6, alpha=0.6)
     if history.get("heldout"):
         s, v = zip(*history["heldout"])
-        ax.plot(s, v, "o-", label="held-out", lw=1.5)
+        ax.plot(s, v, "o-", label="held-out", lw=1.5, ms=2)
+        if plateau is not None and s[-1] > plateau.window_steps:
+            start = s[-1] - plateau.window_steps
+            before = [h for st, h in history["heldout"] if st <= start]
+            ax.axvspan(start, s[-1], color="0.85", zorder=0,
+                       label=f"last {plateau.window_steps} steps")
+            if before:
+                ax.axhline(min(before) * (1 - plateau.min_improvement), color="k", lw=0.8, ls="--",
+                           label=f"{plateau.min_improvement:.0%} below the best before it")
+        lo, hi = min(v), max(v)
+        ax.set_ylim(lo - 0.15 * (hi - lo), hi + 0.3 * (hi - lo))
     ax.set_xlabel("step")
     ax.set_ylabel("multi-scale spectral loss")
     ax.set_title(title)
-    ax.legend()
+    ax.legend(fontsize=7)
     ax.grid(alpha=0.3)
     fig.tight_layout()
     fig.savefig(path)
@@ -57,7 +69,101 @@ def spectrogram_png(target: np.ndarray, resynth: np.ndarray, path: Path, title: 
     plt.close(fig)
 
 
-def write_report(models_dir: Path, work_root: Path, docs: Path = ROOT / "docs") -> Path:
+def _previous(quality: dict) -> str:
+    prev = quality.get("previous")
+    if not prev or prev.get("heldout_spectral_loss") is None:
+        return ""
+    return f"{prev['heldout_spectral_loss']} ({prev.get('steps')})"
+
+
+def run_history(m: dict, checkpoints: Path) -> dict | None:
+    """The loss log of the run that made model `m`: factory/checkpoints (in git) if it is there."""
+    from factory.build import run_tag
+    from factory.model import Config
+
+    src = m.get("source", {})
+    tag = run_tag(Config.from_dict(m.get("decoder", {})), src.get("program"))
+    return _load(Path(checkpoints) / m["name"] / tag / "history.json")
+
+
+def plateau_text(history: dict, plateau) -> str:
+    h = history.get("heldout") or []
+    imp = plateau.improvement(h)
+    if not h:
+        return ""
+    best = min(v for _, v in h)
+    if imp is None:
+        return (f"held-out loss {best:.4f} (best, float32) after {h[-1][0]} steps: not yet a full "
+                f"{plateau.window_steps}-step window")
+    state = "converged" if imp < plateau.min_improvement else "still improving"
+    return (f"best held-out loss {best:.4f} (float32) at step {h[-1][0]}; {imp:.1%} better than the best "
+            f"before the last {plateau.window_steps} steps: **{state}** (rule: < {plateau.min_improvement:.0%})")
+
+
+def timbre_section(models_dir: Path) -> list[str]:
+    from factory import timbre
+
+    results = timbre.check_models(models_dir)
+    ok = [n for n, r in results.items() if r["verdict"] and r["verdict"]["ok"]]
+    return [
+        "## Timbre",
+        "",
+        "Does each instrument sound like the preset it learned from? A sung phrase (`factory/voice.py`:",
+        "glottal pulses through vowel formants, with rests, meend and vibrato; `factory.timbre.PHRASE`)",
+        "goes through each shipped model (`factory.timbre.render_model`: the decoder graph as shipped,",
+        "the ddsp synths, the engine's octave and loudness mapping); its output is compared with seven",
+        "GM presets (FluidR3_GM) playing the pitch the engine asked of the instrument. Each cell:",
+        "harmonic-profile distance (mean |dB| over harmonics 1-16 below 7.6 kHz, each relative to the",
+        "frame's strongest, at the known f0) / MFCC distance (c1-c12 means, Euclidean); the own preset",
+        "in bold. Both ignore pitch and loudness. The benchmark (`docs/benchmarks.md`, Timbre) runs the",
+        "same check on the real browser engine's offline render.",
+        "",
+        timbre.format_table(results),
+        "",
+        f"Nearest its own preset by both distances: {len(ok)} of {len(results)} ({', '.join(ok) or 'none'}).",
+        "",
+    ]
+
+
+def asha_table(sweep: dict) -> list[str]:
+    """An ASHA sweep (factory.sweep): per config, each seed's held-out loss and the steps it reached."""
+    seeds = sweep["seeds"]
+    lines = [f"Sweep (Ray Tune, {sweep['scheduler']}, seeds {', '.join(map(str, seeds))}; {sweep['rule']}):", "",
+             "| channels | depth | kernel | harmonics | noise bands | float16 | RF | est. bytes | "
+             + " | ".join(f"seed {s}: held-out loss (steps)" for s in seeds) + " | mean (survivors) | chosen |",
+             "| --- " * (10 + len(seeds)) + "|"]
+    cfgs = {}
+    for t in sweep["trials"]:
+        cfgs.setdefault(json.dumps(t["config"], sort_keys=True), {})[t["seed"]] = t
+    ranked = {json.dumps(r["config"], sort_keys=True): r for r in sweep["results"]}
+    chosen = json.dumps(sweep["chosen"]["config"], sort_keys=True)
+
+    def order(k):
+        return (ranked[k]["heldout_loss"] if k in ranked else float("inf"),
+                min(t["heldout_loss"] for t in cfgs[k].values()))
+    for k in sorted(cfgs, key=order):
+        by_seed = cfgs[k]
+        c = next(iter(by_seed.values()))
+        cells = [f"{by_seed[s]['heldout_loss']} ({by_seed[s]['steps']})" if s in by_seed else "" for s in seeds]
+        mean = ranked[k]["heldout_loss"] if k in ranked else "stopped"
+        lines.append(f"| {c['config']['channels']} | {c['config']['depth']} | {c['config']['kernel']} "
+                     f"| {c['config']['n_harmonics']} | {c['config']['n_noise']} | {c['config']['float16']} "
+                     f"| {c['receptive_field']} | {c['bytes']} | " + " | ".join(cells)
+                     + f" | {mean} | {'**yes**' if k == chosen else ''} |")
+    agree = sweep.get("seed_agreement")
+    if agree:
+        lines += ["", f"Seed agreement over the {agree['configs_in_every_seed']} configs that survived with every "
+                      f"seed: Kendall tau {agree['kendall_tau']:.2f}, same best config: {agree['same_best']}."]
+    return lines + [""]
+
+
+def write_report(models_dir: Path, work_root: Path, docs: Path = ROOT / "docs",
+                 checkpoints: Path = ROOT / "factory" / "checkpoints", timbre: bool = True) -> Path:
+    """Writes docs/models.md (+ figures) from the models in models_dir, the work dirs and the
+    training states in `checkpoints`; `timbre` adds the timbre table (renders every model, ~1 min)."""
+    from factory.train import Plateau
+
+    plateau = Plateau()
     models_dir, work_root, docs = Path(models_dir), Path(work_root), Path(docs)
     img = docs / "img"
     img.mkdir(parents=True, exist_ok=True)
@@ -70,8 +176,8 @@ def write_report(models_dir: Path, work_root: Path, docs: Path = ROOT / "docs") 
         "",
         "## Shipped models",
         "",
-        "| instrument | source (SoundFont, preset) | decoder | params | bytes (shipped) | bytes before compaction | held-out loss (shipped weights) | float32 | steps | s/step | chosen |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| instrument | source (SoundFont, preset) | decoder | params | bytes (shipped) | bytes before compaction | held-out loss (shipped weights) | float32 | steps | stopped | before: held-out loss (steps) | s/step | chosen |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for m in metas:
         d, t, q, src = m.get("decoder", {}), m.get("training", {}), m.get("quality", {}), m.get("source", {})
@@ -82,7 +188,7 @@ def write_report(models_dir: Path, work_root: Path, docs: Path = ROOT / "docs") 
             f"| {m['name']} | {src.get('soundfont', 'user audio')} {src.get('preset', '')} ({src.get('program', '')}) "
             f"| {dec} | {m.get('params')} | {m.get('bytes')} | {m.get('bytes_before_compression')} "
             f"| {q.get('heldout_spectral_loss')} | {q.get('heldout_spectral_loss_float32')} | {t.get('steps')} "
-            f"| {t.get('sec_per_step')} | {chosen} |")
+            f"| {t.get('stopped')} | {_previous(q)} | {t.get('sec_per_step')} | {chosen} |")
     lines += [
         "",
         "Held-out loss: `ddsp.losses.SpectralLoss` (FFT sizes 1024, 512, 256, 128; L1 of magnitude + log",
@@ -96,14 +202,22 @@ def write_report(models_dir: Path, work_root: Path, docs: Path = ROOT / "docs") 
         "(2 shared CPU cores, other engineers' browsers running alongside); ~0.13 s/step uncontended",
         "for the c64 decoder at batch 8 (vs ~1.2 s/step at batch 8 × 4 s with six FFT sizes).",
         "",
-        "Budget of the shipped build (be aware when judging the numbers): each sweep trial trained",
-        "100 steps, so the sweep ranks configs by how fast they learn, not by where they end up (the",
-        "c64 float16 and float32 trials differ only in rounding yet score up to ~0.3 apart: that is the",
-        "noise of a 100-step trial with its own random init); the",
-        "chosen config was then trained under a wall-clock budget (`--minutes 4`, resumed from an",
-        "earlier 6-minute default-config run where the config matched, e.g. harmonium), i.e. about",
-        "1000-3000 steps per instrument. More steps (`python build_models.py --steps 20000`) lower the",
-        "losses further; the build resumes from the checkpoints in `build/work/`.",
+        "'stopped': why training ended: `converged` (the plateau rule below), `time budget`",
+        "(`--minutes`) or `steps` (the cap). 'before': the held-out loss (shipped weights) and steps of",
+        "the model this one replaced.",
+        "",
+        "Plateau rule (`factory.train.Plateau`, `python build_models.py --converge`): the held-out loss",
+        "is evaluated every 250 steps; training stops when the best of it improved by less than 1 %",
+        "over the last 2,000 steps (cap 30,000 steps, learning rate 1e-3 × 0.4 every 10,000 steps). The",
+        "training state (float32 weights, Adam slots, loss log: ~12 bytes a parameter, ~0.3 MB) is kept",
+        "in `factory/checkpoints/<instrument>/<config>_p<program>/` in git, so a run stopped in one",
+        "session resumes in the next with the same command.",
+        "",
+        "Budget of the first build (models not retrained since: their 'stopped' is `time budget`): each",
+        "sweep trial trained 100 steps, so the sweep ranked configs by how fast they learn, not by where",
+        "they end up (the c64 float16 and float32 trials differ only in rounding yet scored up to ~0.3",
+        "apart: the noise of a 100-step trial with its own random init); the chosen config was then",
+        "trained for 4 minutes, about 1,000-3,000 steps per instrument.",
         "",
     ]
     for m in metas:
@@ -122,17 +236,33 @@ def write_report(models_dir: Path, work_root: Path, docs: Path = ROOT / "docs") 
             lines.append("")
         latest = _load(work_root / name / "latest.json")
         summary = _load(Path(latest["work"]) / "summary.json") if latest else None
-        if summary and summary.get("history"):
-            loss_png(summary["history"], img / f"{name}_loss.png", f"{name}: loss")
+        run = run_history(m, checkpoints)
+        steps = m.get("training", {}).get("steps")
+        shipped_run = run if run and run.get("heldout") and run["heldout"][-1][0] == steps else None
+        history = shipped_run or (summary or {}).get("history")
+        if history:
+            loss_png(history, img / f"{name}_loss.png", f"{name}: loss", plateau)
             lines += [f"![{name} loss curves](img/{name}_loss.png)", ""]
+            if shipped_run:
+                lines += [plateau_text(history, plateau), ""]
+        elif (img / f"{name}_loss.png").is_file():
+            lines += [f"![{name} loss curves](img/{name}_loss.png)", ""]
+        if run and run is not shipped_run and run.get("heldout"):
+            # A longer run of the same config in factory/checkpoints, not shipped (yet).
+            loss_png(run, img / f"{name}_training.png", f"{name}: training on (not shipped)", plateau)
+            lines += [f"Training on in `factory/checkpoints/{name}/` (not shipped): "
+                      + plateau_text(run, plateau) + ".", "",
+                      f"![{name} training in progress](img/{name}_training.png)", ""]
         if summary and summary.get("resynth") and Path(summary["resynth"]).is_file():
             with np.load(summary["resynth"]) as z:
                 spectrogram_png(z["target"], z["resynth"], img / f"{name}_spectrogram.png", name)
             lines += [f"![{name} spectrogram: ground truth vs resynthesis](img/{name}_spectrogram.png)", ""]
         elif (img / f"{name}_spectrogram.png").is_file():
-            lines += [f"![{name} spectrogram](img/{name}_spectrogram.png)", ""]
+            lines += [f"![{name} spectrogram: ground truth vs resynthesis](img/{name}_spectrogram.png)", ""]
         sweep = _load(work_root / name / "sweep.json")
-        if sweep:
+        if sweep and sweep.get("trials"):
+            lines += asha_table(sweep)
+        elif sweep:
             lines += [f"Sweep (Ray Tune, {sweep['steps_per_trial']} steps per trial; {sweep['rule']}):", "",
                       "| channels | depth | kernel | harmonics | noise bands | float16 | RF | est. bytes | held-out loss | s/step | chosen |",
                       "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
@@ -153,6 +283,8 @@ def write_report(models_dir: Path, work_root: Path, docs: Path = ROOT / "docs") 
                 sps = None if r["sec_per_step"] is None else round(r["sec_per_step"], 4)
                 lines.append(f"| {k} | {r['params']} | {r['heldout_spectral_loss']} | {sps} |")
             lines.append("")
+    if timbre:
+        lines += timbre_section(models_dir)
     lines += [
         "## How the models are checked",
         "",
@@ -168,6 +300,11 @@ def write_report(models_dir: Path, work_root: Path, docs: Path = ROOT / "docs") 
         "  ~1e-3 relative (asserted < 2e-2). Only weight tensors are float16: the graph's scalar constants",
         "  (exp_sigmoid's log 10, 1/127 …) stay float32, else outputs drift by ~1e-2.",
         "- `tests/test_factory_build.py`: `--quick` builds a loadable model in-process (~40 s).",
+        "- `tests/test_factory_timbre.py`: the timbre distances read known harmonic amplitudes within",
+        "  1.5 dB whatever the pitch and level, and a preset played a tone higher and louder stays",
+        "  nearest itself among four presets.",
+        "- `tests/test_factory_train.py`: training stops at the plateau rule, resumes from the compact",
+        "  state, refuses a state made with other settings.",
         "",
         "## Reproduce",
         "",
@@ -175,6 +312,8 @@ def write_report(models_dir: Path, work_root: Path, docs: Path = ROOT / "docs") 
         "make install-test                          # venv with the factory stack, Debian fluidsynth + SoundFonts",
         "pip install 'ray[tune]==2.60.*' 'packaging>=24.2' 'pyarrow<18'   # (in the build extra)",
         "python build_models.py                     # every instrument; resumable (build/work/<name>/)",
+        "python build_models.py --converge --shipped-config --instrument shehnai   # to the plateau,",
+        "                                           #   state in factory/checkpoints/ (resumes)",
         "python build_models.py --instrument sitar --minutes 10",
         "python build_models.py --sweep --sweep-steps 150   # Ray Tune sweep, then trains the chosen config",
         "python build_models.py --gru --instrument shehnai  # adds the GRU comparison",
@@ -183,7 +322,9 @@ def write_report(models_dir: Path, work_root: Path, docs: Path = ROOT / "docs") 
         "```",
         "",
         "Interrupting a build and running the same command again resumes from the last checkpoint",
-        "(`tf.train.CheckpointManager`, every 100 steps). A NaN loss stops the build and keeps the last",
+        "(`factory/resume.py`: one state.npz, written atomically every 100 steps and at each",
+        "evaluation; a resumed run keeps its learning-rate schedule, and a state made with another",
+        "config, batch or learning rate is refused with a message). A NaN loss stops the build and keeps the last",
         "good checkpoint. Each model is converted in a temporary directory, staged beside",
         "`static/models/<name>/` and swapped in with one atomic `renameat2(RENAME_EXCHANGE)`",
         "(`factory/install.py`): a failed or killed build leaves the old model whole, and the next",

@@ -1,9 +1,11 @@
-"""Decoder sweep with Ray Tune: every config scored on held-out multi-scale spectral loss; the
-smallest model within 10 % of the best loss is shipped.
+"""Decoder sweep with Ray Tune and ASHA early stopping: weak configs stop early, the survivors
+train to `steps` (≥ 3,000 in a full sweep), every config with two seeds; ranked by the survivors'
+held-out multi-scale spectral loss (mean over seeds), the smallest model within 10 % of the best
+is shipped.
 
 Local by default (one trial at a time: the decoder trains on every core); `ray_address` joins an
-existing cluster. Trials checkpoint through the factory's CheckpointManager in the work dir and
-Tune keeps the experiment state in <work>/<instrument>/ray, so an interrupted sweep resumes.
+existing cluster. Trials keep their training state (factory.resume) in the work dir and Tune
+keeps the experiment state in <work>/<instrument>/ray, so an interrupted sweep resumes.
 """
 from __future__ import annotations
 
@@ -28,6 +30,11 @@ CONFIGS = [
 ]
 JSON_BYTES = 46_000  # model.json of a 4-layer decoder after compaction (measured)
 WITHIN = 0.10
+SEEDS = (0, 1)               # two seeds: does the ranking hold?
+FULL_STEPS = 3000            # survivors train this far
+ASHA_GRACE_STEPS = 500       # no trial stops before this
+ASHA_REDUCTION = 3           # at each rung (500, 1500 steps) the best third goes on
+EVAL_EVERY = 250
 
 
 def estimated_bytes(cfg: Config) -> int:
@@ -43,23 +50,76 @@ def choose(results: list[dict], within: float = WITHIN) -> dict:
     return min(ok, key=lambda r: (r["bytes"], r["heldout_loss"]))
 
 
+def _key(cfg: dict) -> str:
+    return json.dumps(cfg, sort_keys=True)
+
+
+def kendall_tau(a: list[float], b: list[float]) -> float | None:
+    """Rank agreement of two score lists over the same items (1: same order, -1: reversed)."""
+    n = len(a)
+    if n < 2:
+        return None
+    s = 0
+    for i in range(n):
+        for j in range(i + 1, n):
+            s += (1 if (a[i] - a[j]) * (b[i] - b[j]) > 0 else -1 if (a[i] - a[j]) * (b[i] - b[j]) < 0 else 0)
+    return s / (n * (n - 1) / 2)
+
+
+def summarise(trials: list[dict], full_steps: int, within: float = WITHIN) -> dict:
+    """Ranks configs from ASHA trials [{config, seed, steps, heldout_loss, bytes, ...}].
+
+    Survivors are trials that reached full_steps. A config counts if it survived with every seed
+    that survived at all for it; its loss is the mean over its surviving seeds. Returns
+    {ranking: [{config, bytes, heldout_loss, seeds, per_seed}], chosen, seed_agreement}.
+    """
+    survivors = [t for t in trials if t["steps"] >= full_steps]
+    if not survivors:
+        raise ValueError(f"no trial reached {full_steps} steps")
+    by_cfg = {}
+    for t in survivors:
+        by_cfg.setdefault(_key(t["config"]), []).append(t)
+    ranking = []
+    for group in by_cfg.values():
+        per_seed = {t["seed"]: t["heldout_loss"] for t in group}
+        ranking.append({"config": group[0]["config"], "bytes": group[0]["bytes"],
+                        "receptive_field": group[0].get("receptive_field"),
+                        "heldout_loss": round(sum(per_seed.values()) / len(per_seed), 4),
+                        "seeds": sorted(per_seed), "per_seed": per_seed})
+    ranking.sort(key=lambda r: r["heldout_loss"])
+    seeds = sorted({t["seed"] for t in trials})
+    both = [r for r in ranking if len(r["seeds"]) == len(seeds)]
+    agreement = None
+    if len(seeds) >= 2 and len(both) >= 2:
+        a = [r["per_seed"][seeds[0]] for r in both]
+        b = [r["per_seed"][seeds[1]] for r in both]
+        agreement = {"configs_in_every_seed": len(both), "kendall_tau": kendall_tau(a, b),
+                     "same_best": min(range(len(a)), key=a.__getitem__) == min(range(len(b)), key=b.__getitem__)}
+    return {"ranking": ranking, "chosen": choose(ranking, within), "seed_agreement": agreement}
+
+
 def _trial(params):
-    """Ray Tune function trainable: trains one config, reports held-out loss as it goes."""
+    """Ray Tune function trainable: trains one config with one seed, reports held-out loss at every
+    evaluation (ASHA stops it there when it falls behind)."""
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import numpy as np
+    import tensorflow as tf
     from ray import tune
 
     from factory import data as fdata
     from factory import train as ftrain
 
     cfg = Config.from_dict(params["cfg"])
+    seed = int(params["seed"])
     with np.load(params["data_path"]) as z:
         data = {k: z[k] for k in z.files}
     tr, held = fdata.split_examples(data, params["example_s"], params["heldout"])
-    tag = "sweep_" + "_".join(f"{k}{v}" for k, v in sorted(params["cfg"].items()))
+    tag = "sweep_" + "_".join(f"{k}{v}" for k, v in sorted(params["cfg"].items())) + f"_seed{seed}"
+    tf.random.set_seed(seed)  # the decoder's initial weights
     res = ftrain.train(Path(params["work"]) / tag, cfg, tr, held, steps=params["steps"],
                        batch=params["batch"], progress=False, eval_every=params["eval_every"],
+                       seed=seed,
                        report=lambda s, t, h: tune.report({"step": s, "train_loss": t,
                                                            "heldout_loss": h, "heldout_float32": h}))
     tune.report({"step": res["steps"], "heldout_loss": res["heldout_loss"],
@@ -68,8 +128,14 @@ def _trial(params):
 
 
 def run_sweep(name: str, plan, work_root, steps: int | None = None, ray_address: str | None = None,
-              quick: bool = False, audio_dir=None, configs: list[Config] | None = None) -> dict:
-    """Runs (or resumes) the sweep for one instrument; writes <work>/<name>/sweep.json."""
+              quick: bool = False, audio_dir=None, configs: list[Config] | None = None,
+              seeds: tuple = SEEDS, grace_steps: int | None = None, eval_every: int | None = None) -> dict:
+    """Runs (or resumes) the ASHA sweep for one instrument; writes <work>/<name>/sweep.json.
+
+    steps: what survivors train (default 3000; quick 6); grace_steps: no trial stops before
+    (default 500; quick 2); eval_every: held-out evaluation and ASHA decision interval
+    (default 250; quick 2).
+    """
     from factory import build as fbuild
 
     try:
@@ -92,10 +158,12 @@ def run_sweep(name: str, plan, work_root, steps: int | None = None, ray_address:
     fbuild.prepare(name, preset, plan, work_root, audio_dir)
     tag = f"wav_{Path(audio_dir).name}" if audio_dir else f"p{preset.program}_{int(plan.data_seconds)}s"
     data_path = inst_work / f"data_{tag}.npz"
-    steps = steps or (6 if quick else 150)
+    steps = steps or (6 if quick else FULL_STEPS)
+    eval_every = eval_every or (2 if quick else EVAL_EVERY)
+    grace_steps = grace_steps or (2 if quick else ASHA_GRACE_STEPS)
     base = {"data_path": str(data_path), "work": str(inst_work / "sweep"), "steps": steps,
             "batch": plan.batch, "example_s": plan.example_s, "heldout": plan.heldout,
-            "eval_every": max(steps, 1)}
+            "eval_every": eval_every}
     env = {"PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
            "TF_ENABLE_ONEDNN_OPTS": "0", "TF_CPP_MIN_LOG_LEVEL": "2"}
     if not ray.is_initialized():
@@ -105,8 +173,11 @@ def run_sweep(name: str, plan, work_root, steps: int | None = None, ray_address:
             ray.init(num_cpus=os.cpu_count() or 1, include_dashboard=False, log_to_driver=False,
                      runtime_env={"env_vars": env}, configure_logging=False)
     storage = inst_work / "ray"
-    exp_name = f"sweep_{steps}steps"
-    space = dict(base, cfg=tune.grid_search([c.to_dict() for c in configs]))
+    exp_name = f"asha_{steps}steps_grace{grace_steps}_seeds{'-'.join(map(str, seeds))}"
+    space = dict(base, cfg=tune.grid_search([c.to_dict() for c in configs]),
+                 seed=tune.grid_search(list(seeds)))
+    scheduler = tune.schedulers.ASHAScheduler(time_attr="step", max_t=steps, grace_period=grace_steps,
+                                              reduction_factor=ASHA_REDUCTION)
     resources = {"cpu": 1} if ray_address else {"cpu": os.cpu_count() or 1}
     trainable = tune.with_resources(_trial, resources)
     exp_path = storage / exp_name
@@ -115,26 +186,36 @@ def run_sweep(name: str, plan, work_root, steps: int | None = None, ray_address:
                                    param_space=space)
     else:
         tuner = tune.Tuner(trainable, param_space=space,
-                           tune_config=tune.TuneConfig(metric="heldout_loss", mode="min",
+                           tune_config=tune.TuneConfig(metric="heldout_loss", mode="min", scheduler=scheduler,
                                                        max_concurrent_trials=None if ray_address else 1),
                            run_config=tune.RunConfig(name=exp_name, storage_path=str(storage),
                                                      verbose=1))
     grid = tuner.fit()
-    results = []
+    trials = []
     for r in grid:
         if r.error or "heldout_loss" not in (r.metrics or {}):
             continue
         cfg = Config.from_dict(r.config["cfg"])
-        results.append({"config": cfg.to_dict(), "heldout_loss": round(float(r.metrics["heldout_loss"]), 4),
-                        "heldout_float32": round(float(r.metrics["heldout_float32"]), 4),
-                        "bytes": estimated_bytes(cfg), "receptive_field": cfg.receptive_field,
-                        "sec_per_step": round(float(r.metrics.get("sec_per_step", 0.0)), 4),
-                        "steps": int(r.metrics["step"])})
-    if not results:
+        trials.append({"config": cfg.to_dict(), "seed": int(r.config["seed"]),
+                       "heldout_loss": round(float(r.metrics["heldout_loss"]), 4),
+                       "heldout_float32": round(float(r.metrics["heldout_float32"]), 4),
+                       "bytes": estimated_bytes(cfg), "receptive_field": cfg.receptive_field,
+                       "sec_per_step": round(float(r.metrics.get("sec_per_step", 0.0)), 4),
+                       "steps": int(r.metrics["step"]),
+                       "stopped_early": int(r.metrics["step"]) < steps})
+    if not trials:
         raise fbuild.FactoryError(f"sweep for {name}: every trial failed (see {exp_path})")
-    chosen = choose(results)
-    out = {"instrument": name, "steps_per_trial": steps, "results": results, "chosen": chosen,
-           "rule": f"smallest estimated bytes within {int(WITHIN * 100)} % of the best held-out loss",
+    try:
+        ranked = summarise(trials, steps)
+    except ValueError as err:
+        raise fbuild.FactoryError(f"sweep for {name}: {err} (see {exp_path})") from err
+    out = {"instrument": name, "scheduler": f"ASHA (grace {grace_steps} steps, reduction {ASHA_REDUCTION}, "
+                                            f"max {steps} steps)",
+           "steps_per_trial": steps, "seeds": list(seeds), "trials": trials,
+           "results": ranked["ranking"], "chosen": ranked["chosen"],
+           "seed_agreement": ranked["seed_agreement"],
+           "rule": f"smallest estimated bytes within {int(WITHIN * 100)} % of the best mean held-out loss "
+                   f"of the configs that trained {steps} steps",
            "ray_experiment": str(exp_path)}
     (inst_work / "sweep.json").write_text(json.dumps(out, indent=2))
-    return dict(out, chosen_config=Config.from_dict(chosen["config"]))
+    return dict(out, chosen_config=Config.from_dict(ranked["chosen"]["config"]))

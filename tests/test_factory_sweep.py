@@ -1,4 +1,5 @@
-"""factory.sweep: Ray Tune sweep; the smallest config within 10 % of the best loss is shipped."""
+"""factory.sweep: Ray Tune sweep with ASHA early stopping and two seeds; the smallest config within
+10 % of the best loss of the configs that trained to the end is shipped."""
 from __future__ import annotations
 
 import pytest
@@ -16,6 +17,40 @@ def test_smallest_model_within_ten_percent_of_the_best_is_chosen():
     assert choose([_r(4.0, 100)])["bytes"] == 100
 
 
+def _t(name, size, seed, loss, steps):
+    return {"config": {"name": name}, "bytes": size, "seed": seed, "heldout_loss": loss, "steps": steps,
+            "receptive_field": 31}
+
+
+def test_configs_are_ranked_on_survivors_mean_over_seeds_and_stopped_trials_do_not_count():
+    from factory.sweep import summarise
+
+    trials = [
+        _t("big", 200_000, 0, 3.0, 3000), _t("big", 200_000, 1, 3.2, 3000),
+        _t("mid", 90_000, 0, 3.2, 3000), _t("mid", 90_000, 1, 3.4, 3000),
+        # best at its rung but stopped by ASHA with seed 1: ranked on its one surviving seed
+        _t("small", 50_000, 0, 3.9, 3000), _t("small", 50_000, 1, 3.1, 1500),
+        _t("tiny", 20_000, 0, 6.0, 500), _t("tiny", 20_000, 1, 6.5, 500),  # stopped at the first rung
+    ]
+    out = summarise(trials, full_steps=3000)
+    ranking = [(r["config"]["name"], r["heldout_loss"]) for r in out["ranking"]]
+    assert ranking == [("big", 3.1), ("mid", 3.3), ("small", 3.9)]
+    assert out["chosen"]["config"]["name"] == "mid"  # 3.3 ≤ 3.1 × 1.1, and smaller than big
+    agree = out["seed_agreement"]
+    assert agree["configs_in_every_seed"] == 2 and agree["kendall_tau"] == 1.0 and agree["same_best"]
+    with pytest.raises(ValueError, match="no trial reached 3000 steps"):
+        summarise([t for t in trials if t["steps"] < 3000], full_steps=3000)
+
+
+def test_kendall_tau_counts_agreeing_pairs():
+    from factory.sweep import kendall_tau
+
+    assert kendall_tau([1, 2, 3], [10, 20, 30]) == 1.0
+    assert kendall_tau([1, 2, 3], [30, 20, 10]) == -1.0
+    assert kendall_tau([1, 2, 3, 4], [1, 2, 4, 3]) == pytest.approx(4 / 6)
+    assert kendall_tau([1], [1]) is None
+
+
 def test_the_default_sweep_covers_at_least_eight_configs_over_every_dimension():
     from factory.sweep import CONFIGS
 
@@ -26,16 +61,22 @@ def test_the_default_sweep_covers_at_least_eight_configs_over_every_dimension():
 
 
 @pytest.mark.build
-def test_ray_tune_sweep_runs_locally_records_results_and_resumes(tmp_path):
+def test_ray_tune_asha_sweep_runs_locally_with_two_seeds_records_results_and_resumes(tmp_path):
     pytest.importorskip("ray.tune")
     from factory import build, sweep
 
     plan = build.Plan.quick(progress=False)
     configs = [sweep.CONFIGS[0], sweep.CONFIGS[3]]
-    out = sweep.run_sweep("sitar", plan, tmp_path, steps=3, quick=True, configs=configs)
-    assert len(out["results"]) == 2
+    out = sweep.run_sweep("sitar", plan, tmp_path, steps=6, quick=True, configs=configs)
+    assert out["scheduler"].startswith("ASHA") and out["seeds"] == [0, 1]
+    trials = out["trials"]
+    assert sorted((t["config"]["channels"], t["seed"]) for t in trials) == [(32, 0), (32, 1), (64, 0), (64, 1)]
+    for t in trials:  # each ran to the end or was stopped by ASHA at a rung (after an evaluation)
+        assert t["stopped_early"] == (t["steps"] < 6) and t["steps"] >= 2
+    survivors = {t["config"]["channels"] for t in trials if t["steps"] == 6}
+    assert {r["config"]["channels"] for r in out["results"]} == survivors
     assert out["chosen_config"].to_dict() in [c.to_dict() for c in configs]
     assert (tmp_path / "_quick" / "sitar" / "sweep.json").is_file()
-    again = sweep.run_sweep("sitar", plan, tmp_path, steps=3, quick=True, configs=configs)
-    key = lambda r: r["config"]["channels"]  # noqa: E731
-    assert sorted(again["results"], key=key) == sorted(out["results"], key=key), "restored, not rerun"
+    again = sweep.run_sweep("sitar", plan, tmp_path, steps=6, quick=True, configs=configs)
+    key = lambda r: (r["config"]["channels"], r["seed"])  # noqa: E731
+    assert sorted(again["trials"], key=key) == sorted(trials, key=key), "restored, not rerun"
