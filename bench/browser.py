@@ -20,11 +20,12 @@ class Pages:
         self.base_url = base_url
         self.browsers = []
 
-    def open(self, query: str = "", wav: str | None = None, timeout_ms: int = 120_000):
+    def open(self, query: str = "", wav: str | None = None, timeout_ms: int = 120_000, executable: str = CHROMIUM):
+        """`executable`: the browser binary, or a launcher that execs it (e.g. inside a cgroup)."""
         from tests.e2e.browser_io import install_js_helpers
 
         args = list(ARGS) + ([f"--use-file-for-fake-audio-capture={wav}"] if wav else [])
-        browser = self.pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
+        browser = self.pw.chromium.launch(executable_path=executable, headless=True, args=args)
         self.browsers.append(browser)
         page = browser.new_page(bypass_csp=True)  # wait_for_function uses eval(); the CSP forbids it
         page.set_default_timeout(timeout_ms)

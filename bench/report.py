@@ -5,6 +5,8 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -170,6 +172,8 @@ def write_report(results: dict, path: Path) -> None:
           f"**{lat['measured_median_ms']:.1f} ms** over {len(lat['measured_ms'])} onsets ({measured} ms), with the engine on "
           f"{lat['backend']['backend']} at {lat['backend']['blockFrames']}-frame blocks. The device's own output latency "
           "(context.outputLatency) comes on top.", ""]
+    if results.get("live"):
+        L += _live_section(results["live"])
     L += ["## Sound", "", "| instrument | held-out spectral loss | pitch error (cents, median) | octave shift | loudness-envelope corr. | streaming vs offline SNR (dB) |",
           "|---|---|---|---|---|---|"]
     for s in results["sound"]:
@@ -195,6 +199,37 @@ def write_report(results: dict, path: Path) -> None:
 
         L += report_lines(results["serve_load"])
     path.write_text("\n".join(L) + "\n")
+
+
+def _live_section(live: dict) -> list[str]:
+    """The default page for a minute: backend chosen and why, underruns, sounding frames, latency."""
+    L = ["## Live: the default page, a sung take looped for " + f"{live['seconds']:.0f} s", "",
+         "The default URL (plus the opt-in probe that records what is played), a 9.6 s take spanning a sixth with rests, "
+         "meend and consonants, looped by the fake microphone (`bench/live.py`). *Voiced sounding*: the share of the "
+         "input's voiced 10 ms frames during which the output sounds. Half a core: " + live["half_core"] + ".", "",
+         "| run | backend chosen | underruns | dropped frames | voiced sounding | latency measured (median, p10-p90) | budget | block p50 / p99 ms | load | switches |",
+         "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in live["runs"]:
+        m = np.asarray(r["latency_measured_ms"], float)
+        lat = f"{np.median(m):.1f} ({np.percentile(m, 10):.0f}-{np.percentile(m, 90):.0f}), n={len(m)}" if len(m) else "—"
+        sw = "; ".join(f"{x['from']['backend']}/{x['from']['blockFrames']}f → {x['to']['backend']}/{x['to']['blockFrames']}f ({x['reason']})"
+                       for x in r["switches"]) or "none"
+        c = r["choice"]
+        L.append(f"| {r['label']} | {c['backend']} at {c['blockFrames']}-frame blocks | {r['underruns']} | {r['dropped_frames']} | "
+                 f"{100 * r['voiced_frames_sounding']:.1f} % of {r['voiced_frames']} | {lat} | {r['latency_budget_ms']['total']:.1f} | "
+                 f"{(r['block_ms_p50'] or float('nan')):.2f} / {(r['block_ms_p99'] or float('nan')):.2f} | {(r['load'] or 0):.2f} | {sw} |")
+    first = live["runs"][0]
+    L += ["", f"Backend choice at load ({first['choice']['reason']}): every backend timed on warm blocks of the live size "
+          "(features + decoder + synth), shortest block first; the fastest whose p99 is under half a block wins.", "",
+          "| backend | block (frames) | block duration ms | p50 ms | p99 ms | note |", "|---|---|---|---|---|---|"]
+    for m in first["measurements"]:
+        p50 = m.get("p50Ms")
+        p99 = m.get("p99Ms")
+        L.append(f"| {m['backend']} | {m['blockFrames']} | {m['blockMs']:.0f} | {p50 if p50 is None else f'{p50:.2f}'} | "
+                 f"{p99 if p99 is None else f'{p99:.2f}'} | {m.get('error', '')} |")
+    budget = first["latency_budget_ms"]
+    L += ["", "Latency budget of the default run (ms): " + ", ".join(f"{k} {v:.1f}" for k, v in budget.items()), ""]
+    return L
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.browser import Pages  # noqa: E402
+from bench.live import bench_live  # noqa: E402
 from bench.load import QUICK as LOAD_QUICK, bench_serve_load  # noqa: E402
 from tests.serving import served_app  # noqa: E402
 from tests.e2e.browser_io import from_b64, snr_db, to_b64  # noqa: E402
@@ -313,6 +314,8 @@ def run(quick: bool, out_dir: Path, report_path: Path | None, tmp: Path, playwri
             results["load_ms"] = bench_load(pages, ids[:1] if quick else ids, 2 if quick else 5)
             print("latency:")
             results["latency"] = bench_latency(pages, tmp)
+            print("live (default page):")
+            results["live"] = bench_live(pages, tmp, 8 if quick else 60)
             print("sound:")
             results["sound"] = bench_sound(pages, metas[:1] if quick else metas, voice, f0)
             print("timbre:")

@@ -8,7 +8,15 @@ export const RENDER_QUANTUM_FRAMES = 128;
 export const SILENCE_DB = -80;
 
 /** Blocks of frames the engine may run, shortest first: the shortest the device keeps up with wins. */
-export const BLOCK_FRAMES_CHOICES = [2, 4, 8];
+export const BLOCK_FRAMES_CHOICES = [1, 2, 4, 8];
+
+/**
+ * Onset response. A frame is voiced after `minVoicedRun` confident, pitch-continuous frames, and
+ * the gate then opens (and later closes) over `gateFrames`: each frame of either is 4 ms of
+ * latency at every phrase onset. Measured in docs/benchmarks.md ("Onset response"): 3 and 5
+ * frames cost 8-10 ms more than 2 and 2, which still ignore one-frame slips and never click.
+ */
+export const VOICING = { minVoicedRun: 2, gateFrames: 2 };
 
 /**
  * Loudness/pitch analysis window at the model rate. ddsp's compute_loudness uses 512 (a 16 ms

@@ -3,7 +3,7 @@
 // The same Engine renders a whole clip at once (blockFrames = all frames) for parity tests: only
 // the block size differs between the live path and the offline one. It runs wherever TF.js runs:
 // live in the engine Worker (engine-worker.js), offline in a page (tests, benchmarks).
-import { ANALYSIS_FFT_SIZE, LOUDNESS_FFT_SIZE_TRAINED } from "./config.js";
+import { ANALYSIS_FFT_SIZE, LOUDNESS_FFT_SIZE_TRAINED, VOICING } from "./config.js";
 import * as featuresStage from "./features.js";
 import { Mapper } from "./mapping.js";
 import * as synthStage from "./synth.js";
@@ -55,6 +55,7 @@ export class Engine {
     this.hop = meta.hop_samples;
     this.features = new featuresStage.FeatureExtractor({
       sampleRate: meta.sample_rate, frameRate: meta.frame_rate, nFft: analysisFftSize, referenceNFft: LOUDNESS_FFT_SIZE_TRAINED,
+      minVoicedRun: VOICING.minVoicedRun,
     });
     this.mapper = mapper || new Mapper(meta, controls);
     this.synth = new synthStage.Synth(meta, { phaseAccumulator, reverbWet: controls.reverbWet || 0, maxBlockFrames: blockFrames });

@@ -5,7 +5,7 @@
 // then held through rests and consonants until the singer stops for TAKE_GAP_SECONDS, or
 // changes the octave by hand. A musician hears one instrument, never a melody broken by octaves.
 
-import { SILENCE_DB, TAKE_GAP_SECONDS } from "./config.js";
+import { SILENCE_DB, TAKE_GAP_SECONDS, VOICING } from "./config.js";
 import { hzToMidi } from "./dsp/notes.js";
 
 export { SILENCE_DB };
@@ -33,7 +33,7 @@ export class Mapper {
     this.gate = 0;
   }
 
-  setControls({ octaveShift = null, semitoneShift = 0, gateDb = -40, gateFrames = 5 } = {}) {
+  setControls({ octaveShift = null, semitoneShift = 0, gateDb = -40, gateFrames = VOICING.gateFrames } = {}) {
     // gateDb -40 is about -63 dBFS of voice: above a quiet room (-57 at -80 dBFS noise), below soft singing.
     if (octaveShift !== this.manualOctaves) this.endTake(); // a hand on the octave starts a new take
     this.manualOctaves = octaveShift;

@@ -78,3 +78,28 @@ def fraction_within(out_hz, ref_hz, tolerance_cents, window=100, search=30):
         ok += best[0]
         n += best[1]
     return ok / max(n, 1), n
+
+
+def sounding_fraction(out, rate, voiced_ref, threshold=0.003, window=100, search=10):
+    """Share of the input's voiced frames (10 ms) during which the output sounds (RMS > threshold).
+
+    voiced_ref [n] bool per 10 ms of the looped input. Aligned like fraction_within: one lag for
+    the whole output, refined per `window` frames within +-`search` (a grown output buffer delays
+    what follows it). Returns (fraction, voiced frames judged).
+    """
+    hop = int(rate // 100)
+    n = len(out) // hop
+    sounding = np.sqrt(np.mean(out[: n * hop].reshape(n, hop) ** 2, axis=1)) > threshold
+    ref = voiced_ref.astype(bool)
+    # Aligned where output and input agree most (sounding while voiced, silent while not): counting
+    # only the overlap would favour lags that merely put more voiced frames under the output.
+    lag = max(range(len(ref)), key=lambda k: int((sounding == np.resize(np.roll(ref, -k), n)).sum()))
+    ref0 = np.resize(np.roll(ref, -lag), n)
+    ok = total = 0
+    for start in range(0, n, window):
+        seg = sounding[start:start + window]
+        best = max(range(-search, search + 1), key=lambda s: int((seg == np.roll(ref0, -s)[start:start + window]).sum()))
+        r = np.roll(ref0, -best)[start:start + window]
+        ok += int((seg & r).sum())
+        total += int(r.sum())
+    return ok / max(total, 1), total
