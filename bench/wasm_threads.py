@@ -53,7 +53,7 @@ def run(model: str) -> list[dict]:
                     context.add_init_script(REPORT_CORES % cores)
                 page = context.new_page()
                 page.goto(base + "/" + query)
-                page.wait_for_function("globalThis.swara && globalThis.swara.ready === true", timeout=120_000)
+                page.wait_for_function("document.body.dataset.state === 'ready'", timeout=120_000)
                 r = page.evaluate(MEASURE, model)
             finally:
                 browser.close()

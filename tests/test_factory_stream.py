@@ -18,8 +18,8 @@ SHIPPED = sorted(p.parent.name for p in MODELS.glob("*/metadata.json"))
 BLOCKS = (1, 2, 4, 16)
 MIN_SNR_DB = 100.0
 PAGE_BYTES_LIMIT = 150_000
-# The loudness of silence a stream starts from: the browser's one constant (mapping.js).
-SILENCE_DB = float(re.search(r"SILENCE_DB = (-?[\d.]+)", (ROOT / "static/js/mapping.js").read_text()).group(1))
+# The loudness of silence a stream starts from: the browser's one constant (config.js).
+SILENCE_DB = float(re.search(r"SILENCE_DB = (-?[\d.]+)", (ROOT / "static/js/config.js").read_text()).group(1))
 
 
 def _snr(ref, test):

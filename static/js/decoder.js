@@ -7,7 +7,7 @@
 // are read back. No DOM: runs in a module Worker as well as on the page.
 import { loadGraphModel } from "@tensorflow/tfjs-converter";
 import { tf } from "./backend.js";
-import { SILENCE_DB } from "./mapping.js";
+import { SILENCE_DB } from "./config.js";
 
 export const OUTPUTS = ["amplitudes", "harmonic_distribution", "noise_magnitudes"];
 /** @typedef {StreamingDecoder|WindowDecoder} Decoder what loadDecoder resolves to (one contract) */

@@ -24,7 +24,7 @@ RUN = """async ([ids, backends, blocks, f0b, ldb]) => {
   const f0 = __b64ToF32(f0b), ld = __b64ToF32(ldb), n = f0.length;
   const out = {};
   for (const backend of backends) {
-    await k.tfBackend.initBackend([backend]);
+    await k.tfBackend.useBackend(backend);
     for (const id of ids) {
       const meta = manifest.models.find((m) => m.id === id);
       const stream = await k.decoder.loadDecoder(meta.url, meta, { warmupBlockFrames: 4 });
@@ -85,7 +85,7 @@ def results(pw, live_server):
     try:
         page = browser.new_page(bypass_csp=True)  # wait_for_function evaluates with eval()
         page.goto(live_server + "/")
-        page.wait_for_function("globalThis.swara && globalThis.swara.ready === true", timeout=60_000)
+        page.wait_for_function("document.body.dataset.state === 'ready'", timeout=60_000)
         install_js_helpers(page)
         f0, ld = _phrase()
         out = page.evaluate(RUN, [SHIPPED, list(BACKENDS), list(BLOCKS), to_b64(f0), to_b64(ld)])
