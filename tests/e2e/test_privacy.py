@@ -20,7 +20,7 @@ import pytest
 
 from tests.conftest import STATIC_DIR
 from tests.e2e.conftest import BASE_ARGS, CHROMIUM
-from tests.e2e.test_security import poll
+from tests.e2e.test_security import READY, poll
 from tests.signals import sung_phrase, write_wav
 
 pytestmark = pytest.mark.e2e
@@ -103,9 +103,10 @@ def test_a_whole_session_sends_nothing_but_static_gets(pw, tmp_path):
             page = context.new_page()
             page.on("websocket", lambda ws: sockets.append(ws.url))
             page.add_init_script(WATCH_CHANNELS)
-            page.goto(f"{url}/?backend=wasm")
-            poll(page, "globalThis.swara && globalThis.swara.ready === true", 90)
+            page.goto(url + "/")  # the default page, as a user opens it
+            poll(page, READY, 120)
             page.click("#sing")
+            poll(page, "document.body.dataset.state === 'singing'", 60)
             poll(page, "document.getElementById('pitch-hz').textContent !== '—'", 30)
             chips = page.eval_on_selector_all("#instrument-list [data-id]", "els => els.map((e) => e.dataset.id)")
             assert chips == models
@@ -113,6 +114,7 @@ def test_a_whole_session_sends_nothing_but_static_gets(pw, tmp_path):
             for name in chips[1:] + chips[:1]:  # every instrument, ending where we began
                 page.click(f"#instrument-list [data-id='{name}']")
                 page.wait_for_timeout(int(SING_SECONDS * 1000 / len(chips)))
+                assert page.evaluate("document.body.dataset.state") == "singing", page.text_content("#status-text")
             sung_s = time.monotonic() - t0
             page.click("#sing")  # stop
             page.wait_for_timeout(500)
