@@ -187,12 +187,14 @@ def cli_args(out: Path, tmp_path: Path, *extra) -> list[str]:
 
 
 @pytest.mark.build
-def test_missing_soundfont_names_the_package_and_installs_nothing(installed, tmp_path, capsys, monkeypatch):
+def test_missing_soundfont_names_the_package_installs_nothing_and_cleans_leftovers(installed, tmp_path, capsys, monkeypatch):
     from factory import data
 
     monkeypatch.setitem(data.SF_DIRS, "FluidR3_GM.sf2", [str(tmp_path / "nowhere" / "FluidR3_GM.sf2")])
+    leftover = model_version(installed[0] / f".{INSTRUMENT}.new-0badc0de", "X", n_files=1)  # a killed install's
     rc, err = run_cli(cli_args(installed[0], tmp_path), capsys)
     assert rc == 2
+    assert f"removed the leftover {leftover}" in err
     assert "error: SoundFont FluidR3_GM.sf2 not found" in err and "apt-get install fluid-soundfont-gm" in err
     assert f"{INSTRUMENT} was not installed: {installed[0] / INSTRUMENT} is unchanged" in err
     assert_untouched(installed)
