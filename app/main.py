@@ -10,7 +10,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
 from app.manifest import build_manifest
-from app.security import ISOLATION_HEADERS, SECURITY_HEADERS, Guard  # noqa: F401  (re-exported for tests)
+from app.security import ISOLATION_HEADERS, Guard  # noqa: F401  (ISOLATION_HEADERS: re-exported for tests)
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC_DIR = ROOT / "static"
