@@ -125,6 +125,11 @@ def main(argv=None) -> int:
         if installed:
             print(f"installed before the error: {', '.join(installed)}", file=sys.stderr)
         return 2
+    if not args.quick and args.out is None and results:
+        from factory import demo
+
+        for name, size in demo.write_all(out, names=[r.name for r in results]).items():
+            print(f"{name}: demo {size} bytes → {demo.DEFAULT_DIR / (name + '.mp3')}")
     if not args.no_report and not args.quick and args.out is None:
         from factory import report
         report.write_report(out, work)

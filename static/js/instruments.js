@@ -3,6 +3,8 @@
 // card, with the generic picture and its metadata's `description` if it has one.
 
 const PICTURES = "/static/icons/instruments";
+// Listening demos (factory/demo.py): the sung phrase, then the instrument's answer.
+const DEMOS = "/static/demos";
 
 export const INSTRUMENT_NOTES = Object.freeze({
   bansuri: "Bamboo flute: breathy and pure, gliding between notes.",
@@ -14,7 +16,7 @@ export const INSTRUMENT_NOTES = Object.freeze({
 
 /**
  * @param {object} meta a models-manifest entry (metadata.json + id)
- * @returns {{id:string, name:string, pictureUrl:string, sound:string, source:string}}
+ * @returns {{id:string, name:string, pictureUrl:string, sound:string, source:string, demoUrl:string}}
  */
 export function describeInstrument(meta) {
   const id = meta.id || meta.name;
@@ -26,5 +28,6 @@ export function describeInstrument(meta) {
     pictureUrl: `${PICTURES}/${id in INSTRUMENT_NOTES ? id : "instrument"}.svg`,
     sound: INSTRUMENT_NOTES[id] || meta.description || "",
     source: font ? `Learned from ${font}` : "",
+    demoUrl: `${DEMOS}/${id}.mp3`,
   };
 }

@@ -164,6 +164,15 @@ function showCard(card) {
   $("instrument-name").textContent = card.name;
   $("instrument-sound").textContent = card.sound;
   $("instrument-source").textContent = card.source;
+  // The demo player (hidden if this instrument has no demo file: a model built elsewhere).
+  const demo = $("instrument-demo");
+  if (demo.dataset.url !== card.demoUrl) {
+    demo.pause();
+    demo.dataset.url = card.demoUrl;
+    demo.hidden = false;
+    demo.onerror = () => { demo.hidden = true; };
+    demo.src = card.demoUrl;
+  }
 }
 
 /** Octave (null = automatic register matching), semitone and reverb controls. */

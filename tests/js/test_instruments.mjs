@@ -12,6 +12,7 @@ test("a shipped instrument: its picture, its line, the SoundFont and preset it l
   assert.equal(card.pictureUrl, "/static/icons/instruments/bansuri.svg");
   assert.equal(card.sound, INSTRUMENT_NOTES.bansuri);
   assert.equal(card.source, `Learned from ${meta.source.soundfont}, preset “${meta.source.preset}”`);
+  assert.equal(card.demoUrl, "/static/demos/bansuri.mp3");
 });
 
 test("every described instrument has a picture file", () => {
@@ -23,5 +24,6 @@ test("every described instrument has a picture file", () => {
 
 test("an unknown instrument gets the generic picture, its own description, no invented source", () => {
   const card = describeInstrument({ id: "esraj", name: "esraj", description: "Bowed, fretted." });
-  assert.deepEqual(card, { id: "esraj", name: "esraj", pictureUrl: "/static/icons/instruments/instrument.svg", sound: "Bowed, fretted.", source: "" });
+  assert.deepEqual(card, { id: "esraj", name: "esraj", pictureUrl: "/static/icons/instruments/instrument.svg", sound: "Bowed, fretted.", source: "",
+    demoUrl: "/static/demos/esraj.mp3" });
 });
