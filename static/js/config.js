@@ -45,7 +45,8 @@ export const TAKE_GAP_SECONDS = 3;
 
 /** Backend measurement at load: warm-up and timed blocks per backend, and a time cap per backend. */
 // Warm-up long enough for the JS engine's optimising tier; p99 needs 100 samples to mean anything.
-export const BACKEND_PROBE = { warmupBlocks: 30, timedBlocks: 100, maxMsPerBackend: 1500 };
+// Loading and compiling (a GPU's first shaders) may take seconds; they get their own cap.
+export const BACKEND_PROBE = { warmupBlocks: 30, timedBlocks: 100, maxSetupMs: 8000, maxTimedMs: 1500 };
 
 /** A backend qualifies when its p99 block time is under this fraction of a block's duration. */
 export const BACKEND_P99_BUDGET = 0.5;

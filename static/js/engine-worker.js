@@ -8,7 +8,7 @@
 //        · stop {id} · controls {controls} · underruns {count}
 //   out: reply {id, ok, result|error} · backend {choice, measurements} · switched {from, to, reason}
 //        · pitch {inputF0Hz, f0Hz} · stats {...} · block {...} (probe only) · error {message}
-import { tf, configureBackends, describeBackend, useBackend } from "./backend.js";
+import { BACKENDS, tf, configureBackends, describeBackend, useBackend } from "./backend.js";
 import { chooseBackend, fallbackOrder, hopeless, quantile } from "./backend-choice.js";
 import {
   BACKEND_P99_BUDGET, BACKEND_PROBE, BLOCK_FRAMES_CHOICES, FALLING_BEHIND, MAX_BACKLOG_BLOCKS,
@@ -83,20 +83,23 @@ async function measure(backend, model, blockFrames) {
     const t0 = now();
     const engine = await buildEngine(model, blockFrames);
     const chunk = new Float32Array(blockFrames * model.hop_samples);
-    const times = [];
     let sample = 0;
-    for (let b = 0; b < BACKEND_PROBE.warmupBlocks + BACKEND_PROBE.timedBlocks; b++) {
-      const tb = now();
+    const block = async () => {
       engine.pushAudio(testVoice(model.sample_rate, sample, chunk.length, chunk));
       sample += chunk.length;
       while (engine.blockReady) await engine.renderBlock();
-      if (b >= BACKEND_PROBE.warmupBlocks) times.push(now() - tb);
-      if (now() - t0 > BACKEND_PROBE.maxMsPerBackend) break;
+    };
+    for (let b = 0; b < BACKEND_PROBE.warmupBlocks && now() - t0 < BACKEND_PROBE.maxSetupMs; b++) await block();
+    m.setupMs = now() - t0;
+    const times = [];
+    const t1 = now();
+    while (times.length < BACKEND_PROBE.timedBlocks && now() - t1 < BACKEND_PROBE.maxTimedMs) {
+      const tb = now();
+      await block();
+      times.push(now() - tb);
     }
     engine.dispose();
-    Object.assign(m, { p50Ms: quantile(times, 0.5), p99Ms: quantile(times, 0.99), n: times.length,
-      setupMs: now() - t0 - times.reduce((a, b) => a + b, 0), ...describeBackend() });
-    if (!times.length) m.error = `no warm block within ${BACKEND_PROBE.maxMsPerBackend} ms`;
+    Object.assign(m, { p50Ms: quantile(times, 0.5), p99Ms: quantile(times, 0.99), n: times.length, ...describeBackend() });
   } catch (err) {
     m.error = err.message;
   }
@@ -106,7 +109,7 @@ async function measure(backend, model, blockFrames) {
 /** Measures every backend at the shortest block size, then longer ones only where needed. */
 async function chooseByMeasurement(model) {
   const asked = state.options.backend;
-  const backends = asked ? [asked] : ["webgl", "wasm", "cpu"];
+  const backends = asked ? [asked] : BACKENDS;
   const sizes = state.options.blockFrames ? [state.options.blockFrames] : BLOCK_FRAMES_CHOICES;
   const measurements = [];
   let live = backends;
@@ -121,7 +124,11 @@ async function chooseByMeasurement(model) {
     if (!live.length) break;
   }
   if (!choice) throw new Error(`no TF.js backend could run the decoder: ${measurements.map((m) => `${m.backend}: ${m.error}`).join("; ")}`);
-  if (asked || state.options.blockFrames) choice.reason = `asked for by the page's URL (${choice.reason})`;
+  if (asked || state.options.blockFrames) {
+    // Pinned by the URL: used as asked, whatever it measured (which is still reported).
+    const m = measurements.find((x) => x.backend === (asked || choice.backend) && x.blockFrames === (state.options.blockFrames || choice.blockFrames));
+    Object.assign(choice, { backend: m.backend, blockFrames: m.blockFrames, p50Ms: m.p50Ms, p99Ms: m.p99Ms, reason: `asked for by the page's URL (${choice.reason})` });
+  }
   state.backends = { measurements, choice };
   state.blockFrames = choice.blockFrames;
   await useBackend(choice.backend);
@@ -194,7 +201,13 @@ class Session {
       const n = this.captureRing.pop(this.scratch);
       if (n) this.engine.pushAudio(this.scratch.subarray(0, n));
       this.dropBacklog();
-      while (this.running && this.engine.blockReady) await this.renderOne();
+      try {
+        while (this.running && this.engine.blockReady) await this.renderOne();
+        if (webglContextLost()) throw new Error("WebGL context lost");
+      } catch (err) {
+        if (state.backend !== "webgl") throw err;
+        await this.leaveBackend(`${err.message.includes("context lost") ? "" : "WebGL failed: "}${err.message}`);
+      }
       if (this.nextModel) await this.swapModel();
       if (this.meter.full) await this.checkFallingBehind();
       this.postStats();
@@ -213,7 +226,7 @@ class Session {
 
   async renderOne() {
     const t0 = now();
-    const block = await this.engine.renderBlock();
+    const block = await raceContextLoss(this.engine.renderBlock());
     const written = this.outputRing.push(block.audio);
     this.stats.overflowSamples += block.audio.length - written;
     const ms = now() - t0;
@@ -244,6 +257,7 @@ class Session {
       type: "stats", modelId: this.engine.meta.id, backend: state.backend, blockFrames: this.engine.blockFrames,
       ...this.stats, load: this.meter.load, blockMsP50: quantile(this.blockTimes, 0.5),
       blockMsP99: quantile(this.blockTimes, 0.99), octaveShift: this.engine.mapper.autoOctaves,
+      numTensors: tf.memory().numTensors,
     });
   }
 
@@ -271,28 +285,79 @@ class Session {
     const dropping = dropped > FALLING_BEHIND.droppedFraction * windowFrames && load > FALLING_BEHIND.load / 2;
     this.meter.reset();
     if (load < FALLING_BEHIND.load && !dropping) return;
-    const from = { backend: state.backend, blockFrames: this.engine.blockFrames };
     this.fellBehind.add(state.backend);
     const measurements = state.backends ? state.backends.measurements : [];
-    const next = fallbackOrder(measurements, from.blockFrames, state.backend, BACKEND_P99_BUDGET).find((b) => !this.fellBehind.has(b));
-    const longer = BLOCK_FRAMES_CHOICES.find((b) => b > from.blockFrames);
+    const next = fallbackOrder(measurements, this.engine.blockFrames, state.backend, BACKEND_P99_BUDGET).find((b) => !this.fellBehind.has(b));
+    const longer = BLOCK_FRAMES_CHOICES.find((b) => b > this.engine.blockFrames);
     if (!next && !longer) return;
-    if (next) {
-      await useBackend(next);
-      state.backend = next;
+    const reason = `compute at ${(100 * load).toFixed(0)} % of real time, ${dropped} frames dropped in ${FALLING_BEHIND.windowSeconds} s`;
+    await this.moveTo(next || state.backend, next ? this.engine.blockFrames : longer, reason);
+  }
+
+  /**
+   * The WebGL context is gone (a lost context, a GPU reset): go on with the next backend that
+   * starts, preferring those that kept up at load, whatever the URL pinned.
+   */
+  async leaveBackend(reason) {
+    const lost = state.backend;
+    this.fellBehind.add(lost);
+    const measurements = state.backends ? state.backends.measurements : [];
+    const preferred = fallbackOrder(measurements, this.engine.blockFrames, lost, BACKEND_P99_BUDGET);
+    for (const backend of [...preferred, ...BACKENDS].filter((b) => b !== lost)) {
+      try {
+        await this.moveTo(backend, this.engine.blockFrames, reason);
+        for (const key of [...state.decoders.keys()]) if (key.startsWith(`${lost}/`)) state.decoders.delete(key);
+        return;
+      } catch (err) {
+        console.warn(`cannot move to ${backend}: ${err.message}`);
+      }
     }
-    const blockFrames = next ? from.blockFrames : longer;
+    throw new Error(`${reason}, and no other backend starts`);
+  }
+
+  /** Rebuilds the engine on `backend` at `blockFrames`, keeping the take; tells the page why. */
+  async moveTo(backend, blockFrames, reason) {
+    const from = { backend: state.backend, blockFrames: this.engine.blockFrames };
+    await useBackend(backend);
+    state.backend = backend;
     const engine = await buildEngine(this.engine.meta, blockFrames, this.engine.mapper);
-    this.engine.dispose();
+    try {
+      this.engine.dispose();
+    } catch (err) {
+      console.warn(`disposing the old engine: ${err.message}`); // a lost context may refuse
+    }
     this.engine = engine;
     state.blockFrames = blockFrames;
     this.captureRing.clear();
+    this.meter.reset();
     this.blockTimes = [];
-    const reason = `compute at ${(100 * load).toFixed(0)} % of real time, ${dropped} frames dropped in ${FALLING_BEHIND.windowSeconds} s`;
-    const to = { backend: state.backend, blockFrames, ...describeBackend() };
+    const to = { backend, blockFrames, ...describeBackend() };
     this.stats.switches.push({ from, to, reason });
     post({ type: "switched", from, to, reason });
   }
+}
+
+/**
+ * A lost WebGL context never completes the read-back a block awaits (its fence never signals):
+ * on webgl, a block also ends when the context is found lost (checked every 100 ms).
+ */
+function raceContextLoss(promise) {
+  if (state.backend !== "webgl") return promise;
+  return new Promise((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (!webglContextLost()) return;
+      clearInterval(timer);
+      reject(new Error("WebGL context lost"));
+    }, 100);
+    promise.then((v) => { clearInterval(timer); resolve(v); }, (e) => { clearInterval(timer); reject(e); });
+  });
+}
+
+/** True when the engine runs on WebGL and its context is gone. */
+function webglContextLost() {
+  if (state.backend !== "webgl") return false;
+  const gl = tf.backend().gpgpu && tf.backend().gpgpu.gl;
+  return Boolean(gl && gl.isContextLost());
 }
 
 // ---- messages ----------------------------------------------------------------------------
@@ -348,6 +413,15 @@ const handlers = {
 
   underruns({ count }) {
     if (state.session) state.session.stats.underruns = count;
+  },
+
+  /** The opt-in test probe's actions (?probe=1 only): faults a test needs that a page cannot cause. */
+  probe({ action }) {
+    if (!state.options.probe) throw new Error("the probe is off (open the page with ?probe=1)");
+    if (action !== "loseWebGLContext") throw new Error(`unknown probe action "${action}"`);
+    if (tf.getBackend() !== "webgl") throw new Error(`the engine runs on ${tf.getBackend()}, not webgl`);
+    tf.backend().gpgpu.gl.getExtension("WEBGL_lose_context").loseContext();
+    return { lost: true };
   },
 };
 

@@ -115,7 +115,7 @@ function wireEngineEvents() {
     if (state.session && state.session.output) state.session.output.setBlockSamples(to.blockFrames * state.model.hop_samples);
     if (state.session && state.session.engineParams) state.session.engineParams.blockFrames = to.blockFrames;
     ui.showBackend({ ...to, name: to.backend, reason: `switched while singing: ${reason}` });
-    ui.showStatus(`The engine fell behind (${reason}): moved to ${to.backend}, ${to.blockFrames}-frame blocks.`);
+    ui.showStatus(`Moved to ${to.backend}, ${to.blockFrames}-frame blocks: ${reason}.`);
   });
   engine.on("pitch", ui.showInstrumentPitch);
   engine.on("error", ({ message }) => ui.showStatus(message));

@@ -3,7 +3,7 @@
 //   running, sampleRate, read() -> Float32Array of what was played since the last read,
 //   backend {choice, measurements}, switches [], stats (engine Worker), outputStats (worklet),
 //   latency {budget, measuredMs []}, trace {inputF0Hz [], f0Hz [], gate []} per engine frame,
-//   octaveShifts (distinct automatic shifts seen), errors [].
+//   octaveShifts (distinct automatic shifts seen), errors [], loseWebGLContext().
 import { RingBuffer } from "./dsp/ring.js";
 
 const RECORD_SECONDS = 120;
@@ -21,6 +21,10 @@ export async function createProbe(engine) {
     },
     clearTrace() {
       this.trace = { inputF0Hz: [], f0Hz: [], gate: [] };
+    },
+    /** Loses the engine Worker's WebGL context, as a GPU reset would (WEBGL_lose_context). */
+    loseWebGLContext() {
+      return engine.request("probe", { action: "loseWebGLContext" });
     },
   };
   globalThis.swaraProbe = probe;
