@@ -1,8 +1,9 @@
 """Serving under load: `wrk` (Debian package) against `python -m app` on loopback.
 
-N keep-alive connections (the "clients") fetch, in turn, everything a first visit fetches: the
-page, the JS bundle (app.js and the content-hashed chunks it imports, TF.js among them), the
-stylesheet, the models manifest and one instrument's streaming graph with its weights. Bounded:
+N keep-alive connections (the "clients") fetch, in turn, what a first visit fetches: the page,
+its stylesheet, the JS bundle (the page module, the engine Worker, the content-hashed chunks they
+import with TF.js among them, the AudioWorklet modules), the models manifest, TF.js's WASM binary
+and one instrument's streaming graph with its weights. Bounded:
 a fixed number of connections for a fixed time. Reports requests, errors (socket errors,
 timeouts and non-2xx/3xx answers) and latency percentiles.
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import posixpath
 import re
 import shutil
 import socket
@@ -47,13 +49,37 @@ end
 """
 
 
+# The page's scripts: the page module and the engine Worker it starts (static/js/engine-client.js),
+# then the AudioWorklet modules a Sing tap adds (capture.js, output.js).
+ENTRY_SCRIPTS = ("app.js", "engine-worker.js")
+WORKLETS = ("capture-processor.js", "output-processor.js")
+# The binary TF.js's WASM backend fetches on a cross-origin-isolated page (threads + SIMD).
+WASM_BINARY = "wasm/tfjs-backend-wasm-threaded-simd.wasm"
+STATIC_IMPORT = re.compile(r'(?:from|import)\s*"(\./[\w./-]+\.js)"')  # not import("…"): loaded on demand
+
+
+def static_imports(build: Path, entry: str) -> list[str]:
+    """`entry` and every module it imports statically, transitively (paths relative to build/)."""
+    seen, todo = [], [entry]
+    while todo:
+        name = todo.pop(0)
+        if name in seen:
+            continue
+        seen.append(name)
+        for rel in STATIC_IMPORT.findall((build / name).read_text()):
+            todo.append(posixpath.normpath(posixpath.join(posixpath.dirname(name), rel)))
+    return seen
+
+
 def first_visit_paths(static_dir: Path = ROOT / "static", model_id: str | None = None) -> list[str]:
-    """The URL paths a first visit fetches (page, bundle, stylesheet, manifest, one model)."""
+    """The URL paths a first visit fetches: page, stylesheet, scripts (page, engine Worker, the
+    chunks they import, worklets), manifest, WASM binary and one model's streaming graph + shards."""
     build = static_dir / "build"
-    app_js = (build / "app.js").read_text()
-    chunks = sorted(set(re.findall(r"chunks/[\w-]+\.js", app_js)))
-    paths = ["/", "/static/build/app.js", *[f"/static/build/{c}" for c in chunks], "/static/css/app.css",
-             "/models/manifest.json"]
+    scripts = []
+    for entry in ENTRY_SCRIPTS:
+        scripts += [s for s in static_imports(build, entry) if s not in scripts]
+    paths = ["/", "/static/css/app.css", *[f"/static/build/{s}" for s in (*scripts, *WORKLETS)],
+             "/models/manifest.json", f"/static/build/{WASM_BINARY}"]
     metas = sorted(static_dir.glob("models/*/metadata.json"))
     meta_path = next((p for p in metas if p.parent.name == model_id), metas[0] if metas else None)
     if meta_path is None:

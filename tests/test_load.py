@@ -23,8 +23,11 @@ def test_first_visit_paths_are_the_page_bundle_manifest_and_one_whole_model(path
     from app.main import create_app
 
     client = TestClient(create_app())
-    assert paths[:2] == ["/", "/static/build/app.js"]
-    assert any(p.startswith("/static/build/chunks/") for p in paths), "the TF.js chunk is not fetched"
+    assert paths[:3] == ["/", "/static/css/app.css", "/static/build/app.js"]
+    assert "/static/build/engine-worker.js" in paths
+    chunks = [ROOT / p.lstrip("/") for p in paths if p.startswith("/static/build/chunks/")]
+    assert max(p.stat().st_size for p in chunks) > 500_000, "the TF.js chunk is not fetched"
+    assert any(p.endswith(".wasm") for p in paths)
     assert "/models/manifest.json" in paths
     assert any(p.endswith(".bin") for p in paths), "no weight shard fetched"
     for p in paths:
