@@ -53,9 +53,10 @@ def models() -> list[dict]:
     return out
 
 
-def voice_16k(seconds_scale: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+def model_rate_voice(meta: dict, seconds_scale: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """The sung phrase at the models' sample rate (from metadata.json): (audio [n], f0 [n])."""
     phrase = [(m, d * seconds_scale) for m, d in PHRASE]
-    audio, f0, _ = sung_phrase(phrase, sample_rate=16000)
+    audio, f0, _ = sung_phrase(phrase, sample_rate=meta["sample_rate"])
     return audio, f0
 
 
@@ -196,10 +197,11 @@ def bench_latency(pages, tmp: Path, onsets: int = 6):
             "backend": r["backend"]}
 
 
-def loudness_db(audio, sample_rate=16000):
+def loudness_db(audio, meta: dict):
     from ddsp.spectral_ops import compute_loudness
 
-    return np.asarray(compute_loudness(audio.astype(np.float32), sample_rate=sample_rate, frame_rate=250, use_tf=False))
+    return np.asarray(compute_loudness(audio.astype(np.float32), sample_rate=meta["sample_rate"],
+                                       frame_rate=meta["frame_rate"], use_tf=False))
 
 
 def bench_sound(pages, metas, voice, f0):
@@ -207,9 +209,9 @@ def bench_sound(pages, metas, voice, f0):
 
     page = pages.open(BACKENDS["webgl"])
     rows = []
-    hop = 64
+    hop, rate = metas[0]["hop_samples"], metas[0]["sample_rate"]
     ref_hz = f0[::hop]
-    ld_in = loudness_db(voice)
+    ld_in = loudness_db(voice, metas[0])
     for m in metas:
         r = page.evaluate("""async ([id, b64]) => {
             const k = await import('/static/build/testkit.js');
@@ -219,7 +221,7 @@ def bench_sound(pages, metas, voice, f0):
         }""", [m["id"], to_b64(voice)])
         whole, streamed = from_b64(r["whole"]), from_b64(r["streamed"])
         n = min(len(whole), len(streamed))
-        out_hz, voiced, _ = librosa.pyin(whole.astype(np.float64), fmin=60, fmax=2500, sr=16000, frame_length=1024, hop_length=hop)
+        out_hz, voiced, _ = librosa.pyin(whole.astype(np.float64), fmin=60, fmax=2500, sr=rate, frame_length=1024, hop_length=hop)
         out_hz = np.where(voiced, out_hz, np.nan)
         # Against the pitch the engine asked for (the sung pitch after octave matching, which may
         # differ phrase to phrase), where the singer was singing.
@@ -228,7 +230,7 @@ def bench_sound(pages, metas, voice, f0):
         mask = np.isfinite(out_hz[:k]) & (ref_hz[:k] > 0) & (asked[:k] > 0)
         err = float(np.median(np.abs(cents(out_hz[:k][mask], asked[:k][mask])))) if mask.any() else float("nan")
         shifts = np.unique(np.round(np.log2(asked[:k][mask] / ref_hz[:k][mask]))).astype(int).tolist() if mask.any() else []
-        ld_out = loudness_db(whole)
+        ld_out = loudness_db(whole, m)
         j = min(len(ld_in), len(ld_out))
         corr = float(np.corrcoef(ld_in[:j], ld_out[:j])[0, 1])
         rows.append({"id": m["id"], "heldout_spectral_loss": (m.get("quality") or {}).get("heldout_spectral_loss"),
@@ -293,7 +295,7 @@ def run(quick: bool, out_dir: Path, report_path: Path | None, tmp: Path, playwri
         raise SystemExit("no models in static/models: run `python build_models.py` first")
     ids = [m["id"] for m in metas]
     repeats = 2 if quick else 7
-    voice, f0 = voice_16k(0.5 if quick else 1.0)
+    voice, f0 = model_rate_voice(metas[0], 0.5 if quick else 1.0)
     results = {"quick": quick, "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                "machine": {"platform": platform.platform(), "python": platform.python_version()}}
     with served_app() as base, _playwright(playwright) as pw:

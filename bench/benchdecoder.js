@@ -1,7 +1,7 @@
 // In-page decoder benchmark: the streaming graph against the whole-sequence graph on windows
 // (the old path, the baseline) in the same page, same backend, same input. Driven by bench/run.py.
-import { tf } from "./backend.js";
-import { loadDecoder } from "./decoder.js";
+import { tf } from "../static/js/backend.js";
+import { loadDecoder } from "../static/js/decoder.js";
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);

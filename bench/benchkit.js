@@ -1,10 +1,10 @@
 // In-page benchmarks, driven by bench/run.py through Playwright. Every timing is a median over
 // repeats after warm-up, with its spread; every comparison is measured in the same page.
 import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
-import { tf } from "./backend.js";
-import * as cumsum from "./cumsum.js";
-import { loadDecoder } from "./decoder.js";
-import { Engine } from "./engine.js";
+import { tf } from "../static/js/backend.js";
+import * as cumsum from "../static/js/cumsum.js";
+import { loadDecoder } from "../static/js/decoder.js";
+import { Engine } from "../static/js/engine.js";
 
 export { benchDecoder } from "./benchdecoder.js";
 
