@@ -3,6 +3,8 @@
 //
 // Two implementations behind one API ({kind, accumulate, accumulateAsync, reset, phaseRad, dispose}):
 //  - "webgl-shader": our own multi-level parallel scan on the TF.js WebGL backend
+//    (block totals up, a serial scan of <= 64 at the top, block prefixes down; live blocks on
+//    unpacked textures with shared binaries, whole clips on packed RGBA textures)
 //    (shaders/cumsum_*.glsl, run with backend.compileAndRun like tfjs's own kernels).
 //  - "float64-js": a plain float64 loop, for the wasm and cpu backends (and node tests).
 //
@@ -17,6 +19,9 @@
 import chunkTotalsSource from "../../shaders/cumsum_chunk_totals.glsl";
 import chunkOffsetsSource from "../../shaders/cumsum_chunk_offsets.glsl";
 import phasesSource from "../../shaders/cumsum_phases.glsl";
+import packedTotalsSource from "../../shaders/cumsum_packed_totals.glsl";
+import packedTopSource from "../../shaders/cumsum_packed_top.glsl";
+import packedPrefixesSource from "../../shaders/cumsum_packed_prefixes.glsl";
 
 const TWO_PI = 2 * Math.PI;
 const RADIX = 2048; // one base-2048 digit = 11 bits, exact in float16
@@ -116,17 +121,18 @@ export class Float64PhaseAccumulator {
  * block offsets of each level, inclusive for the samples). Shapes are uniforms, so one binary
  * of each serves every level and every block size.
  */
-function makeProgram(kind, nOut, shapeUniforms) {
-  const common = { outputShape: [2, nOut], enableShapeUniforms: shapeUniforms };
+function makeProgram(kind, nOut, shapeUniforms, packed) {
+  const common = { outputShape: [2, nOut], enableShapeUniforms: shapeUniforms,
+    packedInputs: packed, packedOutput: packed };
   if (kind === "totals") {
-    return { ...common, variableNames: ["digits"], userCode: chunkTotalsSource,
+    return { ...common, variableNames: ["digits"], userCode: packed ? packedTotalsSource : chunkTotalsSource,
       customUniforms: [{ name: "chunkSize", type: "int" }, { name: "nSamples", type: "int" }] };
   }
   if (kind === "top") {
-    return { ...common, variableNames: ["totals"], userCode: chunkOffsetsSource,
+    return { ...common, variableNames: ["totals"], userCode: packed ? packedTopSource : chunkOffsetsSource,
       customUniforms: [{ name: "startHi", type: "float" }, { name: "startLo", type: "float" }] };
   }
-  return { ...common, variableNames: ["digits", "offsets"], userCode: phasesSource,
+  return { ...common, variableNames: ["digits", "offsets"], userCode: packed ? packedPrefixesSource : phasesSource,
     customUniforms: [{ name: "chunkSize", type: "int" }, { name: "inclusive", type: "int" }] };
 }
 
@@ -178,11 +184,14 @@ export class WebGLPhaseAccumulator {
       // Live blocks (≤ SHAPE_UNIFORMS_MAX) share binaries through shape uniforms; a whole clip
       // compiles its own, with constant shapes: every texel fetch's index arithmetic folds away,
       // which halves the cost of the long passes.
-      const uniforms = nSamples <= SHAPE_UNIFORMS_MAX;
+      // They also run on packed textures (one RGBA fetch reads two entries' digits): a
+      // quarter of the threads and of the fetches, for one more pass each way (pack, unpack)
+      // that only pays off on long calls.
+      const live = nSamples <= SHAPE_UNIFORMS_MAX;
       p = { sizes, blocks,
-        totals: blocks.map((b, l) => makeProgram("totals", sizes[l + 1], uniforms)),
-        top: makeProgram("top", sizes[L], uniforms),
-        prefixes: blocks.map((b, l) => makeProgram("prefixes", sizes[l], uniforms)) };
+        totals: blocks.map((b, l) => makeProgram("totals", sizes[l + 1], live, !live)),
+        top: makeProgram("top", sizes[L], live, !live),
+        prefixes: blocks.map((b, l) => makeProgram("prefixes", sizes[l], live, !live)) };
       this.plans.set(nSamples, p);
     }
     return p;

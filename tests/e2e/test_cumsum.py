@@ -157,3 +157,32 @@ def test_block_sizes_share_compiled_shaders(webgl_page):
       return {first, after: ours(), counts};
     }""")
     assert (r["first"], r["after"]) == (3, 3), f"our compiled cumsum programs: {r}"
+
+
+@pytest.mark.parametrize("f16", [False, True], ids=["float32-textures", "float16-textures"])
+def test_whole_clip_calls_on_packed_textures_match_float64_within_1e6_rad(webgl_page, f16):
+    """Calls longer than a live block run the packed-texture scan: a gliding pitch in one call of
+    each length (135,168 samples leaves an odd number of blocks at the top level) stays within
+    the fixed-point format's bound (half a 2^-22-turn step plus float32 output rounding)."""
+    page = webgl_page(f16)
+    r = page.evaluate("""() => {
+      const acc = kit.cumsum.createPhaseAccumulator(kit.tf);
+      const TWO_PI = 2 * Math.PI;
+      const out = [];
+      for (const n of [4097, 16000, 135168, 160000]) {
+        acc.reset();
+        const omega = new Float32Array(n);
+        for (let i = 0; i < n; i++) omega[i] = TWO_PI * (200 + 600 * Math.abs(Math.sin(i / 3000))) / 16000;
+        const phases = acc.accumulate(omega);
+        let ref = 0, maxErr = 0;
+        for (let i = 0; i < n; i++) {
+          ref = (ref + omega[i]) % TWO_PI;
+          const d = Math.abs(phases[i] - ref);
+          maxErr = Math.max(maxErr, Math.min(d, TWO_PI - d));
+        }
+        out.push([n, maxErr]);
+      }
+      return out;
+    }""")
+    for n, err in r:
+        assert err < 1e-6, f"{n} samples: max error {err:.3g} rad"
