@@ -196,6 +196,13 @@ export class StreamingDecoder {
    */
   async run(f0Hz, loudnessDb) {
     if (!this.caches) throw new Error("StreamingDecoder.run before warmUp: load it with loadDecoder()");
+    if (f0Hz.length !== loudnessDb.length) {
+      throw new Error(`decoder block: ${f0Hz.length} f0 frames but ${loudnessDb.length} loudness frames`);
+    }
+    if (f0Hz.length === 0) {
+      // Nothing to compute: the stream (and its caches) stays where it was.
+      return { amplitudes: new Float32Array(0), harmonicDistribution: new Float32Array(0), noiseMagnitudes: new Float32Array(0) };
+    }
     return readControls(this.step(f0Hz, loudnessDb));
   }
 

@@ -52,6 +52,13 @@ RUN = """async ([ids, backends, blocks, f0b, ldb]) => {
         row.blocks[block] = { outputs: parts.map((p) => __f32ToB64(new Float32Array(p))),
           tensorsAfterFirst, tensorsAfterLast: tf.memory().numTensors };
       }
+      // An empty block computes nothing and leaves the stream where it was; a mismatched one is refused.
+      stream.reset();
+      await stream.run(f0.subarray(0, 4), ld.subarray(0, 4));
+      const empty = await stream.run(new Float32Array(0), new Float32Array(0));
+      const after = await stream.run(f0.subarray(4, 8), ld.subarray(4, 8));
+      row.emptyBlock = { frames: empty.amplitudes.length, next: __f32ToB64(after.amplitudes) };
+      row.mismatch = await stream.run(f0.subarray(0, 3), ld.subarray(0, 4)).then(() => 'accepted', (e) => e.message);
       // The old path, for the record: the whole-sequence graph on windows of 4 frames.
       window.reset();
       const w = [];
@@ -114,3 +121,6 @@ def test_streamed_blocks_equal_the_whole_sequence_graph(results, backend, model_
     # The whole-sequence graph on windows (the path of models without a streaming graph) agrees.
     assert snr_db(ref[0][:, 0], from_b64(r["window"])) >= MIN_SNR_DB
     assert r["disposedTensors"] > 0
+    assert r["emptyBlock"]["frames"] == 0
+    np.testing.assert_array_equal(from_b64(r["emptyBlock"]["next"]), from_b64(r["blocks"]["4"]["outputs"][0])[4:8])
+    assert "3 f0 frames but 4 loudness frames" in r["mismatch"]
