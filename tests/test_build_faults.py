@@ -255,7 +255,7 @@ def test_nan_loss_stops_the_build_says_so_and_installs_nothing(installed, tmp_pa
 
 
 @pytest.mark.build
-def test_sigkill_mid_build_leaves_the_installed_model_and_the_next_run_cleans_up(installed, tmp_path):
+def test_sigkill_mid_build_leaves_the_installed_model_untouched(installed, tmp_path):
     """A --quick build in a subprocess is killed once it is training; nothing changed in --out."""
     out = installed[0]
     proc = subprocess.Popen([sys.executable, "build_models.py", *cli_args(out, tmp_path)], cwd=ROOT,
