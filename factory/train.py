@@ -117,7 +117,13 @@ def train(work: Path, cfg: Config, train_data: dict, held: dict, steps: int, bat
         except resume.StateError as err:
             raise FactoryError(str(err)) from err
 
+    n_timings = len(history["sec_per_step"])
+
     def save(at_step):
+        # This invocation's mean step time so far (one entry, updated): a killed run keeps it.
+        del history["sec_per_step"][n_timings:]
+        if timed_steps:
+            history["sec_per_step"].append([at_step, timed / timed_steps, batch, n_frames])
         resume.save(work, at_step, dec, opt, history, meta)
 
     n_frames = train_data["f0_hz"].shape[1]
@@ -189,8 +195,6 @@ def train(work: Path, cfg: Config, train_data: dict, held: dict, steps: int, bat
                 report(step, history["train"][-1][1] if history["train"] else loss, h)
     if bar:
         bar.close()
-    if timed_steps:
-        history["sec_per_step"].append([step, timed / timed_steps, batch, n_frames])
     save(step)
     heldout = evaluate(dec, cfg, held)
     sps = [s[1] for s in history["sec_per_step"]]

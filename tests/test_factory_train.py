@@ -56,7 +56,10 @@ def test_interrupted_training_resumes_from_the_last_checkpoint(tmp_path):
         np.testing.assert_array_equal(a, b.numpy())
     more = train.train(tmp_path, cfg, d, d, steps=30, batch=4, progress=False)
     assert more["steps"] == 30
-    assert json.loads((tmp_path / "history.json").read_text())["train"][-1][0] <= 30
+    saved = json.loads((tmp_path / "history.json").read_text())
+    assert saved["train"][-1][0] <= 30
+    # one step-time entry per invocation that trained (kept in every save, so a killed run has it)
+    assert [e[0] for e in saved["sec_per_step"]] == [20, 30] and all(e[1] > 0 for e in saved["sec_per_step"])
 
 
 def test_time_budget_stops_early_and_resume_continues(tmp_path):
