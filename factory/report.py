@@ -157,6 +157,31 @@ def asha_table(sweep: dict) -> list[str]:
     return lines + [""]
 
 
+def bandwidth_section(metas: list[dict]) -> list[str]:
+    """Harmonics each model can sound at its high notes, at 16 kHz and at the higher rates."""
+    rates = (16000, 22050, 24000)
+    lines = ["## Bandwidth", "",
+             "The models run at 16 kHz: nothing sounds above 8 kHz. Harmonics below Nyquist at an",
+             "instrument's mean training pitch and at its highest note:", "",
+             "| instrument | mean pitch (Hz) | " + " | ".join(f"harmonics at {r / 1000:g} kHz" for r in rates)
+             + " | highest note (Hz) | " + " | ".join(f"at {r / 1000:g} kHz" for r in rates) + " |",
+             "| --- " * (3 + 2 * len(rates)) + "|"]
+    for m in metas:
+        st = m.get("f0_stats") or {}
+        if "mean_midi" not in st:
+            continue
+        high = st["mean_hz"]
+        top = st["max_hz"]
+        n = m.get("n_harmonics", 0)
+        lines.append(f"| {m['name']} | {high:.0f} | " + " | ".join(str(min(n, int(r / 2 // high))) for r in rates)
+                     + f" | {top:.0f} | " + " | ".join(str(min(n, int(r / 2 // top))) for r in rates) + " |")
+    lines += ["", "(capped at the model's n_harmonics). What a 22.05 or 24 kHz model costs (training time,",
+              "engine ms per second of audio, bytes) has **not been measured yet**: the factory and the",
+              "engine are built around one sample rate (`factory/dsp.py` SAMPLE_RATE, the model's",
+              "metadata `sample_rate`), so the 16 kHz models stay.", ""]
+    return lines
+
+
 def write_report(models_dir: Path, work_root: Path, docs: Path = ROOT / "docs",
                  checkpoints: Path = ROOT / "factory" / "checkpoints", timbre: bool = True) -> Path:
     """Writes docs/models.md (+ figures) from the models in models_dir, the work dirs and the
@@ -297,6 +322,7 @@ def write_report(models_dir: Path, work_root: Path, docs: Path = ROOT / "docs",
             lines.append("")
     if timbre:
         lines += timbre_section(models_dir)
+    lines += bandwidth_section(metas)
     lines += [
         "## How the models are checked",
         "",

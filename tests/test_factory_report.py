@@ -43,3 +43,26 @@ def test_report_shows_a_longer_run_in_the_checkpoints_and_whether_it_has_converg
     assert f"Training on in `factory/checkpoints/{QUICK_INSTRUMENT}/` (not shipped)" in text
     assert "**converged**" in text and "## Timbre" not in text
     assert (tmp_path / "docs" / "img" / f"{QUICK_INSTRUMENT}_training.png").stat().st_size > 1000
+
+
+def test_a_rebuilt_model_records_the_one_it_replaced_and_the_report_shows_both(tmp_path):
+    import json
+
+    from factory import report
+    from factory.build import _previous_quality
+
+    src = {"soundfont": "FluidR3_GM.sf2", "preset": "Shanai", "program": 111}
+    old = {"name": "shehnai", "source": src, "decoder": {"channels": 48},
+           "quality": {"heldout_spectral_loss": 3.3939}, "training": {"steps": 1094}}
+    (tmp_path / "shehnai").mkdir()
+    (tmp_path / "shehnai" / "metadata.json").write_text(json.dumps(old))
+    new = {"source": src, "quality": {"heldout_spectral_loss": 3.0}}
+    prev = _previous_quality(tmp_path / "shehnai", new)
+    assert prev == {"heldout_spectral_loss": 3.3939, "steps": 1094, "decoder": {"channels": 48}}
+    assert _previous_quality(tmp_path / "shehnai", {"source": dict(src, program=40), "quality": {}}) is None
+    assert _previous_quality(tmp_path / "absent", new) is None
+    # rebuilding the same model again keeps what it first replaced
+    again = dict(old, quality={"heldout_spectral_loss": 3.0, "previous": prev})
+    (tmp_path / "shehnai" / "metadata.json").write_text(json.dumps(again))
+    assert _previous_quality(tmp_path / "shehnai", new) == prev
+    assert report._previous({"previous": prev}) == "3.3939 (1094)"
