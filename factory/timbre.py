@@ -12,7 +12,7 @@ engine asked of the instrument, frame by frame) by two distances that ignore pit
 Frames analysed: voiced, ≥ EDGE_FRAMES from a note onset/offset, within LEVEL_RANGE_DB of the
 loudest. `profile` works on any 16 kHz audio; `render_model` is a Python rendering of the engine's
 offline path (same decoder graph as shipped, same ddsp synths, the engine's octave and loudness
-mapping); the benchmark (`bench/run.py`) feeds the real browser engine's output to `profile`.
+mapping; the sung f0 as generated rather than tracked); the benchmark (`bench/run.py`) feeds the real browser engine's output to `profile`.
 """
 from __future__ import annotations
 
@@ -155,8 +155,9 @@ def render_preset(f0_hz: np.ndarray, program: int, soundfont: str = "FluidR3_GM.
     return fdata.render(melody_score(f0_hz, expression=expression), preset)
 
 
-def engine_inputs(meta: dict, voice: np.ndarray, f0_hz: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """What the engine asks of the instrument (static/js/mapping.js, settled): the sung f0 moved by
+def engine_inputs(meta: dict, voice: np.ndarray, f0_hz: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What the engine asks of the instrument (static/js/mapping.js, settled), from the voice
+    [n] at 16 kHz and its known f0_hz [n // HOP] (not the engine's tracker): the sung f0 moved by
     whole octaves nearest the instrument's mean pitch, the sung loudness mapped onto the
     instrument's mean and spread; gated frames silent.
 
