@@ -214,3 +214,23 @@ export async function renderBoth({ id, voice, blockFrames = 4 }) {
   // mappedF0Hz [nFrames]: the pitch asked of the instrument (after octave matching), 0 where gated.
   return { streamed: streamed.audio, whole: whole.audio, octaves: whole.octaves, mappedF0Hz: whole.f0Trace };
 }
+
+/**
+ * The same voice [n] streamed through the engine with each loudness window in `fftSizes`
+ * (the analysis look-ahead is half of it): what a shorter window changes in the output.
+ * @returns {{[nFft:number]: Float32Array}} audio per window size
+ */
+export async function renderAnalysisWindows({ id, voice, fftSizes, blockFrames = 4 }) {
+  const { meta, decoder } = await loadModel(id);
+  const phaseAccumulator = cumsum.createPhaseAccumulator(tf);
+  const out = {};
+  for (const analysisFftSize of fftSizes) {
+    decoder.reset();
+    phaseAccumulator.reset();
+    const engine = new Engine({ meta, decoder, phaseAccumulator, blockFrames, analysisFftSize });
+    out[analysisFftSize] = await engine.renderClip(voice, { streaming: true });
+  }
+  phaseAccumulator.dispose();
+  decoder.dispose();
+  return out;
+}

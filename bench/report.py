@@ -174,6 +174,19 @@ def write_report(results: dict, path: Path) -> None:
           "(context.outputLatency) comes on top.", ""]
     if results.get("live"):
         L += _live_section(results["live"])
+    if results.get("analysis_window"):
+        L += ["## Analysis window (look-ahead) vs what the models learned", "",
+              "The models were trained on `compute_loudness` with a 512-sample window (16 ms centred look-ahead). The "
+              "engine's window, in `static/js/config.js`, is what this table weighs: the same sung phrase through the "
+              "engine offline with each window, compared with 512 (loudness of a shorter window is referenced back to 512, "
+              "`features.js` `referenceNFft`). Onset: when the output first exceeds 0.01 on the offline clock (negative "
+              "is earlier); live, the look-ahead saved comes off every frame's delay as well.", "",
+              "| instrument | n_fft | look-ahead ms | log-spectral distance to 512 (dB) | loudness-envelope corr. | onset shift (ms) |",
+              "|---|---|---|---|---|---|"]
+        for r in results["analysis_window"]:
+            L.append(f"| {r['id']} | {r['fft']} | {r['lookahead_ms']:.0f} | {r['log_spectral_distance_db']:.2f} | "
+                     f"{r['loudness_envelope_correlation']:.3f} | {r['onset_shift_ms']:+.1f} |")
+        L.append("")
     L += ["## Sound", "", "| instrument | held-out spectral loss | pitch error (cents, median) | octave shift | loudness-envelope corr. | streaming vs offline SNR (dB) |",
           "|---|---|---|---|---|---|"]
     for s in results["sound"]:

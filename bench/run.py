@@ -265,6 +265,42 @@ def bench_timbre(pages, metas):
     return out
 
 
+def bench_analysis_window(pages, metas, voice, sizes=(512, 256, 128)):
+    """What a shorter loudness window (less look-ahead) changes in each instrument's output, against
+    the window the models were trained with (512): log-spectrogram distance (dB, mean over
+    time-frequency bins above -80 dB), loudness-envelope correlation, and the onset shift offline."""
+    import librosa
+
+    page = pages.open(BACKENDS["wasm"])
+    rows = []
+    for m in metas:
+        r = page.evaluate("""async ([id, b64, sizes]) => {
+            const k = await import('/static/build/testkit.js');
+            const out = await k.bench.renderAnalysisWindows({ id, voice: __b64ToF32(b64), fftSizes: sizes });
+            return Object.fromEntries(Object.entries(out).map(([n, a]) => [n, __f32ToB64(a)]));
+        }""", [m["id"], to_b64(voice), list(sizes)])
+        audio = {int(n): from_b64(b) for n, b in r.items()}
+        ref = audio[sizes[0]]
+        spec = lambda x: 20 * np.log10(np.abs(librosa.stft(x.astype(np.float64), n_fft=1024, hop_length=256)) + 1e-6)  # noqa: E731
+        ld_ref = loudness_db(ref, m)
+        first = lambda x: int(np.argmax(np.abs(x) > 0.01))  # noqa: E731
+        for n in sizes[1:]:
+            x = audio[n]
+            k = min(len(x), len(ref))
+            a, b = spec(ref[:k]), spec(x[:k])
+            mask = np.maximum(a, b) > -80
+            ld = loudness_db(x[:k], m)
+            j = min(len(ld), len(ld_ref))
+            rows.append({"id": m["id"], "fft": n, "lookahead_ms": 1000 * n / 2 / m["sample_rate"],
+                         "log_spectral_distance_db": float(np.mean(np.abs(a - b)[mask])),
+                         "loudness_envelope_correlation": float(np.corrcoef(ld_ref[:j], ld[:j])[0, 1]),
+                         "onset_shift_ms": 1000 * (first(x) - first(ref)) / m["sample_rate"]})
+            print(f"  window {m['id']:10s} n_fft {n}: {rows[-1]['log_spectral_distance_db']:.2f} dB from 512, "
+                  f"loudness corr {rows[-1]['loudness_envelope_correlation']:.3f}, onset {rows[-1]['onset_shift_ms']:+.1f} ms")
+    pages.close()
+    return rows
+
+
 def first_load_weight(metas):
     from fastapi.testclient import TestClient
 
@@ -318,6 +354,8 @@ def run(quick: bool, out_dir: Path, report_path: Path | None, tmp: Path, playwri
             results["latency"] = bench_latency(pages, tmp)
             print("live (default page):")
             results["live"] = bench_live(pages, tmp, 8 if quick else 60)
+            print("analysis window:")
+            results["analysis_window"] = bench_analysis_window(pages, metas[:1] if quick else metas, voice)
             print("sound:")
             results["sound"] = bench_sound(pages, metas[:1] if quick else metas, voice, f0)
             print("timbre:")
