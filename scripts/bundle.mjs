@@ -1,12 +1,13 @@
 // Bundles static/js ES modules into static/build/ (ignored) and copies the TF.js WASM
 // binaries beside them, so the page needs no network beyond this server.
 import { build } from "esbuild";
-import { copyFileSync, mkdirSync, readdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
 import { writeServiceWorker } from "./service-worker.mjs";
 
 const out = "static/build";
+rmSync(join(out, "chunks"), { recursive: true, force: true }); // content-hashed: old ones would pile up
 mkdirSync(join(out, "wasm"), { recursive: true });
 
 const common = { bundle: true, format: "esm", target: "es2022", sourcemap: true, minify: true, logLevel: "warning" };

@@ -7,7 +7,22 @@ import "@tensorflow/tfjs-backend-cpu";
 import { getThreadsCount, setThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 
 /** Every backend this bundle can run, in the order they are tried when none is asked for. */
-export const BACKENDS = ["webgl", "wasm", "cpu"];
+export const BACKENDS = ["webgpu", "webgl", "wasm", "cpu"];
+
+/**
+ * The backends this browser offers. WebGPU's code is loaded (a chunk of its own) only where the
+ * browser has WebGPU at all.
+ */
+export async function offeredBackends() {
+  if (globalThis.navigator && navigator.gpu && !tf.findBackendFactory("webgpu")) {
+    try {
+      await import("@tensorflow/tfjs-backend-webgpu");
+    } catch (err) {
+      console.warn(`TF.js WebGPU backend did not load: ${err.message}`);
+    }
+  }
+  return BACKENDS.filter((name) => tf.findBackendFactory(name));
+}
 
 export const WASM_PATH = "/static/build/wasm/";
 
@@ -49,7 +64,8 @@ export async function initBackend(search = globalThis.location ? globalThis.loca
   const threads = q.get("wasmThreads");
   configureBackends({ wasmThreads: threads === null ? null : Number(threads), forceF16: q.get("f16") === "1" });
   const asked = q.get("backend");
-  const order = BACKENDS.includes(asked) ? [asked, ...BACKENDS.filter((b) => b !== asked)] : BACKENDS;
+  const offered = await offeredBackends();
+  const order = offered.includes(asked) ? [asked, ...offered.filter((b) => b !== asked)] : offered;
   for (const name of order) {
     try {
       return await useBackend(name);

@@ -1,5 +1,5 @@
 // The engine Worker: features -> mapping -> decoder -> synth, off the page's main thread.
-// It owns TF.js (WASM here; WebGL through OffscreenCanvas where the browser gives it), chooses the
+// It owns TF.js (WASM here; WebGL through OffscreenCanvas and WebGPU where the browser gives them), chooses the
 // backend and block size by measuring them at load, and streams: woken by Atomics on the capture
 // ring (the FreeQueue pattern), it renders every complete block into the output ring.
 //
@@ -8,7 +8,7 @@
 //        · stop {id} · controls {controls} · underruns {count}
 //   out: reply {id, ok, result|error} · backend {choice, measurements} · switched {from, to, reason}
 //        · pitch {inputF0Hz, f0Hz} · stats {...} · block {...} (probe only) · error {message}
-import { BACKENDS, tf, configureBackends, describeBackend, useBackend } from "./backend.js";
+import { offeredBackends, tf, configureBackends, describeBackend, useBackend } from "./backend.js";
 import { chooseBackend, fallbackOrder, hopeless, quantile } from "./backend-choice.js";
 import {
   BACKEND_P99_BUDGET, BACKEND_PROBE, BLOCK_FRAMES_CHOICES, FALLING_BEHIND, MAX_BACKLOG_BLOCKS,
@@ -109,7 +109,7 @@ async function measure(backend, model, blockFrames) {
 /** Measures every backend at the shortest block size, then longer ones only where needed. */
 async function chooseByMeasurement(model) {
   const asked = state.options.backend;
-  const backends = asked ? [asked] : BACKENDS;
+  const backends = asked ? [asked] : await offeredBackends();
   const sizes = state.options.blockFrames ? [state.options.blockFrames] : BLOCK_FRAMES_CHOICES;
   const measurements = [];
   let live = backends;
@@ -303,7 +303,7 @@ class Session {
     this.fellBehind.add(lost);
     const measurements = state.backends ? state.backends.measurements : [];
     const preferred = fallbackOrder(measurements, this.engine.blockFrames, lost, BACKEND_P99_BUDGET);
-    for (const backend of [...preferred, ...BACKENDS].filter((b) => b !== lost)) {
+    for (const backend of [...preferred, ...(await offeredBackends())].filter((b) => b !== lost)) {
       try {
         await this.moveTo(backend, this.engine.blockFrames, reason);
         for (const key of [...state.decoders.keys()]) if (key.startsWith(`${lost}/`)) state.decoders.delete(key);
