@@ -1,13 +1,15 @@
 // The singer's choices, remembered on this device (localStorage): each read is validated, so a
 // stale or hand-edited value falls back to the default instead of breaking the page.
 import { parseSaMidi } from "./dsp/sargam.js";
+import { OUTPUT_GAIN_DB_RANGE } from "./mixer.js";
 
 const PREFIX = "swara.";
 
-const clamp01 = (v, dflt) => {
+const clamp = (v, lo, hi, dflt) => {
   const x = Number(v);
-  return v !== null && v !== "" && Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : dflt;
+  return v !== null && v !== "" && Number.isFinite(x) ? Math.min(hi, Math.max(lo, x)) : dflt;
 };
+const clamp01 = (v, dflt) => clamp(v, 0, 1, dflt);
 
 /** Each setting: parse(stored string | null) → value. */
 export const SETTINGS = {
@@ -17,7 +19,7 @@ export const SETTINGS = {
   tanpuraVolume: (v) => clamp01(v, 0.5),
   instrumentMix: (v) => clamp01(v, 1), // instrument level in the mix
   dryMix: (v) => clamp01(v, 0), // the dry voice in the mix (0: headphones hear the instrument only)
-  outputGain: (v) => clamp01(v, 0.8),
+  outputGainDb: (v) => clamp(v, ...OUTPUT_GAIN_DB_RANGE, 0),
   recordDry: (v) => v === "true",
 };
 

@@ -206,3 +206,156 @@ function bindPitchSettings(onSa = () => {}) {
     sargamView.setNaming(naming.value);
   });
 }
+
+/** The remembered value of a setting (e.g. "tanpuraVolume", "recordDry"), for the wiring. */
+export function setting(key) {
+  return settings.get(key);
+}
+
+/** Called with the new Sa in Hz whenever the singer picks one (the tanpura follows). */
+export function onSaChange(handler) {
+  $("sa").addEventListener("change", () => handler(saHz()));
+}
+
+/**
+ * Tanpura button and volume. `onToggle(on)` may throw or reject: the button then stays off.
+ * @param {{onToggle:(on:boolean)=>any, onVolume:(v:number)=>void}} h
+ */
+export function bindTanpura({ onToggle, onVolume }) {
+  const button = $("tanpura"), volume = $("tanpura-volume");
+  volume.value = String(settings.get("tanpuraVolume"));
+  button.addEventListener("click", async () => {
+    const on = button.getAttribute("aria-pressed") !== "true";
+    try {
+      await onToggle(on);
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+    } catch (err) {
+      showError({ what: `The tanpura could not start (${err.message}).`, todo: "Tap Tanpura again; if it stays silent, reload the page." });
+    }
+  });
+  volume.addEventListener("input", () => {
+    settings.set("tanpuraVolume", volume.value);
+    onVolume(Number(volume.value));
+  });
+}
+
+/**
+ * Instrument level, dry-voice level and output gain, remembered.
+ * @param {{onInstrument:(v:number)=>void, onVoice:(v:number)=>void, onOutputGainDb:(db:number)=>void}} h
+ * @returns {{instrumentLevel:number, voiceLevel:number, outputGainDb:number}} the current values
+ */
+export function bindMix({ onInstrument, onVoice, onOutputGainDb }) {
+  const rows = [
+    ["mix-instrument", "instrumentMix", onInstrument, (v) => `${Math.round(v * 100)}%`],
+    ["mix-voice", "dryMix", onVoice, (v) => `${Math.round(v * 100)}%`],
+    ["output-gain", "outputGainDb", onOutputGainDb, (v) => `${v > 0 ? "+" : ""}${v} dB`],
+  ];
+  for (const [id, key, handler, format] of rows) {
+    const input = $(id), out = $(`${id}-out`);
+    input.value = String(settings.get(key));
+    out.textContent = format(Number(input.value));
+    input.addEventListener("input", () => {
+      const v = Number(input.value);
+      out.textContent = format(v);
+      settings.set(key, v);
+      handler(v);
+    });
+  }
+  return { instrumentLevel: settings.get("instrumentMix"), voiceLevel: settings.get("dryMix"), outputGainDb: settings.get("outputGainDb") };
+}
+
+const clock = (s) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, "0")}`;
+let takeUrl = null;
+
+/**
+ * Record button (enabled while singing, see enableRecord), the dry-voice checkbox, the take.
+ * @param {{onStart:(withVoice:boolean)=>Promise<void>, onStop:()=>Promise<void>}} h
+ */
+export function bindRecorder({ onStart, onStop }) {
+  const button = $("record"), dry = $("record-dry");
+  dry.checked = settings.get("recordDry");
+  dry.addEventListener("change", () => settings.set("recordDry", dry.checked));
+  button.addEventListener("click", async () => {
+    const recording = button.getAttribute("aria-pressed") === "true";
+    button.disabled = true; // until the recorder has started or the take is ready
+    try {
+      if (recording) await onStop();
+      else await onStart(dry.checked);
+      setRecording(!recording);
+    } catch (err) {
+      setRecording(false);
+      showError({ what: `Recording failed (${err.message}).`, todo: "Tap Record again while singing." });
+    } finally {
+      button.disabled = !document.getElementById("sing").matches('[aria-pressed="true"]');
+    }
+  });
+}
+
+function setRecording(on) {
+  const button = $("record");
+  button.setAttribute("aria-pressed", on ? "true" : "false");
+  button.textContent = on ? "Stop recording" : "Record";
+  if (on) showRecordingTime(0);
+}
+
+/** Record is possible only while singing (the instrument is playing). */
+export function enableRecord(on) {
+  const button = $("record");
+  button.disabled = !on;
+  button.title = on ? "" : "Tap Sing first";
+}
+
+export function showRecordingTime(seconds) {
+  $("record-time").textContent = clock(seconds);
+}
+
+/**
+ * A finished take: plays in the page, downloads as a WAV, and shares where the Web Share API
+ * takes files. Nothing is uploaded: the file is a blob: URL in this page.
+ * @param {{wav: ArrayBuffer, seconds: number, tracks: number, name: string}} take
+ */
+export function showTake({ wav, seconds, tracks, name }) {
+  if (takeUrl) URL.revokeObjectURL(takeUrl);
+  const stamp = new Date().toISOString().slice(0, 19).replace(/[T:]/g, "-");
+  const filename = `swara-${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${stamp}.wav`;
+  const blob = new Blob([wav], { type: "audio/wav" });
+  takeUrl = URL.createObjectURL(blob);
+  $("take").hidden = false;
+  $("take-audio").src = takeUrl;
+  const download = $("take-download");
+  download.href = takeUrl;
+  download.download = filename;
+  showRecordingTime(seconds);
+  $("record-time").title = tracks === 2 ? "2 tracks: instrument, your voice" : "the instrument";
+  const share = $("take-share");
+  const file = typeof File === "function" ? new File([blob], filename, { type: "audio/wav" }) : null;
+  share.hidden = !(file && navigator.canShare && navigator.canShare({ files: [file] }));
+  share.onclick = async () => {
+    try {
+      await navigator.share({ files: [file], title: `Swara: ${name}` });
+    } catch (err) {
+      if (err.name !== "AbortError") showError({ what: `Sharing did not work (${err.message}).`, todo: "Use Download instead: the file stays on this device." });
+    }
+  };
+}
+
+/** A failure: what happened and what to do (see errors.js); null clears it. */
+export function showError(message) {
+  const box = $("message");
+  box.hidden = !message;
+  $("message-what").textContent = message ? message.what : "";
+  $("message-todo").textContent = message ? message.todo : "";
+}
+
+/**
+ * Model loading: `fraction` 0…1, or undefined when the size is not known yet (an indeterminate
+ * bar); null hides it.
+ */
+export function showLoading(label, fraction) {
+  const box = $("loading"), bar = $("load-progress");
+  box.hidden = fraction === null;
+  if (fraction === null) return;
+  $("load-label").textContent = label;
+  if (fraction === undefined) bar.removeAttribute("value");
+  else bar.value = Math.max(0, Math.min(1, fraction));
+}

@@ -38,10 +38,10 @@ test("garbage in storage reads as the default or is clamped; unknown keys are an
   storage.setItem("swara.saMidi", "9999");
   storage.setItem("swara.naming", "klingon");
   storage.setItem("swara.instrument", "../../etc");
-  storage.setItem("swara.outputGain", "7");
+  storage.setItem("swara.outputGainDb", "70");
   storage.setItem("swara.tanpuraVolume", "loud");
   const s = createSettings(storage);
-  assert.deepEqual(["saMidi", "naming", "instrument", "outputGain", "tanpuraVolume"].map(s.get), [SA_MIDI_DEFAULT, "sargam", null, 1, 0.5]);
+  assert.deepEqual(["saMidi", "naming", "instrument", "outputGainDb", "tanpuraVolume"].map(s.get), [SA_MIDI_DEFAULT, "sargam", null, 12, 0.5]);
   assert.throws(() => s.get("colour"), /unknown setting "colour"/);
 });
 

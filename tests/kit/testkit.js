@@ -20,6 +20,7 @@ export * as sargamView from "../../static/js/sargam-view.js";
 export * as tanpura from "../../static/js/tanpura.js";
 export * as recorder from "../../static/js/recorder.js";
 export * as wav from "../../static/js/dsp/wav.js";
+export * as mixer from "../../static/js/mixer.js";
 
 import { initBackend } from "../../static/js/backend.js";
 
