@@ -52,3 +52,35 @@ export async function startRecorder(context, { instrument, voice = null, startAt
   }
   return { stop, done, elapsedSeconds: () => Math.max(0, context.currentTime - startAt) };
 }
+
+/**
+ * One take at a time for the page: start while singing, stop to get the WAV; reports the
+ * elapsed time every quarter second while recording.
+ */
+export class TakeRecorder {
+  /** @param {(seconds:number)=>void} onTime */
+  constructor(onTime = () => {}) {
+    this.onTime = onTime;
+    this.active = null;
+    this.timer = 0;
+  }
+
+  get recording() {
+    return this.active !== null;
+  }
+
+  /** @param {BaseAudioContext} context @param {{instrument: AudioNode, voice?: AudioNode|null}} tracks */
+  async start(context, tracks) {
+    if (this.active) throw new Error("already recording");
+    this.active = await startRecorder(context, tracks);
+    this.timer = setInterval(() => this.onTime(this.active ? this.active.elapsedSeconds() : 0), 250);
+  }
+
+  /** @returns {Promise<{wav: ArrayBuffer, seconds: number, sampleRate: number, tracks: number}|null>} null when not recording */
+  async stop() {
+    clearInterval(this.timer);
+    const active = this.active;
+    this.active = null;
+    return active ? active.stop() : null;
+  }
+}

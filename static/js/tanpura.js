@@ -70,3 +70,35 @@ export function createTanpura(context, { destination = context.destination, volu
     output,
   };
 }
+
+/**
+ * The page's drone: a tanpura in its own AudioContext, made on first use (a tap), so it plays
+ * whether or not the singer is singing and never shares a graph with the microphone.
+ * @param {{volume?: number}} o
+ */
+export function createDrone({ volume = 0.5 } = {}) {
+  let tanpura = null, context = null;
+  return {
+    /** Starts (in `saHz`) or stops the drone. */
+    async setPlaying(on, saHz) {
+      if (on && !tanpura) {
+        context = new AudioContext({ latencyHint: "playback" });
+        tanpura = createTanpura(context, { volume });
+      }
+      if (!tanpura) return;
+      if (on) {
+        await context.resume(); // a context made outside a gesture starts suspended
+        tanpura.start(saHz);
+      } else {
+        tanpura.stop();
+      }
+    },
+    setVolume(v) {
+      volume = v;
+      if (tanpura) tanpura.setVolume(v);
+    },
+    setSa(saHz) {
+      if (tanpura) tanpura.setSa(saHz);
+    },
+  };
+}
