@@ -1,0 +1,154 @@
+"""The phone features in the page: tanpura, record and share, mix, messages, offline, screenshots."""
+from __future__ import annotations
+
+import base64
+import io
+import re
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from tests.signals import sung_vowel, write_wav
+
+pytestmark = pytest.mark.e2e
+
+
+def sing(open_page, tmp_path, seconds=12.0, f0_hz=220.0, path="/"):
+    audio, _ = sung_vowel(f0_hz, seconds=seconds, sample_rate=48000)
+    page, errors, requests = open_page(write_wav(tmp_path / "voice.wav", audio, 48000), path=path)
+    page.click("#sing")
+    page.wait_for_function("document.getElementById('status-text').textContent.startsWith('Playing')", timeout=60_000)
+    return page, errors, requests
+
+
+def fetch_take(page) -> tuple[np.ndarray, int, str]:
+    """The take's WAV, read back from its blob: URL inside the page (it never leaves the page)."""
+    b64 = page.evaluate("""async () => {
+      const a = document.getElementById('take-download');
+      const bytes = new Uint8Array(await (await fetch(a.href)).arrayBuffer());
+      let s = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+      return btoa(s);
+    }""")
+    audio, sr = sf.read(io.BytesIO(base64.b64decode(b64)), dtype="float32", always_2d=True)
+    return audio, sr, page.get_attribute("#take-download", "download")
+
+
+def test_record_a_take_while_singing_play_it_and_download_it(open_page, tmp_path):
+    page, errors, requests = sing(open_page, tmp_path)
+    assert page.is_enabled("#record")
+    page.click("#record")
+    page.wait_for_function("document.getElementById('record').getAttribute('aria-pressed') === 'true'")
+    page.wait_for_timeout(2500)
+    page.click("#record")
+    page.wait_for_selector("#take:not([hidden])", timeout=20_000)
+    audio, sr, filename = fetch_take(page)
+    shown = page.inner_text("#record-time")
+    m, s = (int(x) for x in shown.split(":"))
+    assert audio.shape[1] == 1, "the instrument alone unless the voice is asked for"
+    assert 2.0 < len(audio) / sr < 6.0, f"{len(audio) / sr:.2f} s recorded for about 2.5 s"
+    assert m * 60 + s == int(len(audio) / sr), f"the page shows {shown} for {len(audio) / sr:.2f} s"
+    assert np.sqrt(np.mean(audio ** 2)) > 1e-3, "the instrument is in the take"
+    assert re.fullmatch(r"swara-[a-z0-9-]+-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}\.wav", filename), filename
+    assert page.get_attribute("#take-audio", "src").startswith("blob:")
+    assert not any(r.method != "GET" for r in requests), "nothing is uploaded"
+    assert errors == []
+
+
+def test_the_dry_voice_can_be_the_second_track(open_page, tmp_path):
+    page, errors, _ = sing(open_page, tmp_path)
+    page.check("#record-dry")
+    page.click("#record")
+    page.wait_for_function("document.getElementById('record').getAttribute('aria-pressed') === 'true'")
+    page.wait_for_timeout(1500)
+    page.click("#record")
+    page.wait_for_selector("#take:not([hidden])", timeout=20_000)
+    audio, sr, _ = fetch_take(page)
+    assert audio.shape[1] == 2
+    voice = audio[:, 1]
+    spectrum = np.abs(np.fft.rfft(voice * np.hanning(len(voice))))
+    peak_hz = np.fft.rfftfreq(len(voice), 1 / sr)[np.argmax(spectrum[20:]) + 20]
+    assert abs(1200 * np.log2(peak_hz / 220.0)) < 60 or peak_hz > 300, "track 2 is the sung voice (A3 and its formant harmonics)"
+    assert np.sqrt(np.mean(voice ** 2)) > 1e-2
+    assert errors == []
+
+
+def test_tanpura_mix_and_gain_controls_answer_and_are_remembered(open_page, tmp_path):
+    page, errors, _ = open_page()
+    page.click("#tanpura")
+    page.wait_for_function("document.getElementById('tanpura').getAttribute('aria-pressed') === 'true'")
+    page.fill("#tanpura-volume", "0.3")
+    page.fill("#mix-voice", "0.4")
+    page.fill("#output-gain", "-6")
+    assert page.inner_text("#mix-voice-out") == "40%"
+    assert page.inner_text("#output-gain-out") == "-6 dB"
+    page.click("#tanpura")
+    page.wait_for_function("document.getElementById('tanpura').getAttribute('aria-pressed') === 'false'")
+    assert page.is_hidden("#message"), page.inner_text("#message")
+    page.reload()
+    page.wait_for_selector("#sing:not([disabled])", timeout=60_000)
+    assert page.input_value("#tanpura-volume") == "0.3"
+    assert page.input_value("#mix-voice") == "0.4"
+    assert page.input_value("#output-gain") == "-6"
+    assert errors == []
+
+
+def test_every_control_is_labelled_and_reachable_by_keyboard(open_page):
+    page, errors, _ = open_page()
+    unlabelled = page.evaluate("""() => [...document.querySelectorAll('button, input, select, a[href], canvas')]
+      .filter(el => !el.closest('[hidden]'))
+      .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.textContent.trim())
+      .map(el => el.id || el.outerHTML.slice(0, 60))""")
+    assert unlabelled == []
+    reached = set()
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        reached.add(page.evaluate("document.activeElement.id || document.activeElement.className"))
+    for control in ["sing", "sa", "naming", "tanpura", "tanpura-volume", "record-dry", "octave", "semitone", "reverb",
+                    "mix-instrument", "mix-voice", "output-gain"]:
+        assert control in reached, f"#{control} is not reachable with Tab"
+    assert any("chip" in r for r in reached), "the instrument cards are reachable with Tab"
+    assert errors == []
+
+
+def test_a_denied_microphone_says_what_happened_and_what_to_do(pw, live_server):
+    from tests.e2e.conftest import BASE_ARGS, CHROMIUM
+
+    args = [a for a in BASE_ARGS if a != "--use-fake-ui-for-media-stream"]  # no auto-accept: the prompt is denied
+    browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
+    try:
+        context = browser.new_context(viewport={"width": 390, "height": 844}, bypass_csp=True)
+        page = context.new_page()
+        page.goto(live_server + "/")
+        page.wait_for_selector("#sing:not([disabled])", timeout=60_000)
+        page.click("#sing")
+        page.wait_for_selector("#message:not([hidden])", timeout=20_000)
+        assert "blocked" in page.inner_text("#message-what")
+        assert "Allow the microphone" in page.inner_text("#message-todo")
+        assert page.get_attribute("#sing", "aria-pressed") == "false"
+    finally:
+        browser.close()
+
+
+@pytest.mark.parametrize("width,height", [(390, 844), (1280, 800)])
+def test_screenshots_for_review(open_page, tmp_path, width, height):
+    """Writes build/screenshots/swara-WxH.png: the page singing, with a take recorded (the
+    README shows copies from docs/img/). Nothing may run off the screen sideways."""
+    from tests.conftest import ROOT
+
+    page, errors, _ = sing(open_page, tmp_path, f0_hz=261.63)
+    page.set_viewport_size({"width": width, "height": height})
+    page.click("#record")
+    page.wait_for_function("document.getElementById('record').getAttribute('aria-pressed') === 'true'")
+    page.wait_for_timeout(1500)
+    page.click("#record")
+    page.wait_for_selector("#take:not([hidden])", timeout=20_000)
+    page.wait_for_timeout(1500)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    out = ROOT / "build" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"swara-{width}x{height}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert path.stat().st_size > 10_000
+    assert errors == []
