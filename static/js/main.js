@@ -7,8 +7,13 @@
 // ?wasmThreads=0|N, ?f16=1 (float16 textures), ?probe=1 (the test probe, probe.js).
 import { startCapture } from "./capture.js";
 import { EngineClient } from "./engine-client.js";
+import { explainError, missingCapability } from "./errors.js";
 import { LatencyMeter, latencyBudgetMs } from "./latency.js";
+import { createMixer } from "./mixer.js";
+import { registerOffline } from "./offline.js";
 import { startOutput } from "./output.js";
+import { TakeRecorder } from "./recorder.js";
+import { createDrone } from "./tanpura.js";
 import * as ui from "./ui.js";
 
 const params = new URLSearchParams(location.search);
@@ -22,7 +27,8 @@ const options = {
 };
 
 const engine = new EngineClient(options);
-const state = { model: null, session: null, controls: {}, probe: null };
+const state = { model: null, session: null, controls: {}, probe: null, mix: null };
+const takes = new TakeRecorder(ui.showRecordingTime);
 
 async function loadManifest() {
   const res = await fetch("/models/manifest.json");
@@ -45,6 +51,8 @@ function showLatency(session) {
 }
 
 async function start() {
+  const missing = missingCapability();
+  if (missing) throw missing;
   const model = state.model;
   const context = new AudioContext({ latencyHint: "interactive" });
   const session = { context, model, latency: new LatencyMeter(context.sampleRate) };
@@ -71,6 +79,9 @@ async function start() {
       if (session.latency.addOutputOnset(frame) !== null) showLatency(session);
     },
   });
+  // The monitor mix takes over the output node; recordings tap it (and the mic) before the mix.
+  session.mixer = createMixer(context, { instrument: session.output.node, voice: session.capture.source, ...state.mix });
+  ui.enableRecord(true);
   session.engineParams = await engine.start(session.capture.ring.sab, session.output.ring.sab, state.controls);
   showLatency(session);
   if (state.probe) await state.probe.attach(session);
@@ -81,7 +92,9 @@ async function start() {
 async function stop() {
   const s = state.session;
   state.session = null;
+  ui.enableRecord(false);
   if (s) {
+    if (takes.recording) await showTake(await takes.stop());
     await engine.stop().catch(() => {});
     if (s.output) s.output.stop();
     if (s.capture) s.capture.stop();
@@ -93,19 +106,27 @@ async function stop() {
   ui.showLevel({ levelDb: -Infinity, f0Hz: 0 });
 }
 
+async function showTake(take) {
+  ui.showTake({ ...take, name: modelName(state.model) });
+}
+
 async function pickInstrument(model) {
   const previous = state.model;
   state.model = model;
   ui.showStatus(`Loading ${modelName(model)}…`);
+  ui.showLoading(`Loading ${modelName(model)}…`);
   try {
     await engine.load(model); // while singing, the Worker swaps instruments between two blocks
     ui.checkInstrument(model.id);
     ui.showStatus(state.session ? `Playing ${modelName(model)}.` : `${modelName(model)} ready. Tap Sing.`);
   } catch (err) {
     ui.markUnavailable(model.id, err.message);
+    ui.showError(explainError(err, { stage: "model", model: modelName(model) }));
     ui.showStatus(`${modelName(model)} is unavailable: ${err.message}. Tap it to retry.`);
     state.model = previous;
     if (previous) ui.checkInstrument(previous.id);
+  } finally {
+    ui.showLoading(null);
   }
 }
 
@@ -118,7 +139,7 @@ function wireEngineEvents() {
     ui.showStatus(`Moved to ${to.backend}, ${to.blockFrames}-frame blocks: ${reason}.`);
   });
   engine.on("pitch", ui.showInstrumentPitch);
-  engine.on("error", ({ message }) => ui.showStatus(message));
+  engine.on("error", ({ message }) => ui.showError(explainError(new Error(message), { stage: "engine" })));
 }
 
 async function boot() {
@@ -128,26 +149,44 @@ async function boot() {
     state.controls = controls;
     engine.setControls(controls);
   });
+  const drone = createDrone({ volume: ui.setting("tanpuraVolume") });
+  ui.bindTanpura({ onToggle: (on) => drone.setPlaying(on, ui.saHz()), onVolume: drone.setVolume });
+  ui.onSaChange(drone.setSa);
+  state.mix = ui.bindMix({
+    onInstrument: (v) => state.session?.mixer?.setInstrumentLevel(v),
+    onVoice: (v) => state.session?.mixer?.setVoiceLevel(v),
+    onOutputGainDb: (db) => state.session?.mixer?.setOutputGainDb(db),
+  });
+  ui.bindRecorder({
+    onStart: (withVoice) => takes.start(state.session.context, { instrument: state.session.output.node, voice: withVoice ? state.session.capture.source : null }),
+    onStop: async () => showTake(await takes.stop()),
+  });
   try {
+    ui.showLoading("Starting the engine…", 0);
     await engine.ready;
     ui.showStatus("Measuring this device…");
+    ui.showLoading("Measuring this device…", 1 / 2);
     const { models, errors } = await loadManifest();
     const first = ui.showInstruments(models, errors, pickInstrument);
     if (first) await pickInstrument(first);
   } catch (err) {
     ui.showStatus(`Instruments unavailable: ${err.message}`);
+    ui.showError(explainError(err, { stage: "model", model: "instrument list" }));
   }
   ui.enableSing(async () => {
     if (state.session) return stop();
     try {
+      ui.showError(null);
       ui.setSinging(true);
       await start();
     } catch (err) {
-      ui.showStatus(`Could not start: ${err.message}`);
+      ui.showError(explainError(err));
+      ui.showStatus("Not singing.");
       await stop();
     }
   });
   ui.setPageState("ready");
+  registerOffline(); // after the first load, so precaching does not compete with it
 }
 
 boot();

@@ -79,10 +79,10 @@ export function createSargamView(canvas, { saHz, naming = "sargam", spanSeconds 
     ctx.setLineDash([]);
   }
 
-  function drawTrace(trace, color, nowMs, labelWidth, fold) {
+  function drawTrace(trace, color, nowMs, labelWidth, fold, lineWidth) {
     const x = (t) => labelWidth + (cssWidth - labelWidth) * (1 - (nowMs - t) / spanMs);
     ctx.strokeStyle = color;
-    ctx.lineWidth = 2.5;
+    ctx.lineWidth = lineWidth;
     ctx.lineJoin = "round";
     ctx.beginPath();
     let pen = false;
@@ -103,8 +103,9 @@ export function createSargamView(canvas, { saHz, naming = "sargam", spanSeconds 
     const labelWidth = 30;
     drawLines(labelWidth);
     // The instrument usually plays octaves away from the voice: fold it into view by octaves.
-    drawTrace(traces.instrument, COLORS.instrument, nowMs, labelWidth, true);
-    drawTrace(traces.sung, COLORS.sung, nowMs, labelWidth, false);
+    // Drawn wider and first, so where it follows the voice exactly it shows as a rim around it.
+    drawTrace(traces.instrument, COLORS.instrument, nowMs, labelWidth, true, 7);
+    drawTrace(traces.sung, COLORS.sung, nowMs, labelWidth, false, 2.5);
   }
 
   draw();

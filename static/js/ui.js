@@ -7,6 +7,7 @@ import { createSettings } from "./settings.js";
 const $ = (id) => document.getElementById(id);
 const settings = createSettings();
 let sargamView = null; // made by bindControls, once the page is there
+let shownModels = new Map(); // id → manifest entry of the instrument cards
 
 /** The singer's Sa in Hz (the chosen one, remembered). */
 export function saHz() {
@@ -68,16 +69,21 @@ export function markUnavailable(modelId, reason) {
   chip.title = `Unavailable: ${reason}. Tap to retry.`;
 }
 
-/** Shows `modelId` as the chosen instrument (and clears a past failure on it). */
+/** Shows `modelId` as the chosen instrument (clears a past failure on it), its card, and remembers it. */
 export function checkInstrument(modelId) {
   document.querySelectorAll("#instrument-list .chip").forEach((c) => {
     const on = c.dataset.id === modelId;
     c.setAttribute("aria-checked", on ? "true" : "false");
+    c.tabIndex = on ? 0 : -1; // one tab stop for the group; arrows move within it
     if (on) {
       c.classList.remove("unavailable");
       c.removeAttribute("title");
     }
   });
+  if (shownModels.has(modelId)) {
+    showCard(describeInstrument(shownModels.get(modelId)));
+    settings.set("instrument", modelId);
+  }
 }
 
 export function showUnderruns(n) {
@@ -128,21 +134,14 @@ export function showInstruments(models, errors, onPick) {
     const name = document.createElement("span");
     name.textContent = card.name;
     chip.append(img, name);
-    chip.addEventListener("click", () => select(chip, m, true));
+    chip.addEventListener("click", () => {
+      checkInstrument(m.id); // at once; the wiring checks the previous one again if loading fails
+      onPick(m);
+    });
     list.appendChild(chip);
     return chip;
   });
-  function select(chip, m, picked) {
-    chips.forEach((c) => {
-      c.setAttribute("aria-checked", c === chip ? "true" : "false");
-      c.tabIndex = c === chip ? 0 : -1; // one tab stop for the group; arrows move within it
-    });
-    showCard(describeInstrument(m));
-    if (picked) {
-      settings.set("instrument", m.id);
-      onPick(m);
-    }
-  }
+  shownModels = new Map(models.map((m) => [m.id, m]));
   list.onkeydown = (e) => {
     const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[e.key];
     if (!step) return;
@@ -153,7 +152,7 @@ export function showInstruments(models, errors, onPick) {
     next.focus();
     next.click();
   };
-  select(chips[models.indexOf(remembered)], remembered, false);
+  checkInstrument(remembered.id);
   return remembered;
 }
 
