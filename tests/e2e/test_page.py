@@ -105,7 +105,7 @@ def test_page_makes_only_get_requests_for_static_assets_and_the_manifest(open_pa
         if url.scheme in ("data", "blob"):
             continue
         assert (url.hostname, url.port) == (origin.hostname, origin.port), f"off-site request: {r.url}"
-        assert url.path == "/" or url.path.startswith("/static/") or url.path == "/models/manifest.json", r.url
+        assert url.path in ("/", "/models/manifest.json", "/sw.js") or url.path.startswith("/static/"), r.url
 
 
 def test_phone_screenshot_while_singing(open_page, tmp_path):
