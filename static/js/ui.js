@@ -347,13 +347,13 @@ export function showError(message) {
 }
 
 /**
- * Model loading: `fraction` 0…1, or undefined when the size is not known yet (an indeterminate
- * bar); null hides it.
+ * Loading progress: `label` with `fraction` 0…1, or undefined fraction when the share done is
+ * not known (an indeterminate bar); `label` null hides it.
  */
 export function showLoading(label, fraction) {
   const box = $("loading"), bar = $("load-progress");
-  box.hidden = fraction === null;
-  if (fraction === null) return;
+  box.hidden = label === null;
+  if (label === null) return;
   $("load-label").textContent = label;
   if (fraction === undefined) bar.removeAttribute("value");
   else bar.value = Math.max(0, Math.min(1, fraction));

@@ -108,23 +108,6 @@ def test_page_makes_only_get_requests_for_static_assets_and_the_manifest(open_pa
         assert url.path in ("/", "/models/manifest.json", "/sw.js") or url.path.startswith("/static/"), r.url
 
 
-def test_phone_screenshot_while_singing(open_page, tmp_path):
-    """Writes the 390x844 screenshot of the page in use (build/screenshot.png; README shows a copy)."""
-    from tests.conftest import ROOT
-
-    audio, _ = sung_vowel(261.63, seconds=6.0)
-    page, errors, _ = open_page(write_wav(tmp_path / "c4.wav", audio, 48000), path="/?backend=wasm")
-    page.click("#sing")
-    page.wait_for_function("document.getElementById('pitch-hz').textContent !== '—'", timeout=20_000)
-    page.wait_for_timeout(1500)
-    out = ROOT / "build"
-    out.mkdir(exist_ok=True)
-    page.screenshot(path=str(out / "screenshot.png"), full_page=True)
-    assert (out / "screenshot.png").stat().st_size > 10_000
-    assert page.text_content("#sing") .strip() == "Stop"
-    assert errors == []
-
-
 def test_instrument_cards_fit_a_phone_and_the_choice_is_remembered(open_page):
     page, errors, _ = open_page()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, "nothing runs off a 390 px screen"

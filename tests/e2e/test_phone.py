@@ -96,6 +96,7 @@ def test_tanpura_mix_and_gain_controls_answer_and_are_remembered(open_page, tmp_
 
 def test_every_control_is_labelled_and_reachable_by_keyboard(open_page):
     page, errors, _ = open_page()
+    assert page.is_hidden("#loading"), "the loading bar goes once the instrument is ready"
     unlabelled = page.evaluate("""() => [...document.querySelectorAll('button, input, select, a[href], canvas')]
       .filter(el => !el.closest('[hidden]'))
       .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.textContent.trim())
