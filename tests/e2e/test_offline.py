@@ -78,3 +78,19 @@ def test_a_new_deploy_replaces_the_old_cache(pw, tmp_path):
             assert keys == ["swara-00000000feedbeef"], f"caches after the new deploy: {keys} (was {old})"
         finally:
             browser.close()
+
+
+def test_chromium_finds_the_app_installable(pw, live_server, tmp_path):
+    """Chromium's own installability check (manifest, icons, service worker with a fetch
+    handler) finds nothing missing; a real profile, since incognito is never installable."""
+    context = pw.chromium.launch_persistent_context(str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True,
+                                                    args=list(BASE_ARGS), bypass_csp=True)
+    try:
+        page = context.new_page()
+        page.goto(live_server + "/")
+        page.evaluate(WAIT_CONTROLLED)
+        cdp = context.new_cdp_session(page)
+        assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
+        assert cdp.send("Page.getAppManifest")["errors"] == []
+    finally:
+        context.close()

@@ -153,3 +153,54 @@ def test_screenshots_for_review(open_page, tmp_path, width, height):
     page.screenshot(path=str(path), full_page=True)
     assert path.stat().st_size > 10_000
     assert errors == []
+
+
+CONTRAST = """() => {
+  // WCAG 2 contrast of every visible text against its composited background (the page gradient's
+  // lighter end, --bg2, as the worst case for light text).
+  const parse = (c) => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return null;
+    const [r, g, b, a = 1] = m[1].split(/[ ,/]+/).filter(Boolean).map(Number); return [r, g, b, a]; };
+  const over = (top, under) => top.slice(0, 3).map((v, i) => v * top[3] + under[i] * (1 - top[3]));
+  const lum = (rgb) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    const [r, g, b] = rgb.map(f); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const page = parse(getComputedStyle(document.documentElement).getPropertyValue('--bg2').trim().replace(/^#(..)(..)(..)$/, (_, r, g, b) => `rgb(${parseInt(r, 16)},${parseInt(g, 16)},${parseInt(b, 16)})`));
+  const out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const text = [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent.trim()).join('');
+    if (!text || el.closest('[hidden]') || !el.getClientRects().length || el.closest('canvas, audio, option, select')) continue;
+    const chain = [];
+    for (let e = el; e; e = e.parentElement) chain.unshift(e);
+    let bg = page.slice(0, 3), opacity = 1;
+    for (const e of chain) {
+      const cs = getComputedStyle(e);
+      const b = parse(cs.backgroundColor);
+      if (b && b[3] > 0 && !cs.backgroundImage.includes('gradient')) bg = over(b, bg);
+      if (cs.backgroundImage.includes('radial-gradient') && e.classList.contains('sing')) bg = [255, 153, 51]; // the Sing button's saffron
+      opacity *= Number(cs.opacity);
+    }
+    const cs = getComputedStyle(el);
+    const fg = parse(cs.color);
+    const color = over([fg[0], fg[1], fg[2], fg[3] * opacity], bg);
+    const size = parseFloat(cs.fontSize), bold = Number(cs.fontWeight) >= 700;
+    const large = size >= 24 || (bold && size >= 18.66);
+    out.push({text: text.slice(0, 30), id: el.id || el.className, ratio: ratio(color, bg), need: large ? 3 : 4.5});
+  }
+  return out;
+}"""
+
+
+def test_text_contrast_is_readable(open_page, tmp_path):
+    """Every visible text meets WCAG AA contrast (4.5:1, large text 3:1), also with a take shown
+    and the toggles pressed."""
+    page, errors, _ = sing(open_page, tmp_path, seconds=8.0)
+    page.click("#tanpura")
+    page.click("#record")
+    page.wait_for_timeout(800)
+    page.click("#record")
+    page.wait_for_selector("#take:not([hidden])", timeout=20_000)
+    results = page.evaluate(CONTRAST)
+    assert len(results) > 20
+    low = [f"{r['id']} {r['text']!r}: {r['ratio']:.2f} < {r['need']}" for r in results if r["ratio"] < r["need"]]
+    assert low == []
+    assert errors == []
