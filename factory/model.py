@@ -66,6 +66,15 @@ class LayerNorm(tf.keras.layers.Layer):
         var = tf.reduce_mean(d * d, axis=-1, keepdims=True)
         return d * tf.math.rsqrt(var + self.eps) * self.gamma + self.beta
 
+    def call_4d(self, x):
+        """The same norm on [1, 1, n, C] in fewer kernels (the streaming graph): d / sqrt(eps +
+        mean(d²)) is TF's local response normalisation of d over a window spanning every channel
+        (radius C − 1, bias eps, alpha 1/C, beta 1/2), one kernel in TF.js where `call` takes five."""
+        c = int(x.shape[-1])
+        d = x - tf.reduce_mean(x, axis=-1, keepdims=True)
+        n = tf.nn.local_response_normalization(d, depth_radius=c - 1, bias=self.eps, alpha=1.0 / c, beta=0.5)
+        return n * self.gamma + self.beta
+
 
 class CausalConv(tf.keras.layers.Layer):
     """Causal dilated 1-D conv (as Keras Conv1D padding='causal') from pad + slices + one matmul.
@@ -184,15 +193,15 @@ class Decoder(tf.keras.Model):
 
         Block after block this equals `call` on the whole sequence to float32 rounding; it is
         written for the fewest kernels per block (TF.js runs a kernel per op, and a block's cost
-        is mostly their count): frames stay [1, 1, n, C] so each conv is one Conv2D, and the
-        three exp_sigmoids run as one."""
+        is mostly their count): frames stay [1, 1, n, C] so each conv is one Conv2D, each layer
+        norm's scaling is one LRN, and the three exp_sigmoids run as one."""
         cfg = self.cfg
         x = scale_inputs(f0_hz, loudness_db)[:, None]
         new_caches = []
         for i, (conv, norm, cache) in enumerate(zip(self.convs, self.norms, caches)):
             c, cache = conv.stream(x, cache)
             new_caches.append(cache)
-            y = tf.nn.leaky_relu(norm(c), alpha=0.2)
+            y = tf.nn.leaky_relu(norm.call_4d(c), alpha=0.2)
             x = x + y if i > 0 else y
         raw = tf.nn.conv2d(x, tf.reshape(self.head.kernel, [1, 1, cfg.channels, -1]), 1, "VALID")
         nh, nn = cfg.n_harmonics, cfg.n_noise

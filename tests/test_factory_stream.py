@@ -191,4 +191,5 @@ def test_shipped_streaming_graph_runs_one_conv_per_layer_and_no_shape_machinery(
     meta, _, stream = shipped
     ops = [n["op"] for n in stream.nodes.values()]
     assert ops.count("_FusedConv2D") + ops.count("Conv2D") == meta["decoder"]["depth"] + 1
+    assert ops.count("LRN") == meta["decoder"]["depth"] and "Rsqrt" not in ops  # each norm's scaling in one
     assert not {"MatMul", "_FusedMatMul", "Reshape", "Shape", "Identity"} & set(ops)
