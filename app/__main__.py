@@ -4,25 +4,31 @@ import sys
 from pathlib import Path
 
 import uvicorn
+from fastapi import Response
 
 from app.main import create_app
 
 HTTPS_PORT = 8443
-ACCEPT_HINT = (
-    "The certificate is self-signed for this machine: the phone warns once. Check the fingerprint "
-    "below, then tap Advanced → Proceed (Chrome) or Show Details → visit this website (Safari)."
-)
+CA_PATH = "/swara-ca.crt"  # where the phone downloads the local authority's certificate
 
 
-def https_banner(url: str, fingerprint: str, cert_path: Path, qr: str) -> str:
-    """What `--https` prints: the URL, a QR code of it, how to accept the warning."""
+def https_banner(url: str, cert, qr: str) -> str:
+    """What `--https` prints: the URL, a QR code of it, how to get past or remove the warning."""
     return "\n".join([
         "",
         f"Swara on your phone (same Wi-Fi): {url}",
         qr.rstrip("\n"),
-        ACCEPT_HINT,
-        f"SHA-256 fingerprint: {fingerprint}",
-        f"Certificate: {cert_path}",
+        "The phone warns once: this machine's own certificate authority signed the certificate. To sing,",
+        "check that the browser shows this fingerprint, then Advanced → Proceed (Chrome) or Show Details →",
+        "visit this website (Safari):",
+        f"  SHA-256 {cert.sha256}",
+        f"For offline use and Add to Home Screen, trust the authority instead: open {url.rstrip('/')}{CA_PATH}",
+        "on the phone and install it (Android: Settings → Security → Encryption & credentials → Install a",
+        "certificate → CA certificate; iPhone: Settings → Profile Downloaded → Install, then General → About →",
+        "Certificate Trust Settings → turn on Swara). It can vouch only for private addresses, localhost",
+        "and this machine's LAN address.",
+        f"  authority SHA-256 {cert.ca_sha256}",
+        f"Certificates: {cert.cert_path.parent}",
         "",
     ])
 
@@ -50,8 +56,17 @@ def main(argv=None) -> None:
     hosts = [*lan, "localhost", "127.0.0.1"]
     cert = ensure_certificate(hosts, args.cert_dir)
     url = f"https://{(lan or ['localhost'])[0]}:{port}/"
-    print(https_banner(url, cert.sha256, cert.cert_path, terminal_qr(url)), flush=True)
-    uvicorn.run(create_app(), host=host, port=port, log_level="info",
+    print(https_banner(url, cert, terminal_qr(url)), flush=True)
+    app = create_app()
+    ca_pem = cert.ca_path.read_bytes()
+
+    @app.get(CA_PATH, include_in_schema=False)
+    async def ca_certificate():
+        # This MIME type makes Android offer to install it and iOS download it as a profile.
+        return Response(ca_pem, media_type="application/x-x509-ca-cert",
+                        headers={"Content-Disposition": 'attachment; filename="swara-ca.crt"'})
+
+    uvicorn.run(app, host=host, port=port, log_level="info",
                 ssl_certfile=str(cert.cert_path), ssl_keyfile=str(cert.key_path))
 
 
