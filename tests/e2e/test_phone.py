@@ -220,3 +220,37 @@ def test_text_contrast_is_readable(open_page, tmp_path):
     low = [f"{r['id']} {r['text']!r}: {r['ratio']:.2f} < {r['need']}" for r in results if r["ratio"] < r["need"]]
     assert low == []
     assert errors == []
+
+
+SPY_SHARE = """
+// A spy in place of the system share sheet (headless Chromium has none): records what the page hands it.
+navigator.canShare = (data) => !!(data && data.files && data.files.length);
+navigator.share = async (data) => {
+  const f = data.files[0];
+  globalThis.__shared = {count: data.files.length, name: f.name, type: f.type, size: f.size, title: data.title};
+};
+"""
+
+
+def test_share_hands_the_take_to_the_web_share_api(open_page, tmp_path):
+    audio, _ = sung_vowel(220.0, seconds=8.0, sample_rate=48000)
+    page, errors, requests = open_page(write_wav(tmp_path / "voice.wav", audio, 48000))
+    page.context.add_init_script(SPY_SHARE)
+    page.reload()
+    page.wait_for_function("document.body.dataset.state === 'ready'", timeout=90_000)
+    page.click("#sing")
+    page.wait_for_function("document.getElementById('status-text').textContent.startsWith('Playing')", timeout=60_000)
+    page.click("#record")
+    page.wait_for_timeout(1000)
+    page.click("#record")
+    page.wait_for_selector("#take-share:not([hidden])", timeout=20_000)
+    n_before = len(requests)
+    page.click("#take-share")
+    page.wait_for_function("globalThis.__shared !== undefined", timeout=5_000)
+    shared = page.evaluate("globalThis.__shared")
+    size = page.evaluate("fetch(document.getElementById('take-download').href).then(r => r.blob()).then(b => b.size)")
+    assert shared == {"count": 1, "name": page.get_attribute("#take-download", "download"), "type": "audio/wav",
+                      "size": size, "title": shared["title"]}
+    assert shared["title"].startswith("Swara: ")
+    assert [r.url for r in requests[n_before:] if not r.url.startswith("blob:")] == [], "sharing sends nothing to the server"
+    assert errors == []
