@@ -115,3 +115,37 @@ def bench_live(pages, tmp: Path, seconds: float) -> dict:
             runs[-1]["cgroup"] = {"note": note, "cpu_stat": throttling(note)}
         print(f"  half-core runs: {note}")
     return {"seconds": seconds, "runs": runs, "half_core": note}
+
+
+MEASURE_MEMORY = "async () => (await performance.measureUserAgentSpecificMemory()).bytes"
+
+
+def bench_soak(pages, tmp: Path, seconds: float, every: float = 60) -> dict:
+    """The default page singing a looped take for `seconds`: the engine Worker's tensor count and
+    the page's memory (every realm, workers included; measureUserAgentSpecificMemory, which waits
+    for a garbage collection) at the start and the end, underruns and dropped frames along the way."""
+    audio, _, _ = sung_take(sample_rate=48000)
+    wav = write_wav(tmp / "take.wav", audio, 48000)
+    page = pages.open("?probe=1", wav=wav)
+    page.click("#sing")
+    page.wait_for_function("swaraProbe.running", timeout=60_000)
+    page.wait_for_timeout(3000)
+    bytes_start = page.evaluate(MEASURE_MEMORY)
+    series = []
+    elapsed = 0.0
+    while elapsed < seconds:
+        step = min(every, seconds - elapsed)
+        page.wait_for_timeout(int(step * 1000))
+        elapsed += step
+        page.evaluate("swaraProbe.read()")  # the probe's own recording is not the engine's memory
+        s = page.evaluate("({t: swaraProbe.stats.numTensors, u: swaraProbe.outputStats.underruns, d: swaraProbe.stats.droppedFrames, b: swaraProbe.stats.blocks})")
+        series.append({"seconds": elapsed, "numTensors": s["t"], "underruns": s["u"], "droppedFrames": s["d"], "blocks": s["b"]})
+    bytes_end = page.evaluate(MEASURE_MEMORY)
+    pages.close()
+    tensors = [x["numTensors"] for x in series]
+    row = {"seconds": seconds, "series": series, "tensors_flat": len(set(tensors)) == 1,
+           "memory_start_mb": bytes_start / 2**20, "memory_end_mb": bytes_end / 2**20,
+           "memory_growth_mb": (bytes_end - bytes_start) / 2**20}
+    print(f"  soak {seconds:.0f} s: numTensors {sorted(set(tensors))}, memory {row['memory_start_mb']:.1f} -> "
+          f"{row['memory_end_mb']:.1f} MB, underruns {series[-1]['underruns']}, dropped {series[-1]['droppedFrames']}")
+    return row

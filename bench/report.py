@@ -174,6 +174,15 @@ def write_report(results: dict, path: Path) -> None:
           "(context.outputLatency) comes on top.", ""]
     if results.get("live"):
         L += _live_section(results["live"])
+    if results.get("soak"):
+        k = results["soak"]
+        last = k["series"][-1]
+        L += [f"## Soak: {k['seconds'] / 60:.0f} minutes of singing", "",
+              f"The default page, a looped take, {last['blocks']} engine blocks: numTensors "
+              f"{'flat at ' + str(k['series'][0]['numTensors']) if k['tensors_flat'] else 'changing: ' + str([x['numTensors'] for x in k['series']])}; "
+              f"memory of every realm (page, Worker, worklets; `measureUserAgentSpecificMemory`) {k['memory_start_mb']:.1f} → "
+              f"{k['memory_end_mb']:.1f} MB ({k['memory_growth_mb']:+.1f} MB); {last['underruns']} underruns and "
+              f"{last['droppedFrames']} dropped frames over the run.", ""]
     if results.get("analysis_window"):
         L += ["## Analysis window (look-ahead) vs what the models learned", "",
               "The models were trained on `compute_loudness` with a 512-sample window (16 ms centred look-ahead). The "

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.browser import Pages  # noqa: E402
-from bench.live import bench_live  # noqa: E402
+from bench.live import bench_live, bench_soak  # noqa: E402
 from bench.load import QUICK as LOAD_QUICK, bench_serve_load  # noqa: E402
 from tests.serving import served_app  # noqa: E402
 from tests.e2e.browser_io import from_b64, snr_db, to_b64  # noqa: E402
@@ -354,6 +354,9 @@ def run(quick: bool, out_dir: Path, report_path: Path | None, tmp: Path, playwri
             results["latency"] = bench_latency(pages, tmp)
             print("live (default page):")
             results["live"] = bench_live(pages, tmp, 8 if quick else 60)
+            if not quick:  # the test suite has the one-minute version (tests/e2e/test_resilience.py)
+                print("soak:")
+                results["soak"] = bench_soak(pages, tmp, 600)
             print("analysis window:")
             results["analysis_window"] = bench_analysis_window(pages, metas[:1] if quick else metas, voice)
             print("sound:")
