@@ -45,6 +45,13 @@ export const MAX_BACKLOG_BLOCKS = 3;
 /** A take ends after this much silence: the automatic octave may change only between takes. */
 export const TAKE_GAP_SECONDS = 3;
 
+/**
+ * A take's first note sets its octave, so it is confirmed first: `frames` voiced frames within
+ * one semitone of each other (a pitch tracker's octave slip at an onset rarely lasts that long).
+ * It costs the take's first note (frames - 1) frames of latency; later notes nothing.
+ */
+export const TAKE_START = { frames: 3 };
+
 /** Backend measurement at load: warm-up and timed blocks per backend, and a time cap per backend. */
 // Warm-up long enough for the JS engine's optimising tier; p99 needs 100 samples to mean anything.
 // Loading and compiling (a GPU's first shaders) may take seconds; they get their own cap.

@@ -1,11 +1,12 @@
 // Mapping stage: the singer's pitch and loudness -> the instrument's register and dynamics.
 // A tenor singing into a bansuri model trained around C5 would otherwise drive it far outside
 // the data it knows, which is where DDSP decoders sound worst. Shifts are whole octaves (the
-// melody stays the melody) and are chosen once per take: on the first voiced frame of a take,
-// then held through rests and consonants until the singer stops for TAKE_GAP_SECONDS, or
-// changes the octave by hand. A musician hears one instrument, never a melody broken by octaves.
+// melody stays the melody) and are chosen once per take: on the take's first note, once
+// TAKE_START.frames voiced frames agree on its pitch, then held through rests and consonants until
+// the singer stops for TAKE_GAP_SECONDS, or changes the octave by hand. A musician hears one
+// instrument, never a melody broken by octaves.
 
-import { SILENCE_DB, TAKE_GAP_SECONDS, VOICING } from "./config.js";
+import { SILENCE_DB, TAKE_GAP_SECONDS, TAKE_START, VOICING } from "./config.js";
 import { hzToMidi } from "./dsp/notes.js";
 
 export { SILENCE_DB };
@@ -28,6 +29,7 @@ export class Mapper {
     this.singerLoudVar = 64;
     this.alpha = 1 / 500;
     this.autoOctaves = null; // the take's shift; null between takes
+    this.startMidi = []; // the take's first voiced frames, until they agree
     this.lastTakeOctaves = null; // the previous take's, for hysteresis
     this.silentFrames = 0;
     this.gate = 0;
@@ -45,6 +47,21 @@ export class Mapper {
   endTake() {
     if (this.autoOctaves !== null) this.lastTakeOctaves = this.autoOctaves;
     this.autoOctaves = null;
+    this.startMidi = [];
+  }
+
+  /**
+   * At a take's start: collects voiced frames until the last TAKE_START.frames lie within a
+   * semitone, then chooses the take's octave. Returns true once the take has its octave.
+   */
+  confirmTakeStart(midi) {
+    const s = this.startMidi;
+    s.push(midi);
+    if (s.length > TAKE_START.frames) s.shift();
+    if (s.length < TAKE_START.frames || Math.max(...s) - Math.min(...s) >= 1) return false;
+    if (this.singerMidi === null) this.singerMidi = [...s].sort((a, b) => a - b)[s.length >> 1];
+    this.autoOctaves = this.registerShiftOctaves();
+    return true;
   }
 
   /**
@@ -67,9 +84,8 @@ export class Mapper {
     return Math.min(0, Math.max(SILENCE_DB, this.loudnessStats.mean_db + z));
   }
 
-  updateSinger(f0Hz, loudnessDb) {
-    const midi = hzToMidi(f0Hz);
-    this.singerMidi = this.singerMidi === null ? midi : this.singerMidi + this.alpha * (midi - this.singerMidi);
+  updateSinger(midi, loudnessDb) {
+    if (this.singerMidi !== null) this.singerMidi += this.alpha * (midi - this.singerMidi);
     const d = loudnessDb - this.singerLoudMean;
     this.singerLoudMean += this.alpha * d;
     this.singerLoudVar += this.alpha * (d * d - this.singerLoudVar);
@@ -83,13 +99,16 @@ export class Mapper {
    */
   map(frames, nFrames, out) {
     for (let i = 0; i < nFrames; i++) {
-      const voiced = frames.voiced[i] === 1 && frames.loudnessDb[i] > this.gateDb;
+      let voiced = frames.voiced[i] === 1 && frames.loudnessDb[i] > this.gateDb;
       if (voiced) {
-        this.updateSinger(frames.f0Hz[i], frames.loudnessDb[i]);
-        if (this.autoOctaves === null) this.autoOctaves = this.registerShiftOctaves(); // a take begins
+        const midi = hzToMidi(frames.f0Hz[i]);
+        this.updateSinger(midi, frames.loudnessDb[i]);
+        // Until the take's first note is confirmed (automatic octave only), the gate stays shut.
+        if (this.autoOctaves === null && this.manualOctaves === null) voiced = this.confirmTakeStart(midi);
         this.silentFrames = 0;
-      } else if (++this.silentFrames === this.takeGapFrames) {
-        this.endTake();
+      } else {
+        this.startMidi = [];
+        if (++this.silentFrames === this.takeGapFrames) this.endTake();
       }
       const octaves = this.manualOctaves === null ? this.autoOctaves || 0 : this.manualOctaves;
       const shift = 2 ** (octaves + this.semitoneShift / 12);

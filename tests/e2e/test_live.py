@@ -176,7 +176,7 @@ def test_an_instrument_that_fails_to_load_is_shown_unavailable_and_can_be_retrie
         else:
             route.continue_()
 
-    page.route(f"**/models/{target}/model.json", handler)
+    page.route(f"**/models/{target}/**", handler)  # its graph and weights, streaming or not
     page.click(f".chip[data-id='{target}']")
     page.wait_for_function("id => document.querySelector(`.chip[data-id='${id}']`).classList.contains('unavailable')",
                            arg=target, timeout=30_000)

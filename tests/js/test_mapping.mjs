@@ -37,6 +37,14 @@ test("one octave per take: rests and consonant gaps inside a take never change i
   }
 });
 
+test("a take's first note is confirmed before it sets the octave: an octave slip at the onset does not", () => {
+  const m = new Mapper(META);
+  const o = m.map(frames(1, { f0Hz: 440 }), 1, out(1)); // a tracker's octave slip on the first frame
+  assert.equal(o.gate[0], 0, "the gate stays shut until the take's first note is confirmed");
+  m.map(frames(5, { f0Hz: 220 }), 5, out(5)); // the note itself, A3
+  assert.equal(m.autoOctaves, 1, "A3 -> A4, nearest the bansuri's C5; the slip to A4 would have chosen 0");
+});
+
 test("after 3 s of silence a new take may choose a new octave", () => {
   const m = new Mapper(META);
   m.map(frames(5, { f0Hz: 220 }), 5, out(5));
