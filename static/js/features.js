@@ -3,7 +3,8 @@
 //               n_fft=512, padding='center') of ddsp 3.7: periodic-Hann STFT power, A-weighted
 //               (librosa.A_weighting, clipped at -80 dB), mean over the n_fft/2+1 bins,
 //               10*log10 with ref_db 0, floored at -range_db (-80 dB).
-//   f0Hz, confidence   YIN (dsp/yin.js) on the samples ending where the loudness window ends.
+//   f0Hz, confidence   YIN (dsp/yin.js) on the samples ending where the loudness window ends,
+//                      its integration window on the newest of them (newestFirst).
 //   voiced      confidence, loudness and range gate; unvoiced frames keep the last voiced f0
 //               (no pitch jumps to 0 or to noise at note edges), loudness flows regardless.
 //
@@ -55,6 +56,9 @@ export class LoudnessMeter {
   }
 }
 
+/** The newest YIN window's mean power relative to its whole frame's below which a frame is unvoiced. */
+const NEWEST_ENERGY_MIN_RATIO = 0.1;
+
 /** Growable typed array (rarely reallocates; contents kept). */
 function grow(arr, n) {
   if (arr.length >= n) return arr;
@@ -94,6 +98,7 @@ export class FeatureExtractor {
     const windowSize = yinWindowSize || Math.max(64, referenceNFft - maxLag - 2);
     this.yin = new Yin({ sampleRate, minHz, maxHz, threshold: yinThreshold, windowSize });
     this.pitch = { f0Hz: 0, confidence: 0 };
+    this.yinFrame = new Float32Array(this.yin.frameSize);
     // Both analyses read the samples that end n_fft/2 after the frame centre.
     this.historySamples = Math.max(nFft, this.yin.frameSize);
     this.buf = new Float32Array(this.historySamples + 4096);
@@ -165,6 +170,28 @@ export class FeatureExtractor {
   }
 
   /** Analyses every frame whose window lies below absolute sample `available`. */
+  /**
+   * YIN's frame x[end - frameSize, end), time-reversed. YIN integrates over the first W samples of
+   * its frame against the same W samples up to maxLag later; reversed, that window lies on the
+   * newest samples. A note is then recognised once W + one of its periods have arrived (not W +
+   * the longest lag: 10-16 ms sooner at a phrase onset), and the pitch is that of the newest audio.
+   * Periodicity does not care about the direction of time.
+   */
+  newestFirst(end) {
+    const f = this.yinFrame, n = f.length, x = this.buf, w = this.yin.windowSize;
+    let newest = 0, all = 0;
+    for (let i = 0; i < n; i++) {
+      const v = x[end - 1 - i];
+      f[i] = v;
+      all += v * v;
+      if (i < w) newest += v * v;
+    }
+    // A note's release into silence leaves the newest samples near zero, which YIN would call
+    // perfectly periodic: the newest window must hold a fair share of the frame's energy.
+    this.newestEnergyRatio = all > 0 ? (newest / w) / (all / n) : 0;
+    return f;
+  }
+
   analyseUpTo(available) {
     const fr = this.frames;
     let count = 0;
@@ -173,8 +200,9 @@ export class FeatureExtractor {
     while (this.frameEnd(this.nextFrame) <= available) {
       const end = this.frameEnd(this.nextFrame) - this.bufStart;
       const loudnessDb = this.loudness.measure(this.buf, end - this.nFft);
-      const p = this.yin.detectAt(this.buf, end, this.pitch);
-      this.gate(count++, p.f0Hz, p.confidence, loudnessDb);
+      const p = this.yin.detectAt(this.newestFirst(end), this.yinFrame.length, this.pitch);
+      const confidence = this.newestEnergyRatio >= NEWEST_ENERGY_MIN_RATIO ? p.confidence : 0;
+      this.gate(count++, p.f0Hz, confidence, loudnessDb);
       this.nextFrame++;
     }
     fr.count = count;

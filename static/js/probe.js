@@ -36,7 +36,7 @@ export async function createProbe(engine) {
     for (const k of ["inputF0Hz", "f0Hz", "gate"]) for (const v of m[k]) probe.trace[k].push(v);
     if (m.octaveShift !== null && !probe.octaveShifts.includes(m.octaveShift)) probe.octaveShifts.push(m.octaveShift);
   });
-  let node = null, session = null, timer = null;
+  let node = null, session = null;
   return {
     /** Called by the page once a singing session runs. */
     async attach(s) {
@@ -47,14 +47,15 @@ export async function createProbe(engine) {
       s.output.node.connect(node);
       s.output.node.port.addEventListener("message", (e) => { if (e.data.type === "stats") probe.outputStats = e.data; });
       probe.sampleRate = s.context.sampleRate;
-      timer = setInterval(() => {
-        probe.latency = { budget: session.budget, measuredMs: [...session.latency.delaysMs] };
-      }, 100);
+      // Read live, so a test sees the same onsets as the page's readout.
+      Object.defineProperty(probe, "latency", {
+        configurable: true, enumerable: true,
+        get: () => ({ budget: session.budget, measuredMs: [...session.latency.delaysMs] }),
+      });
       probe.running = true;
     },
     detach() {
       probe.running = false;
-      clearInterval(timer);
       if (node) node.port.postMessage({ type: "stop" });
       node = null;
     },
