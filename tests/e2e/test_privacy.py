@@ -88,6 +88,7 @@ def is_static_get(method: str, path: str) -> bool:
 
 
 def test_a_whole_session_sends_nothing_but_static_gets(pw, tmp_path):
+    """Load, sing 20 s through every instrument, record, download: only static GETs, nothing else."""
     models = sorted(p.parent.name for p in (STATIC_DIR / "models").glob("*/metadata.json"))
     if len(models) < 2:
         pytest.fail("needs at least two shipped instruments to switch between")
@@ -98,7 +99,7 @@ def test_a_whole_session_sends_nothing_but_static_gets(pw, tmp_path):
     requests, sockets = [], []
     try:
         with served_with_access_log() as (url, access):
-            context = browser.new_context()
+            context = browser.new_context(accept_downloads=True)
             context.on("request", lambda r: requests.append(r))  # the page's and its workers' requests
             page = context.new_page()
             page.on("websocket", lambda ws: sockets.append(ws.url))
@@ -116,6 +117,14 @@ def test_a_whole_session_sends_nothing_but_static_gets(pw, tmp_path):
                 page.wait_for_timeout(int(SING_SECONDS * 1000 / len(chips)))
                 assert page.evaluate("document.body.dataset.state") == "singing", page.text_content("#status-text")
             sung_s = time.monotonic() - t0
+            page.click("#record")  # record 2 s of the instrument, then download the take
+            page.wait_for_timeout(2000)
+            page.click("#record")
+            page.wait_for_function("document.getElementById('take-download').href.startsWith('blob:')", timeout=20_000)
+            with page.expect_download() as download:
+                page.click("#take-download")
+            take = tmp_path / "take.wav"
+            download.value.save_as(take)
             page.click("#sing")  # stop
             page.wait_for_timeout(500)
             channels = page.evaluate("globalThis.__channels")
@@ -127,6 +136,8 @@ def test_a_whole_session_sends_nothing_but_static_gets(pw, tmp_path):
     print(f"sang {sung_s:.1f} s through {len(chips)} instruments: {len(requests)} browser requests, "
           f"{len(log)} access-log lines")
     assert sung_s >= SING_SECONDS
+    assert take.read_bytes()[:4] == b"RIFF" and take.read_bytes()[8:12] == b"WAVE", "the download is a WAV"
+    assert take.stat().st_size > 2 * 44100, "the download holds the 2 s recorded"
     assert channels == [] and sockets == []
     origin = urlparse(url)
     for r in requests:
