@@ -2,6 +2,7 @@
 // (the old path, the baseline) in the same page, same backend, same input. Driven by bench/run.py.
 import { tf } from "../static/js/backend.js";
 import { loadDecoder } from "../static/js/decoder.js";
+import { cpuDecoderFits } from "../static/js/decoder-cpu.js";
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -31,11 +32,14 @@ export async function benchDecoder({ id, blockFrames = 4, seconds = 2, repeats =
   const nFrames = Math.floor((seconds * meta.frame_rate) / blockFrames) * blockFrames;
   const { f0Hz, loudnessDb } = controlLine(nFrames, meta.frame_rate);
   const result = { backend: tf.getBackend(), id, blockFrames, seconds: nFrames / meta.frame_rate };
-  const kinds = [["window", false], ["streaming", true]].filter(([, streaming]) => !streaming || meta.streaming);
+  // The old whole-sequence graph (the baseline), the streaming graph, and on the CPU backends the
+  // same streaming network as plain JS (decoder-cpu.js).
+  const kinds = [["window", { streaming: false }], ["streaming", { cpu: false }], ["cpu", {}]]
+    .filter(([kind]) => kind === "window" || (meta.streaming && (kind !== "cpu" || cpuDecoderFits(meta))));
   const runs = [];
-  for (const [kind, streaming] of kinds) {
+  for (const [kind, options] of kinds) {
     const t0 = performance.now();
-    const decoder = await loadDecoder(meta.url, meta, { streaming, warmupBlockFrames: blockFrames });
+    const decoder = await loadDecoder(meta.url, meta, { ...options, warmupBlockFrames: blockFrames });
     runs.push({ kind, decoder, loadMs: performance.now() - t0, perS: [] });
   }
   const tensorsBefore = tf.memory().numTensors;
@@ -62,5 +66,6 @@ export async function benchDecoder({ id, blockFrames = 4, seconds = 2, repeats =
       msPerSAll: run.perS, kernelsPerBlock: profile.kernels.length };
   }
   if (result.streaming) result.speedup = result.window.msPerS / result.streaming.msPerS;
+  if (result.cpu) result.cpuSpeedup = result.window.msPerS / result.cpu.msPerS;
   return result;
 }

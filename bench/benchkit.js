@@ -180,7 +180,7 @@ export async function benchMemory({ id, blocks = 1000, blockFrames = 4, every = 
     decoder.reset();
     const info = await tf.profile(async () => { await decoder.run(f0, ld); });
     tf.env().set("KEEP_INTERMEDIATE_TENSORS", false);
-    if (decoder.model.disposeIntermediateTensors) decoder.model.disposeIntermediateTensors();
+    if (decoder.model && decoder.model.disposeIntermediateTensors) decoder.model.disposeIntermediateTensors(); // the CPU decoder has no graph
     return info.peakBytes;
   };
   const peakEarly = await peak(false);

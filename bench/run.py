@@ -128,9 +128,9 @@ def bench_decoder(pages, ids, backends, repeats, seconds):
             r = call_bench(page, "benchDecoder", {"id": mid, "repeats": repeats, "seconds": seconds})
             r["backend_label"] = name
             rows.append(r)
-            s, w = r.get("streaming"), r["window"]
+            s, w, c = r.get("streaming"), r["window"], r.get("cpu")
             print(f"  decoder {name:12s} {mid:10s} kernels/block {w['kernelsPerBlock']} -> {s and s['kernelsPerBlock']}  "
-                  f"{w['msPerS']:.1f} -> {s and round(s['msPerS'], 1)} ms/s")
+                  f"{w['msPerS']:.1f} -> {s and round(s['msPerS'], 1)} ms/s (CPU decoder {c and round(c['msPerS'], 1)})")
         pages.close()
     return rows
 

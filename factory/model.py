@@ -17,6 +17,20 @@ NOISE_INITIAL_BIAS = -5.0
 AMP_RESAMPLE_METHOD = "linear"
 EXP_SIGMOID = {"exponent": 10.0, "max_value": 2.0, "threshold": 1e-7}
 HARMONIC_NORM_EPS = 1e-7  # ddsp.core.normalize_harmonics: the divisor when no harmonic is kept
+LEAKY_ALPHA = 0.2         # slope of every leaky ReLU below 0
+NORM_EPS = 1e-5           # layer norm: added to the variance
+# scale_inputs: midi(max(f0, F0_FLOOR_HZ)) / MIDI_SCALE and loudness / LOUDNESS_SCALE_DB + 1.
+F0_FLOOR_HZ = 1e-5
+MIDI_SCALE = 127.0
+LOUDNESS_SCALE_DB = 120.0
+
+
+def inference_constants() -> dict:
+    """Every constant of the decoder's arithmetic outside its weights (metadata.json carries
+    them for the browser's CPU decoder)."""
+    return {"leaky_alpha": LEAKY_ALPHA, "norm_eps": NORM_EPS, "harmonic_norm_eps": HARMONIC_NORM_EPS,
+            "f0_floor_hz": F0_FLOOR_HZ, "midi_scale": MIDI_SCALE, "loudness_scale_db": LOUDNESS_SCALE_DB,
+            "noise_initial_bias": NOISE_INITIAL_BIAS, "exp_sigmoid": dict(EXP_SIGMOID)}
 
 
 @dataclass
@@ -52,7 +66,7 @@ def exp_sigmoid(x):
 class LayerNorm(tf.keras.layers.Layer):
     """Layer norm over channels from plain tf ops (Keras' exports as FusedBatchNormV3: NaN in TF.js)."""
 
-    def __init__(self, eps=1e-5, **kw):
+    def __init__(self, eps=NORM_EPS, **kw):
         super().__init__(**kw)
         self.eps = eps
 
@@ -148,8 +162,8 @@ class Dense(tf.keras.layers.Layer):
 
 
 def scale_inputs(f0_hz, loudness_db):
-    midi = 12.0 * (tf.math.log(tf.maximum(f0_hz, 1e-5) / 440.0) / math.log(2.0)) + 69.0
-    return tf.concat([midi / 127.0, loudness_db / 120.0 + 1.0], axis=-1)
+    midi = 12.0 * (tf.math.log(tf.maximum(f0_hz, F0_FLOOR_HZ) / 440.0) / math.log(2.0)) + 69.0
+    return tf.concat([midi / MIDI_SCALE, loudness_db / LOUDNESS_SCALE_DB + 1.0], axis=-1)
 
 
 class Decoder(tf.keras.Model):
@@ -173,11 +187,11 @@ class Decoder(tf.keras.Model):
         x = scale_inputs(f0_hz, loudness_db)
         if cfg.kind == "conv":
             for i, (conv, norm) in enumerate(zip(self.convs, self.norms)):
-                y = tf.nn.leaky_relu(norm(conv(x)), alpha=0.2)
+                y = tf.nn.leaky_relu(norm(conv(x)), alpha=LEAKY_ALPHA)
                 x = x + y if i > 0 else y
         else:
-            x = tf.nn.leaky_relu(self.inp(x), alpha=0.2)
-            x = tf.nn.leaky_relu(self.norms[0](self.gru(x)), alpha=0.2)
+            x = tf.nn.leaky_relu(self.inp(x), alpha=LEAKY_ALPHA)
+            x = tf.nn.leaky_relu(self.norms[0](self.gru(x)), alpha=LEAKY_ALPHA)
         return self._controls(x, f0_hz)
 
     def cache_shapes(self) -> list[list[int]]:
@@ -201,7 +215,7 @@ class Decoder(tf.keras.Model):
         for i, (conv, norm, cache) in enumerate(zip(self.convs, self.norms, caches)):
             c, cache = conv.stream(x, cache)
             new_caches.append(cache)
-            y = tf.nn.leaky_relu(norm.call_4d(c), alpha=0.2)
+            y = tf.nn.leaky_relu(norm.call_4d(c), alpha=LEAKY_ALPHA)
             x = x + y if i > 0 else y
         raw = tf.nn.conv2d(x, tf.reshape(self.head.kernel, [1, 1, cfg.channels, -1]), 1, "VALID")
         nh, nn = cfg.n_harmonics, cfg.n_noise

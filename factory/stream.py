@@ -101,21 +101,23 @@ class GraphModel:
             frontier = nxt
         raise ValueError(f"{self.dir}: no {op} downstream of {start}")
 
+    def depth(self, name: str) -> int:
+        """The node's longest distance from the graph's inputs."""
+        if not hasattr(self, "_depth"):
+            self._depth = {}
+            sys.setrecursionlimit(max(10_000, sys.getrecursionlimit()))
+        if name not in self._depth:
+            ins = [i.split(":")[0] for i in self.nodes[name].get("input", []) if not i.startswith("^")]
+            self._depth[name] = 1 + max((self.depth(i) for i in ins), default=0)
+        return self._depth[name]
+
     def matmuls(self) -> list[dict]:
-        """MatMul nodes from input to output (each one's distance from the placeholders)."""
-        depth = {}
-
-        def d(name):
-            if name not in depth:
-                ins = [i.split(":")[0] for i in self.nodes[name].get("input", []) if not i.startswith("^")]
-                depth[name] = 1 + max((d(i) for i in ins), default=0)
-            return depth[name]
-
-        sys.setrecursionlimit(max(10_000, sys.getrecursionlimit()))
-        return sorted((n for n in self.nodes.values() if n["op"] in MATMUL_OPS), key=lambda n: d(n["name"]))
+        """MatMul nodes from input to output."""
+        return sorted((n for n in self.nodes.values() if n["op"] in MATMUL_OPS), key=lambda n: self.depth(n["name"]))
 
     def bias_of(self, matmul: dict, units: int) -> str:
-        if matmul["op"] == "_FusedMatMul":
+        """The bias of a MatMul or Conv2D: fused into it, or the BiasAdd after it."""
+        if matmul["op"] in ("_FusedMatMul", "_FusedConv2D"):
             bias = self.const_input({"input": matmul["input"][2:]}, [units])
         else:
             bias = self.const_input(self.forward(matmul["name"], "BiasAdd"), [units])
@@ -195,6 +197,41 @@ def rebuild_decoder(model_dir: Path):
     return dec, meta
 
 
+CONV_OPS = ("_FusedConv2D", "Conv2D")
+
+
+def cpu_layout(graph: GraphModel, dec) -> dict:
+    """Where the browser's CPU decoder finds each weight in the streaming graph (node names of
+    model.json's weights, traced: each layer's Conv2D filter [1, kernel, C in, C out] and bias,
+    the gain and offset after its LRN; the head's 1x1 filter and bias), with the constants of
+    the arithmetic around them."""
+    from factory.model import inference_constants
+
+    cfg = dec.cfg
+    convs = sorted((n for n in graph.nodes.values() if n["op"] in CONV_OPS), key=lambda n: graph.depth(n["name"]))
+    if len(convs) != cfg.depth + 1:
+        raise ValueError(f"{graph.dir}: {len(convs)} convolutions in the streaming graph, expected {cfg.depth + 1}")
+
+    def filt(node, shape):
+        name = graph.const_input(node, shape)
+        if name is None:
+            raise ValueError(f"{graph.dir}: no filter of shape {shape} on {node['name']}")
+        return name
+
+    layers = []
+    for i, (conv, node) in enumerate(zip(dec.convs, convs)):
+        cin, c = (2 if i == 0 else cfg.channels), cfg.channels
+        lrn = graph.forward(node["name"], "LRN")
+        gain = graph.forward(lrn["name"], "Mul", lambda n: graph.const_input(n, [c]) is not None)
+        offset = graph.forward(gain["name"], "AddV2", lambda n: graph.const_input(n, [c]) is not None)
+        layers.append({"filter": filt(node, [1, conv.kernel_size, cin, c]), "bias": graph.bias_of(node, c),
+                       "gain": graph.const_input(gain, [c]), "offset": graph.const_input(offset, [c]),
+                       "kernel": conv.kernel_size, "dilation": conv.dilation, "channels_in": cin})
+    units = dec.head.units
+    head = {"filter": filt(convs[-1], [1, 1, cfg.channels, units]), "bias": graph.bias_of(convs[-1], units)}
+    return {"layers": layers, "head": head, "channels": cfg.channels, "constants": inference_constants()}
+
+
 def add_streaming(model_dir: Path, dec, meta: dict, float16: bool) -> dict:
     """Exports dec's streaming graph into model_dir (stream.json + shards) and returns the
     metadata with its "streaming" entry; model_dir is a build's staging directory."""
@@ -204,7 +241,8 @@ def add_streaming(model_dir: Path, dec, meta: dict, float16: bool) -> dict:
         saved = export.export_streaming_saved_model(dec, Path(tmp) / "saved_model")
         stream_bytes = convert.convert_streaming(saved, model_dir, float16=float16)
     meta = dict(meta)
-    meta["streaming"] = {**export.streaming_metadata(dec, convert.STREAM_MODEL), "bytes": stream_bytes}
+    meta["streaming"] = {**export.streaming_metadata(dec, convert.STREAM_MODEL), "bytes": stream_bytes,
+                         "cpu": cpu_layout(GraphModel(model_dir, convert.STREAM_MODEL), dec)}
     return meta
 
 

@@ -193,3 +193,23 @@ def test_shipped_streaming_graph_runs_one_conv_per_layer_and_no_shape_machinery(
     assert ops.count("_FusedConv2D") + ops.count("Conv2D") == meta["decoder"]["depth"] + 1
     assert ops.count("LRN") == meta["decoder"]["depth"] and "Rsqrt" not in ops  # each norm's scaling in one
     assert not {"MatMul", "_FusedMatMul", "Reshape", "Shape", "Identity"} & set(ops)
+
+
+def test_shipped_metadata_names_every_weight_the_cpu_decoder_reads(shipped):
+    """decoder-cpu.js finds each layer's filter, bias, gain and offset and the head's in the
+    streaming graph by these names; each exists with the shape its role implies."""
+    meta, _, stream = shipped
+    cpu, d = meta["streaming"]["cpu"], meta["decoder"]
+    assert len(cpu["layers"]) == d["depth"] and cpu["channels"] == d["channels"]
+    for i, layer in enumerate(cpu["layers"]):
+        cin = 2 if i == 0 else d["channels"]
+        assert (layer["kernel"], layer["dilation"], layer["channels_in"]) == (d["kernel"], 2 ** i, cin)
+        assert stream.weights[layer["filter"]].shape == (1, d["kernel"], cin, d["channels"])
+        for role in ("bias", "gain", "offset"):
+            assert stream.weights[layer[role]].shape == (d["channels"],), role
+    units = 1 + meta["n_harmonics"] + meta["n_noise"]
+    assert stream.weights[cpu["head"]["filter"]].shape == (1, 1, d["channels"], units)
+    assert stream.weights[cpu["head"]["bias"]].shape == (units,)
+    from factory.model import inference_constants
+
+    assert cpu["constants"] == inference_constants()

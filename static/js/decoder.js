@@ -8,9 +8,10 @@
 import { loadGraphModel } from "@tensorflow/tfjs-converter";
 import { tf } from "./backend.js";
 import { SILENCE_DB } from "./config.js";
+import { CpuStreamingDecoder, cpuDecoderFits } from "./decoder-cpu.js";
 
 export const OUTPUTS = ["amplitudes", "harmonic_distribution", "noise_magnitudes"];
-/** @typedef {StreamingDecoder|WindowDecoder} Decoder what loadDecoder resolves to (one contract) */
+/** @typedef {StreamingDecoder|CpuStreamingDecoder|WindowDecoder} Decoder what loadDecoder resolves to (one contract) */
 const SILENCE_F0_HZ = 0;
 
 /** Past input frames kept per stream, bounded by the receptive field. */
@@ -235,13 +236,24 @@ function siblingUrl(base, file) {
  * Loads the instrument at `static/models/<id>/model.json` (`modelUrl`): its streaming graph
  * (`meta.streaming.model`, beside it) where it has one, else the whole-sequence graph; runs one
  * block of the live size so the backend compiles its kernels now, not on the singer's first note.
- * `streaming: false` forces the whole-sequence graph (benchmarks, parity tests).
- * @returns {Promise<StreamingDecoder|WindowDecoder>}
+ * On the CPU backends (wasm, cpu) the streaming network runs as plain JS arithmetic from the
+ * graph's weights (decoder-cpu.js): no kernel dispatch per op. `cpu: false` keeps the TF.js
+ * streaming graph there, `streaming: false` forces the whole-sequence graph (benchmarks, tests).
+ * @returns {Promise<Decoder>}
  */
-export async function loadDecoder(modelUrl, meta, { warmupBlockFrames = 4, streaming = true, ...options } = {}) {
-  const decoder = streaming && meta.streaming
-    ? new StreamingDecoder(await loadGraphModel(siblingUrl(modelUrl, meta.streaming.model)), meta)
-    : new WindowDecoder(await loadGraphModel(modelUrl), meta, options);
+export async function loadDecoder(modelUrl, meta, { warmupBlockFrames = 4, streaming = true, cpu = true, ...options } = {}) {
+  if (streaming && meta.streaming) {
+    const model = await loadGraphModel(siblingUrl(modelUrl, meta.streaming.model));
+    if (cpu && cpuDecoderFits(meta)) {
+      const decoder = new CpuStreamingDecoder(model, meta, options);
+      decoder.warmUp();
+      return decoder;
+    }
+    const decoder = new StreamingDecoder(model, meta);
+    await decoder.warmUp(warmupBlockFrames);
+    return decoder;
+  }
+  const decoder = new WindowDecoder(await loadGraphModel(modelUrl), meta, options);
   await decoder.warmUp(warmupBlockFrames);
   return decoder;
 }

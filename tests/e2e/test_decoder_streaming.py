@@ -1,7 +1,8 @@
-"""The app's streaming decoder (decoder.js, the shipped stream.json graphs) in headless Chromium:
-block after block, from the silent caches, it gives the whole-sequence graph's frames for a
-stream that starts from silence (≥ 100 dB SNR in float32, blocks of 1, 2, 4 and 16 frames),
-its tensor count stays flat, and reset() starts a new stream."""
+"""The app's streaming decoders (decoder.js with the shipped stream.json graphs, and decoder-cpu.js,
+the same network in plain JS from the graph's weights) in headless Chromium: block after block,
+from the silent caches, they give the whole-sequence graph's frames for a stream that starts from
+silence (≥ 100 dB SNR in float32, blocks of 1, 2, 4 and 16 frames), the tensor count stays flat,
+and reset() starts a new stream."""
 from __future__ import annotations
 
 import numpy as np
@@ -27,7 +28,8 @@ RUN = """async ([ids, backends, blocks, f0b, ldb]) => {
     await k.tfBackend.useBackend(backend);
     for (const id of ids) {
       const meta = manifest.models.find((m) => m.id === id);
-      const stream = await k.decoder.loadDecoder(meta.url, meta, { warmupBlockFrames: 4 });
+      const stream = await k.decoder.loadDecoder(meta.url, meta, { warmupBlockFrames: 4, cpu: false });
+      const cpu = await k.decoder.loadDecoder(meta.url, meta, { warmupBlockFrames: 4 });
       const window = await k.decoder.loadDecoder(meta.url, meta, { streaming: false });
       // The reference: the whole-sequence graph on the silence a stream starts from + the phrase.
       const context = meta.receptive_field_frames - 1, total = context + n;
@@ -39,19 +41,22 @@ RUN = """async ([ids, backends, blocks, f0b, ldb]) => {
         .map((t) => tf.slice(t, [0, context, 0], [1, n, t.shape[2]])));
       const ref = await Promise.all(refs.map((t) => t.data()));
       tf.dispose(refs);
-      const row = { kind: stream.kind, reference: ref.map((a) => __f32ToB64(a)), blocks: {} };
-      for (const block of blocks) {
-        stream.reset();
-        const parts = [[], [], []];
-        let tensorsAfterFirst = null;
-        for (let s = 0; s < n; s += block) {
-          const o = await stream.run(f0.subarray(s, s + block), ld.subarray(s, s + block));
-          parts[0].push(...o.amplitudes); parts[1].push(...o.harmonicDistribution); parts[2].push(...o.noiseMagnitudes);
-          if (tensorsAfterFirst === null) tensorsAfterFirst = tf.memory().numTensors;
+      const row = { kind: stream.kind, cpuKind: cpu.kind, reference: ref.map((a) => __f32ToB64(a)), blocks: {}, cpuBlocks: {} };
+      for (const [dec, into] of [[stream, row.blocks], [cpu, row.cpuBlocks]]) {
+        for (const block of blocks) {
+          dec.reset();
+          const parts = [[], [], []];
+          let tensorsAfterFirst = null;
+          for (let s = 0; s < n; s += block) {
+            const o = await dec.run(f0.subarray(s, s + block), ld.subarray(s, s + block));
+            parts[0].push(...o.amplitudes); parts[1].push(...o.harmonicDistribution); parts[2].push(...o.noiseMagnitudes);
+            if (tensorsAfterFirst === null) tensorsAfterFirst = tf.memory().numTensors;
+          }
+          into[block] = { outputs: parts.map((p) => __f32ToB64(new Float32Array(p))),
+            tensorsAfterFirst, tensorsAfterLast: tf.memory().numTensors };
         }
-        row.blocks[block] = { outputs: parts.map((p) => __f32ToB64(new Float32Array(p))),
-          tensorsAfterFirst, tensorsAfterLast: tf.memory().numTensors };
       }
+      cpu.dispose();
       // An empty block computes nothing and leaves the stream where it was; a mismatched one is refused.
       stream.reset();
       await stream.run(f0.subarray(0, 4), ld.subarray(0, 4));
@@ -108,16 +113,18 @@ def test_streamed_blocks_equal_the_whole_sequence_graph(results, backend, model_
 
     meta = json.loads((MODELS / model_id / "metadata.json").read_text())
     r = results[f"{backend}/{model_id}"]
-    assert r["backend"] == backend and r["kind"] == "streaming"
+    # On the CPU backends the default decoder is the plain-JS one; the graph stays one option away.
+    assert r["backend"] == backend and r["kind"] == "streaming" and r["cpuKind"] == "cpu"
     widths = (1, meta["n_harmonics"], meta["n_noise"])
     ref = [from_b64(b).reshape(N_FRAMES, w) for b, w in zip(r["reference"], widths)]
-    for block in BLOCKS:
-        got = [from_b64(b).reshape(N_FRAMES, w) for b, w in zip(r["blocks"][str(block)]["outputs"], widths)]
-        for name, a, b in zip(meta["outputs"], ref, got):
-            snr = snr_db(a, b)
-            assert snr >= MIN_SNR_DB, f"{backend} {model_id} {name} block {block}: {snr:.1f} dB"
-        # Old caches are disposed every block: the tensor count is flat.
-        assert r["blocks"][str(block)]["tensorsAfterLast"] == r["blocks"][str(block)]["tensorsAfterFirst"]
+    for kind in ("blocks", "cpuBlocks"):
+        for block in BLOCKS:
+            got = [from_b64(b).reshape(N_FRAMES, w) for b, w in zip(r[kind][str(block)]["outputs"], widths)]
+            for name, a, b in zip(meta["outputs"], ref, got):
+                snr = snr_db(a, b)
+                assert snr >= MIN_SNR_DB, f"{backend} {model_id} {kind} {name} block {block}: {snr:.1f} dB"
+            # Old caches are disposed every block: the tensor count is flat.
+            assert r[kind][str(block)]["tensorsAfterLast"] == r[kind][str(block)]["tensorsAfterFirst"]
     # The whole-sequence graph on windows (the path of models without a streaming graph) agrees.
     assert snr_db(ref[0][:, 0], from_b64(r["window"])) >= MIN_SNR_DB
     assert r["disposedTensors"] > 0
