@@ -26,6 +26,10 @@ import numpy as np  # noqa: E402
 
 from factory.export import INPUTS, OUTPUTS  # noqa: E402
 
+# The streaming graph's promise, checked by tests in TF and in the browser: block after block of
+# these sizes it gives the whole-sequence graph's frames to at least this SNR (float32).
+PARITY_BLOCKS = (1, 2, 4, 16)
+PARITY_MIN_SNR_DB = 100.0
 # The rebuilt decoder must give the shipped graph's outputs to float32 rounding (max abs error
 # relative to the output's peak); a wrong weight assignment is off by orders of magnitude more.
 REBUILD_TOLERANCE = 1e-5

@@ -10,13 +10,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from factory.stream import PARITY_BLOCKS as BLOCKS
+from factory.stream import PARITY_MIN_SNR_DB as MIN_SNR_DB
+
 pytestmark = pytest.mark.build
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "static" / "models"
 SHIPPED = sorted(p.parent.name for p in MODELS.glob("*/metadata.json"))
-BLOCKS = (1, 2, 4, 16)
-MIN_SNR_DB = 100.0
 PAGE_BYTES_LIMIT = 150_000
 # The loudness of silence a stream starts from: the browser's one constant (config.js).
 SILENCE_DB = float(re.search(r"SILENCE_DB = (-?[\d.]+)", (ROOT / "static/js/config.js").read_text()).group(1))

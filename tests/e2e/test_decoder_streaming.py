@@ -9,7 +9,12 @@ import numpy as np
 import pytest
 
 from tests.e2e.browser_io import from_b64, install_js_helpers, snr_db, to_b64
-from tests.test_factory_stream import BLOCKS, MIN_SNR_DB, MODELS, SHIPPED
+from factory.stream import PARITY_BLOCKS as BLOCKS
+from factory.stream import PARITY_MIN_SNR_DB as MIN_SNR_DB
+from tests.conftest import STATIC_DIR
+
+MODELS = STATIC_DIR / "models"
+SHIPPED = sorted(p.parent.name for p in MODELS.glob("*/metadata.json"))
 
 pytestmark = pytest.mark.e2e
 
