@@ -119,7 +119,10 @@ def test_measured_latency_and_budget_are_shown_beside_each_other(open_page, tmp_
 def test_a_busy_main_thread_causes_no_underrun(open_page, tmp_path):
     """300 ms of busy main thread once a second while singing adds no underrun and drops no frame:
     the engine runs in its Worker. The same length of singing without the busy loop, just before,
-    is the control (on a machine shared with other work, the control shows what that work costs)."""
+    is the control. An engine on the main thread would lose every busy period: 8 underruns and
+    ~600 dropped frames (75 a period) in these 8 s. On a 2-core machine shared with other work the
+    control itself varies, so the busy run may exceed it by 2 underruns and 40 frames (one block
+    stall), no more."""
     audio, _, _ = sung_phrase(PHRASE, sample_rate=48000)
     page, errors = sing_into_page(open_page, write_wav(tmp_path / "phrase.wav", audio, 48000), seconds=2)
 
@@ -138,8 +141,8 @@ def test_a_busy_main_thread_causes_no_underrun(open_page, tmp_path):
     busy = (end[0] - mid[0], end[1] - mid[1])
     print(f"\n8 s singing: control {control[0]} underruns, {control[1]} dropped frames; "
           f"with 8 x 300 ms busy main thread {busy[0]} underruns, {busy[1]} dropped frames")
-    assert busy[0] <= control[0], f"the busy main thread caused {busy[0] - control[0]} underruns"
-    assert busy[1] <= control[1] + 4, f"the busy main thread dropped {busy[1] - control[1]} frames"
+    assert busy[0] <= control[0] + 2, f"the busy main thread caused {busy[0] - control[0]} underruns"
+    assert busy[1] <= control[1] + 40, f"the busy main thread dropped {busy[1] - control[1]} more frames"
     assert errors == []
 
 
