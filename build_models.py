@@ -94,7 +94,10 @@ def main(argv=None) -> int:
                 shipped = fbuild.DEFAULT_OUT / name / "metadata.json"
                 if not shipped.is_file():
                     p.error(f"--shipped-config: {shipped} does not exist")
-                cfg = Config.from_dict(fbuild.load_for_test(shipped.parent)["decoder"])
+                shipped_meta = fbuild.load_for_test(shipped.parent)
+                cfg = Config.from_dict(shipped_meta["decoder"])
+                if shipped_meta.get("sweep"):  # the config still comes from that sweep
+                    extra["sweep"] = shipped_meta["sweep"]
             if args.sweep:
                 from factory import sweep as fsweep
 
