@@ -55,16 +55,18 @@ export const TAKE_START = { frames: 3 };
 /** Backend measurement at load: warm-up and timed blocks per backend, and a time cap per backend. */
 // Warm-up long enough for the JS engine's optimising tier; p99 needs 100 samples to mean anything.
 // Loading and compiling (a GPU's first shaders) may take seconds; they get their own cap.
-export const BACKEND_PROBE = { warmupBlocks: 30, timedBlocks: 100, maxSetupMs: 8000, maxTimedMs: 1500 };
+export const BACKEND_PROBE = { warmupBlocks: 30, timedBlocks: 100, maxSetupMs: 8000, maxTimedMs: 2000 };
 
 /** A backend qualifies when its p99 block time is under this fraction of a block's duration. */
 export const BACKEND_P99_BUDGET = 0.5;
 
 /**
- * While singing, over the last `windowSeconds`: compute above `load` of real time, or more than
- * `droppedFraction` of the frames dropped, means falling behind (one stall is not).
+ * While singing, over the last `windowSeconds`: compute above `load` of real time, more than
+ * `droppedFraction` of the frames dropped, or `underruns` underruns means falling behind (one
+ * stall is not). A heavy engine moves to another backend; a light one that is late anyway (its
+ * thread starved of CPU) to longer blocks.
  */
-export const FALLING_BEHIND = { windowSeconds: 2, load: 0.8, droppedFraction: 0.05 };
+export const FALLING_BEHIND = { windowSeconds: 2, load: 0.8, droppedFraction: 0.05, underruns: 3 };
 
 /** Onset detection for the measured mic-to-output latency (same AudioContext clock). */
 export const ONSET = { inputThreshold: 0.05, outputThreshold: 0.01, minSilenceSeconds: 0.15, maxLagSeconds: 0.5 };

@@ -74,7 +74,18 @@ function testVoice(sampleRate, start, n, out = new Float32Array(n)) {
   return out;
 }
 
-/** Times warm live-size blocks of the whole engine on `backend`. */
+/** Sleeps the Worker until `untilMs` (performance.now() time); a Worker may block in Atomics.wait. */
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+function sleepUntil(untilMs) {
+  const ms = untilMs - now();
+  if (ms > 0) Atomics.wait(sleeper, 0, 0, ms);
+}
+
+/**
+ * Times warm live-size blocks of the whole engine on `backend`, paced as they come live (one per
+ * block's duration): a block's time runs from when it is due to when it is done, so it includes
+ * the thread's wake-up lateness, which a throttled CPU (a phone's budget) adds to every block.
+ */
 async function measure(backend, model, blockFrames) {
   const blockMs = (1000 * blockFrames * model.hop_samples) / model.sample_rate;
   const m = { backend, blockFrames, blockMs };
@@ -93,10 +104,12 @@ async function measure(backend, model, blockFrames) {
     m.setupMs = now() - t0;
     const times = [];
     const t1 = now();
+    let due = t1;
     while (times.length < BACKEND_PROBE.timedBlocks && now() - t1 < BACKEND_PROBE.maxTimedMs) {
-      const tb = now();
+      sleepUntil(due);
       await block();
-      times.push(now() - tb);
+      times.push(now() - due);
+      due = Math.max(due + blockMs, now() - blockMs); // far behind: measure lateness, not a backlog
     }
     engine.dispose();
     Object.assign(m, { p50Ms: quantile(times, 0.5), p99Ms: quantile(times, 0.99), n: times.length, ...describeBackend() });
@@ -185,6 +198,7 @@ class Session {
     this.blockTimes = [];
     this.meter = new LoadMeter(FALLING_BEHIND.windowSeconds * 1000);
     this.droppedAtWindowStart = 0;
+    this.underrunsAtWindowStart = 0;
     this.fellBehind = new Set(); // backends left behind in this session: never gone back to
     this.lastPitchPost = 0;
     this.lastStatsPost = 0;
@@ -279,18 +293,26 @@ class Session {
    */
   async checkFallingBehind() {
     const dropped = this.stats.droppedFrames - this.droppedAtWindowStart;
+    const underruns = this.stats.underruns - this.underrunsAtWindowStart;
     const load = this.meter.load;
     this.droppedAtWindowStart = this.stats.droppedFrames;
+    this.underrunsAtWindowStart = this.stats.underruns;
     const windowFrames = (this.meter.audioMs / 1000) * this.engine.meta.frame_rate;
-    const dropping = dropped > FALLING_BEHIND.droppedFraction * windowFrames && load > FALLING_BEHIND.load / 2;
+    const late = dropped > FALLING_BEHIND.droppedFraction * windowFrames || underruns >= FALLING_BEHIND.underruns;
     this.meter.reset();
-    if (load < FALLING_BEHIND.load && !dropping) return;
+    if (load < FALLING_BEHIND.load && !late) return;
+    const reason = `compute at ${(100 * load).toFixed(0)} % of real time, ${dropped} frames dropped and ${underruns} underruns in ${FALLING_BEHIND.windowSeconds} s`;
+    const longer = BLOCK_FRAMES_CHOICES.find((b) => b > this.engine.blockFrames);
+    if (load < FALLING_BEHIND.load / 2) {
+      // Late while the engine itself is light: the thread is not getting the CPU in time (a
+      // throttled or busy device). Fewer, longer blocks ride that out; a slower backend would not.
+      if (longer) await this.moveTo(state.backend, longer, reason);
+      return;
+    }
     this.fellBehind.add(state.backend);
     const measurements = state.backends ? state.backends.measurements : [];
     const next = fallbackOrder(measurements, this.engine.blockFrames, state.backend, BACKEND_P99_BUDGET).find((b) => !this.fellBehind.has(b));
-    const longer = BLOCK_FRAMES_CHOICES.find((b) => b > this.engine.blockFrames);
     if (!next && !longer) return;
-    const reason = `compute at ${(100 * load).toFixed(0)} % of real time, ${dropped} frames dropped in ${FALLING_BEHIND.windowSeconds} s`;
     await this.moveTo(next || state.backend, next ? this.engine.blockFrames : longer, reason);
   }
 
