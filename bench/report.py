@@ -149,7 +149,8 @@ def write_report(results: dict, path: Path) -> None:
     for r in results["memory"]:
         s0, s1 = r["series"][1] if len(r["series"]) > 1 else r["series"][0], r["series"][-1]
         L.append(f"| {r['backend_label']} | {r['blocks']} | {s0['numTensors']} → {s1['numTensors']} | {s0['numBytes']} → {s1['numBytes']} | "
-                 f"{'yes' if r['flat'] else 'NO'} | {r['peakBytesEarlyDisposal']} | {r['peakBytesKeepIntermediates']} | {r['peakRatio']:.2f} |")
+                 + (f"{'yes' if r['flat'] else 'NO'} | {r['peakBytesEarlyDisposal']} | {r['peakBytesKeepIntermediates']} | {r['peakRatio']:.2f} |"
+                    if np.isfinite(r["peakRatio"]) else f"{'yes' if r['flat'] else 'NO'} | — | — | — (no TF.js tensors: the plain-JS decoder) |"))
     L += ["", "The seed claimed −60 % GPU memory from early disposal; the ratio is peak bytes of one decoder block with TF.js's "
           "graph executor disposing intermediates as soon as they are dead vs keeping them (`KEEP_INTERMEDIATE_TENSORS`).", ""]
     L += ["## Models", "", "| instrument | params | converter output KB | after compaction KB | weights | weights KB (float32 would be) | served KB | served / 300 KB | load ms |",
