@@ -89,7 +89,7 @@ def main(argv=None) -> int:
     name = None
     try:
         for name in names:
-            cfg, extra = Config(), {}
+            cfg, extra, preset = Config(), {}, None
             if args.shipped_config:
                 shipped = fbuild.DEFAULT_OUT / name / "metadata.json"
                 if not shipped.is_file():
@@ -98,6 +98,12 @@ def main(argv=None) -> int:
                 cfg = Config.from_dict(shipped_meta["decoder"])
                 if shipped_meta.get("sweep"):  # the config still comes from that sweep
                     extra["sweep"] = shipped_meta["sweep"]
+                # ... and the preset from its preset choice (not chosen again)
+                src = shipped_meta.get("source", {})
+                preset = next((c for c in fdata.INSTRUMENTS[name].candidates
+                               if (c.soundfont, c.program) == (src.get("soundfont"), src.get("program"))), None)
+                if shipped_meta.get("preset_choice"):
+                    extra["preset_choice"] = shipped_meta["preset_choice"]
             if args.sweep:
                 from factory import sweep as fsweep
 
@@ -112,7 +118,8 @@ def main(argv=None) -> int:
                                    "chosen_heldout_loss": sw["chosen"]["heldout_loss"],
                                    "best_heldout_loss": min(r["heldout_loss"] for r in sw["results"])}}
             r = fbuild.build_instrument(name, out=out, quick=args.quick, plan=plan, cfg=cfg,
-                                        work_root=work, audio_dir=args.audio, extra_meta=extra)
+                                        work_root=work, audio_dir=args.audio, extra_meta=extra,
+                                        preset=preset)
             results.append(r)
             m = r.metadata
             print(f"{name}: {m['bytes']} bytes, {m['params']} params, held-out loss "
