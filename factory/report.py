@@ -97,7 +97,7 @@ def plateau_text(history: dict, plateau) -> str:
         return (f"held-out loss {best:.4f} (best, float32) after {h[-1][0]} steps: not yet a full "
                 f"{plateau.window_steps}-step window")
     state = "converged" if imp < plateau.min_improvement else "still improving"
-    return (f"best held-out loss {best:.4f} (float32) at step {h[-1][0]}; {imp:.1%} better than the best "
+    return (f"best held-out loss {best:.4f} (float32) at step {h[-1][0]}; {imp:.2%} better than the best "
             f"before the last {plateau.window_steps} steps: **{state}** (rule: < {plateau.min_improvement:.0%})")
 
 
@@ -248,7 +248,9 @@ def write_report(models_dir: Path, work_root: Path, docs: Path = ROOT / "docs",
         "over the last 2,000 steps (cap 30,000 steps, learning rate 1e-3 × 0.4 every 10,000 steps). The",
         "training state (float32 weights, Adam slots, loss log: ~12 bytes a parameter, ~0.3 MB) is kept",
         "in `factory/checkpoints/<instrument>/<config>_p<program>/` in git, so a run stopped in one",
-        "session resumes in the next with the same command.",
+        "session resumes in the next with the same command. A retrained model replaces the shipped",
+        "one only if both its held-out loss and its harmonic-profile distance to its own preset (Timbre",
+        "below) are better; a run that was not shipped is shown under its instrument.",
         "",
         "Budget of the first build (models not retrained since: their 'stopped' is `time budget`): each",
         "sweep trial trained 100 steps, so the sweep ranked configs by how fast they learn, not by where",
@@ -285,6 +287,10 @@ def write_report(models_dir: Path, work_root: Path, docs: Path = ROOT / "docs",
             lines.append("")
         latest = _load(work_root / name / "latest.json")
         summary = _load(Path(latest["work"]) / "summary.json") if latest else None
+        made = (summary or {}).get("metadata", {})
+        if (made.get("training", {}).get("steps"), made.get("decoder")) != (m.get("training", {}).get("steps"),
+                                                                             m.get("decoder")):
+            summary = None  # the work dir's last build is not the shipped model (e.g. built with --out)
         run = run_history(m, checkpoints)
         steps = m.get("training", {}).get("steps")
         shipped_run = run if run and run.get("heldout") and run["heldout"][-1][0] == steps else None
@@ -298,10 +304,10 @@ def write_report(models_dir: Path, work_root: Path, docs: Path = ROOT / "docs",
             lines += [f"![{name} loss curves](img/{name}_loss.png)", ""]
         if run and run is not shipped_run and run.get("heldout"):
             # A longer run of the same config in factory/checkpoints, not shipped (yet).
-            loss_png(run, img / f"{name}_training.png", f"{name}: training on (not shipped)", plateau)
-            lines += [f"Training on in `factory/checkpoints/{name}/` (not shipped): "
+            loss_png(run, img / f"{name}_training.png", f"{name}: longer run (not shipped)", plateau)
+            lines += [f"A longer run in `factory/checkpoints/{name}/`, not shipped: "
                       + plateau_text(run, plateau) + ".", "",
-                      f"![{name} training in progress](img/{name}_training.png)", ""]
+                      f"![{name} longer run, not shipped](img/{name}_training.png)", ""]
         if summary and summary.get("resynth") and Path(summary["resynth"]).is_file():
             with np.load(summary["resynth"]) as z:
                 spectrogram_png(z["target"], z["resynth"], img / f"{name}_spectrogram.png", name)

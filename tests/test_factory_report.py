@@ -40,7 +40,7 @@ def test_report_shows_a_longer_run_in_the_checkpoints_and_whether_it_has_converg
     (run / "history.json").write_text(json.dumps({"train": [[s, h] for s, h in flat], "heldout": flat}))
     text = report.write_report(models, work, docs=tmp_path / "docs", checkpoints=tmp_path / "checkpoints",
                                timbre=False).read_text()
-    assert f"Training on in `factory/checkpoints/{QUICK_INSTRUMENT}/` (not shipped)" in text
+    assert f"A longer run in `factory/checkpoints/{QUICK_INSTRUMENT}/`, not shipped" in text
     assert "**converged**" in text and "## Timbre" not in text
     assert (tmp_path / "docs" / "img" / f"{QUICK_INSTRUMENT}_training.png").stat().st_size > 1000
 
