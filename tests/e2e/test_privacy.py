@@ -120,7 +120,7 @@ def test_a_whole_session_sends_nothing_but_static_gets(pw, tmp_path):
             page.click("#record")  # record 2 s of the instrument, then download the take
             page.wait_for_timeout(2000)
             page.click("#record")
-            page.wait_for_function("document.getElementById('take-download').href.startsWith('blob:')", timeout=20_000)
+            poll(page, "document.getElementById('take-download').href.startsWith('blob:')", 20)
             with page.expect_download() as download:
                 page.click("#take-download")
             take = tmp_path / "take.wav"
