@@ -8,9 +8,8 @@ import numpy as np
 import pytest
 
 from tests.conftest import STATIC_DIR
-from tests.e2e.browser_io import from_b64, install_js_helpers
 from tests.e2e.conftest import BASE_ARGS, CHROMIUM
-from tests.e2e.test_security import READY, poll
+from tests.e2e.test_security import READY, poll, sing_for
 from tests.signals import sung_vowel, write_wav
 
 pytestmark = pytest.mark.e2e
@@ -44,12 +43,7 @@ def test_a_model_with_nan_weights_is_shown_unavailable_and_another_one_plays(pw,
             assert hint.startswith(f"Unavailable: {victim}/{graph_name}: weight ") and "NaN or infinite" in hint, hint
             chips = page.eval_on_selector_all("#instrument-list [data-id]", "els => els.map((e) => e.dataset.id)")
             assert chips == survivors
-            page.click("#sing")
-            poll(page, "globalThis.swaraProbe && swaraProbe.running", 60)
-            poll(page, "document.getElementById('pitch-hz').textContent !== '—'", 30)
-            page.wait_for_timeout(3000)
-            install_js_helpers(page)
-            out = from_b64(page.evaluate("__f32ToB64(swaraProbe.read())"))
+            out = sing_for(page)
             assert out.size and float(np.max(np.abs(out))) > 0.01, f"{survivors[0]} stayed silent"
     finally:
         browser.close()

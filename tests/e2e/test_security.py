@@ -34,6 +34,16 @@ def poll(page, expression: str, timeout_s: float) -> None:
         page.wait_for_timeout(100)
 
 
+def sing_for(page, seconds: float = 3) -> np.ndarray:
+    """Taps Sing on a page under the real CSP (polled: no eval), sings `seconds`; returns what it played."""
+    page.click("#sing")
+    poll(page, "globalThis.swaraProbe && swaraProbe.running", 60)
+    poll(page, "document.getElementById('pitch-hz').textContent !== '—'", 30)
+    page.wait_for_timeout(int(seconds * 1000))
+    install_js_helpers(page)
+    return from_b64(page.evaluate("__f32ToB64(swaraProbe.read())"))
+
+
 @pytest.mark.parametrize("query,backend", [
     ("backend=webgl", "webgl"),
     ("backend=wasm", "wasm"),
@@ -61,12 +71,7 @@ def test_page_sings_under_the_csp_without_violations(pw, live_server, tmp_path, 
             # machine; the same happens with the CSP bypassed. Loading under the CSP went through.
             pytest.xfail(f"webgl too slow here: {status}")
         assert page.text_content("#backend").split()[0] == backend, f"the asked-for backend did not start: {status}"
-        page.click("#sing")
-        poll(page, "globalThis.swaraProbe && swaraProbe.running", 60)
-        poll(page, "document.getElementById('pitch-hz').textContent !== '—'", 30)
-        page.wait_for_timeout(3000)
-        install_js_helpers(page)
-        out = from_b64(page.evaluate("__f32ToB64(swaraProbe.read())"))
+        out = sing_for(page)
         peak = float(np.max(np.abs(out))) if out.size else 0.0
         print(f"{query}: {out.size} output samples, peak {peak:.3f}")
         assert peak > 0.01, "the instrument stayed silent under the CSP"
