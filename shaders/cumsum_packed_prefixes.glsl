@@ -6,12 +6,7 @@
 // it (inclusive = 1, level 0: the phase AFTER each sample), wrapped modulo one turn.
 // Uniforms: int chunkSize (even, <= MAX_BLOCK), int inclusive (0 or 1).
 const int MAX_TEXELS = 8; // MAX_BLOCK / 2
-const float RADIX = 2048.0;
-
-vec2 wrapDigits(float hi, float lo) {
-  float carry = floor(lo / RADIX);
-  return vec2(mod(hi + carry, RADIX), lo - carry * RADIX);
-}
+// RADIX and wrapDigits: cumsum_digits.glsl, prepended.
 
 void main() {
   ivec2 rc = getOutputCoords();

@@ -3,12 +3,7 @@
 // cumsum_packed_totals.glsl. Output texel (2t, 2t + 1): the phase at the start of each block
 // = the carried phase (uniforms startHi, startLo) + every earlier block total, wrapped.
 const int TOP_TEXELS = 32; // TOP_MAX / 2
-const float RADIX = 2048.0;
-
-vec2 wrapDigits(float hi, float lo) {
-  float carry = floor(lo / RADIX);
-  return vec2(mod(hi + carry, RADIX), lo - carry * RADIX);
-}
+// RADIX and wrapDigits: cumsum_digits.glsl, prepended.
 
 void main() {
   ivec2 rc = getOutputCoords();

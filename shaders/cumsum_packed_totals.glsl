@@ -7,12 +7,7 @@
 // Uniforms: int chunkSize (even, <= MAX_BLOCK), int nSamples (unused: levels divide evenly,
 // and a missing last block only fills a component nobody reads).
 const int MAX_TEXELS = 8; // MAX_BLOCK / 2
-const float RADIX = 2048.0;
-
-vec2 wrapDigits(float hi, float lo) {
-  float carry = floor(lo / RADIX);
-  return vec2(mod(hi + carry, RADIX), lo - carry * RADIX);
-}
+// RADIX and wrapDigits: cumsum_digits.glsl, prepended.
 
 void main() {
   ivec2 rc = getOutputCoords();

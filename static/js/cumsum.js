@@ -19,6 +19,7 @@
 import chunkTotalsSource from "../../shaders/cumsum_chunk_totals.glsl";
 import chunkOffsetsSource from "../../shaders/cumsum_chunk_offsets.glsl";
 import phasesSource from "../../shaders/cumsum_phases.glsl";
+import digitsSource from "../../shaders/cumsum_digits.glsl";
 import packedTotalsSource from "../../shaders/cumsum_packed_totals.glsl";
 import packedTopSource from "../../shaders/cumsum_packed_top.glsl";
 import packedPrefixesSource from "../../shaders/cumsum_packed_prefixes.glsl";
@@ -125,14 +126,14 @@ function makeProgram(kind, nOut, shapeUniforms, packed) {
   const common = { outputShape: [2, nOut], enableShapeUniforms: shapeUniforms,
     packedInputs: packed, packedOutput: packed };
   if (kind === "totals") {
-    return { ...common, variableNames: ["digits"], userCode: packed ? packedTotalsSource : chunkTotalsSource,
+    return { ...common, variableNames: ["digits"], userCode: packed ? digitsSource + packedTotalsSource : chunkTotalsSource,
       customUniforms: [{ name: "chunkSize", type: "int" }, { name: "nSamples", type: "int" }] };
   }
   if (kind === "top") {
-    return { ...common, variableNames: ["totals"], userCode: packed ? packedTopSource : chunkOffsetsSource,
+    return { ...common, variableNames: ["totals"], userCode: packed ? digitsSource + packedTopSource : chunkOffsetsSource,
       customUniforms: [{ name: "startHi", type: "float" }, { name: "startLo", type: "float" }] };
   }
-  return { ...common, variableNames: ["digits", "offsets"], userCode: packed ? packedPrefixesSource : phasesSource,
+  return { ...common, variableNames: ["digits", "offsets"], userCode: packed ? digitsSource + packedPrefixesSource : phasesSource,
     customUniforms: [{ name: "chunkSize", type: "int" }, { name: "inclusive", type: "int" }] };
 }
 
