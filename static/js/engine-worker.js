@@ -7,7 +7,7 @@
 //   in:  init {options} · load {id, model} · start {id, captureRing, outputRing, controls}
 //        · stop {id} · controls {controls} · underruns {count}
 //   out: reply {id, ok, result|error} · backend {choice, measurements} · switched {from, to, reason}
-//        · pitch {inputF0Hz, f0Hz} · stats {...} · block {...} (probe only) · error {message}
+//        · pitch {inputF0Hz, f0Hz} · stats {...} · block {octaveShift} (probe only) · error {message}
 import { offeredBackends, tf, configureBackends, describeBackend, useBackend } from "./backend.js";
 import { chooseBackend, fallbackOrder, hopeless, quantile } from "./backend-choice.js";
 import {
@@ -254,8 +254,7 @@ class Session {
   postPitch(block) {
     const last = block.n - 1;
     if (state.options.probe) {
-      post({ type: "block", inputF0Hz: Float32Array.from(block.inputF0Hz), f0Hz: Float32Array.from(block.f0Hz),
-        gate: Float32Array.from(block.gate), octaveShift: this.engine.mapper.autoOctaves });
+      post({ type: "block", octaveShift: this.engine.mapper.autoOctaves }); // every shift a take had
     }
     const t = now();
     if (t - this.lastPitchPost < 33) return; // the page draws at most 30 times a second

@@ -2,8 +2,8 @@
 // place, so no stage carries test hooks. globalThis.swaraProbe holds:
 //   running, sampleRate, read() -> Float32Array of what was played since the last read,
 //   backend {choice, measurements}, switches [], stats (engine Worker), outputStats (worklet),
-//   latency {budget, measuredMs []}, trace {inputF0Hz [], f0Hz [], gate []} per engine frame,
-//   octaveShifts (distinct automatic shifts seen), errors [], loseWebGLContext().
+//   latency {budget, measuredMs []}, octaveShifts (distinct automatic shifts seen, block by
+//   block), errors [], loseWebGLContext().
 import { RingBuffer } from "./dsp/ring.js";
 
 const RECORD_SECONDS = 120;
@@ -11,16 +11,13 @@ const RECORD_SECONDS = 120;
 export async function createProbe(engine) {
   const probe = {
     running: false, sampleRate: null, backend: null, switches: [], stats: {}, outputStats: {},
-    latency: { budget: null, measuredMs: [] }, trace: { inputF0Hz: [], f0Hz: [], gate: [] },
+    latency: { budget: null, measuredMs: [] },
     octaveShifts: [], errors: [], ring: null,
     read() {
       if (!this.ring) return new Float32Array(0);
       const out = new Float32Array(this.ring.availableRead());
       this.ring.pop(out);
       return out;
-    },
-    clearTrace() {
-      this.trace = { inputF0Hz: [], f0Hz: [], gate: [] };
     },
     /** Loses the engine Worker's WebGL context, as a GPU reset would (WEBGL_lose_context). */
     loseWebGLContext() {
@@ -33,7 +30,6 @@ export async function createProbe(engine) {
   engine.on("stats", (m) => (probe.stats = m));
   engine.on("error", (m) => probe.errors.push(m.message));
   engine.on("block", (m) => {
-    for (const k of ["inputF0Hz", "f0Hz", "gate"]) for (const v of m[k]) probe.trace[k].push(v);
     if (m.octaveShift !== null && !probe.octaveShifts.includes(m.octaveShift)) probe.octaveShifts.push(m.octaveShift);
   });
   let node = null, session = null;
