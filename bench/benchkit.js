@@ -7,6 +7,7 @@ import { loadDecoder } from "../static/js/decoder.js";
 import { Engine } from "../static/js/engine.js";
 
 export { benchDecoder } from "./benchdecoder.js";
+export { benchWebglCosts } from "./benchgpu.js";
 
 const TWO_PI = 2 * Math.PI;
 

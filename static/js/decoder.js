@@ -9,9 +9,10 @@ import { loadGraphModel } from "@tensorflow/tfjs-converter";
 import { tf } from "./backend.js";
 import { SILENCE_DB } from "./config.js";
 import { CpuStreamingDecoder, cpuDecoderFits } from "./decoder-cpu.js";
+import { WebGLFusedDecoder, webglDecoderFits } from "./decoder-webgl.js";
 
 export const OUTPUTS = ["amplitudes", "harmonic_distribution", "noise_magnitudes"];
-/** @typedef {StreamingDecoder|CpuStreamingDecoder|WindowDecoder} Decoder what loadDecoder resolves to (one contract) */
+/** @typedef {StreamingDecoder|CpuStreamingDecoder|WebGLFusedDecoder|WindowDecoder} Decoder what loadDecoder resolves to (one contract) */
 const SILENCE_F0_HZ = 0;
 
 /** Past input frames kept per stream, bounded by the receptive field. */
@@ -237,13 +238,20 @@ function siblingUrl(base, file) {
  * (`meta.streaming.model`, beside it) where it has one, else the whole-sequence graph; runs one
  * block of the live size so the backend compiles its kernels now, not on the singer's first note.
  * On the CPU backends (wasm, cpu) the streaming network runs as plain JS arithmetic from the
- * graph's weights (decoder-cpu.js): no kernel dispatch per op. `cpu: false` keeps the TF.js
- * streaming graph there, `streaming: false` forces the whole-sequence graph (benchmarks, tests).
+ * graph's weights (decoder-cpu.js): no kernel dispatch per op. On webgl it runs as our own
+ * fused programs, 2 a conv layer (decoder-webgl.js), whose `createVoice()` keeps the synth on
+ * the GPU too. `cpu: false` / `webgl: false` keep the TF.js streaming graph there,
+ * `streaming: false` forces the whole-sequence graph (benchmarks, tests).
  * @returns {Promise<Decoder>}
  */
-export async function loadDecoder(modelUrl, meta, { warmupBlockFrames = 4, streaming = true, cpu = true, ...options } = {}) {
+export async function loadDecoder(modelUrl, meta, { warmupBlockFrames = 4, streaming = true, cpu = true, webgl = true, ...options } = {}) {
   if (streaming && meta.streaming) {
     const model = await loadGraphModel(siblingUrl(modelUrl, meta.streaming.model));
+    if (webgl && webglDecoderFits(meta)) {
+      const decoder = new WebGLFusedDecoder(model, meta);
+      decoder.warmUp(warmupBlockFrames);
+      return decoder;
+    }
     if (cpu && cpuDecoderFits(meta)) {
       const decoder = new CpuStreamingDecoder(model, meta, options);
       decoder.warmUp();

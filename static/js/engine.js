@@ -58,7 +58,10 @@ export class Engine {
       minVoicedRun: VOICING.minVoicedRun,
     });
     this.mapper = mapper || new Mapper(meta, controls);
-    this.synth = new synthStage.Synth(meta, { phaseAccumulator, reverbWet: controls.reverbWet || 0, maxBlockFrames: blockFrames });
+    // On webgl the decoder keeps the whole voice on the GPU (decoder, gate, synth; one read-back
+    // per block: voice-webgl.js); it takes the synth's place (same latency, reverb, dispose).
+    this.voice = decoder.createVoice ? decoder.createVoice({ reverbWet: controls.reverbWet || 0 }) : null;
+    this.synth = this.voice || new synthStage.Synth(meta, { phaseAccumulator, reverbWet: controls.reverbWet || 0, maxBlockFrames: blockFrames });
     this.queue = new FrameQueue(4 * blockFrames);
     this.mapped = { f0Hz: new Float32Array(blockFrames), loudnessDb: new Float32Array(blockFrames), gate: new Float32Array(blockFrames) };
     this.inputF0Hz = new Float32Array(blockFrames);
@@ -106,12 +109,18 @@ export class Engine {
     const m = this.mapper.map(this.queue, n, this.mapped);
     this.queue.shift(n);
     let t0 = now();
-    const controls = await this.decoder.run(m.f0Hz.subarray(0, n), m.loudnessDb.subarray(0, n));
-    this.timings.decoderMs += now() - t0;
-    applyGate(controls, m.gate, n, this.meta.n_noise);
-    t0 = now();
-    const audio = this.synth.render({ f0Hz: m.f0Hz.subarray(0, n), ...controls });
-    this.timings.synthMs += now() - t0;
+    let audio;
+    if (this.voice) {
+      audio = this.voice.render(m.f0Hz.subarray(0, n), m.loudnessDb.subarray(0, n), m.gate.subarray(0, n));
+      this.timings.decoderMs += now() - t0; // decoder and synth in one GPU pass chain: one figure
+    } else {
+      const controls = await this.decoder.run(m.f0Hz.subarray(0, n), m.loudnessDb.subarray(0, n));
+      this.timings.decoderMs += now() - t0;
+      applyGate(controls, m.gate, n, this.meta.n_noise);
+      t0 = now();
+      audio = this.synth.render({ f0Hz: m.f0Hz.subarray(0, n), ...controls });
+      this.timings.synthMs += now() - t0;
+    }
     this.timings.blocks++;
     this.timings.framesOut += n;
     return { audio, n, inputF0Hz: this.inputF0Hz.subarray(0, n), f0Hz: m.f0Hz.subarray(0, n), gate: m.gate.subarray(0, n) };
