@@ -9,11 +9,11 @@ void main() {
   ivec2 rc = getOutputCoords();
   int t = rc.x;
   int o = rc.y;
-  float acc = getBias(o);
+  float acc = biasAt(0, o);
   for (int j = 0; j < K; j++) {
     int row = PAST + t - (K - 1 - j) * DIL;
     for (int c = 0; c < CIN; c++) {
-      acc += histAt(row, c) * getWeights(j * CIN + c, o);
+      acc += histAt(row, c) * weightsAt(j * CIN + c, o);
     }
   }
   setOutput(acc);

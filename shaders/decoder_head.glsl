@@ -10,8 +10,8 @@ void main() {
   ivec2 rc = getOutputCoords();
   int t = rc.x;
   int u = rc.y;
-  float acc = getBias(u);
-  for (int c = 0; c < C; c++) acc += getX(t, c) * getWeights(c, u);
+  float acc = biasAt(0, u);
+  for (int c = 0; c < C; c++) acc += xAt(t, c) * weightsAt(c, u);
   if (u > H) acc += NOISE_BIAS;
   float sigmoid = 1.0 / (1.0 + exp(-acc));
   setOutput(ES_MAX * pow(sigmoid, ES_POWER) + ES_THRESHOLD);

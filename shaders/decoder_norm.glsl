@@ -14,24 +14,24 @@ void main() {
   int o = rc.y;
 #if PAST_NEXT > 0
   if (r < PAST_NEXT) {
-    setOutput(getPrev(r + prevShift, o));
+    setOutput(prevAt(r + prevShift, o));
     return;
   }
 #endif
   int t = r - PAST_NEXT;
   float mean = 0.0;
-  for (int c = 0; c < C; c++) mean += getZ(t, c);
+  for (int c = 0; c < C; c++) mean += zAt(t, c);
   mean /= float(C);
   float sq = 0.0;
   for (int c = 0; c < C; c++) {
-    float d = getZ(t, c) - mean;
+    float d = zAt(t, c) - mean;
     sq += d * d;
   }
   float scale = 1.0 / sqrt(EPS + sq / float(C));
-  float v = (getZ(t, o) - mean) * scale * getGain(o) + getOffset(o);
+  float v = (zAt(t, o) - mean) * scale * gainAt(0, o) + offsetAt(0, o);
   float y = v > 0.0 ? v : ALPHA * v;
 #if RESIDUAL
-  y += getHist(PAST + t, o);
+  y += histAt(PAST + t, o);
 #endif
   setOutput(y);
 }

@@ -15,17 +15,21 @@
 // `past` rows, read in place by the next norm pass: no copy, no read-back. Layer 0's input (the
 // scaled f0 and loudness) is known in JS, so its history rides in the block's one upload.
 // Programs follow tfjs-backend-webgl's GPGPUProgram form (source + variable names + uniforms),
-// run with backend.runWebGLProgram; shapes are uniforms, so every block size shares one binary.
+// run with backend.runWebGLProgram; shapes are constants (each block size compiles its own set,
+// at load for the live size), so every texel read's index arithmetic folds away.
 import convSource from "../../shaders/decoder_conv.glsl";
 import normSource from "../../shaders/decoder_norm.glsl";
 import headSource from "../../shaders/decoder_head.glsl";
 import { tf } from "./backend.js";
 import { SILENCE_DB } from "./config.js";
 import { WebGLVoice } from "./voice-webgl.js";
-import { defines, disposeInfo } from "./webgl-program.js";
+import { defines, disposeInfo, texelAccessors, uploadTensor } from "./webgl-program.js";
 
 const SILENCE_F0_HZ = 0;
 const LN2 = Math.log(2);
+
+/** A vector as a [1, n] tensor (our programs read 2-D textures only). */
+const row = (values) => tf.tensor2d(values, [1, values.length]);
 
 /** Float32Array of graph weight `name` (float16 weights arrive dequantised). */
 function weight(model, name) {
@@ -79,14 +83,15 @@ export class WebGLFusedDecoder {
       return {
         past, cin: spec.channels_in,
         filter: tf.tensor2d(filter, [spec.kernel * spec.channels_in, C]),
-        bias: tf.tensor1d(weight(model, spec.bias)),
-        gain: tf.tensor1d(weight(model, spec.gain)),
-        offset: tf.tensor1d(weight(model, spec.offset)),
+        bias: row(weight(model, spec.bias)),
+        gain: row(weight(model, spec.gain)),
+        offset: row(weight(model, spec.offset)),
         conv: {
-          variableNames: [i === 0 ? "block" : "hist", "weights", "bias"], enableShapeUniforms: true,
+          variableNames: [i === 0 ? "block" : "hist", "weights", "bias"],
           // Layer 0 reads its history from the block's upload (row-major [past + n, 2] at offset 0).
           userCode: defines({ K: spec.kernel, CIN: spec.channels_in, DIL: spec.dilation, PAST: past })
-            + (i === 0 ? "float histAt(int r, int c) { return getBlock(r * CIN + c); }\n" : "float histAt(int r, int c) { return getHist(r, c); }\n")
+            + (i === 0 ? texelAccessors(["weights", "bias"], ["block"]) + "float histAt(int r, int c) { return blockAt(r * CIN + c); }\n"
+              : texelAccessors(["hist", "weights", "bias"]))
             + convSource,
         },
       };
@@ -94,25 +99,25 @@ export class WebGLFusedDecoder {
     this.layers.forEach((l, i) => {
       const next = this.layers[i + 1], pastNext = next ? next.past : 0, residual = i > 0;
       l.pastNext = pastNext;
+      const variableNames = ["z", ...(residual ? ["hist"] : []), ...(pastNext ? ["prev"] : []), "gain", "offset"];
       l.norm = {
-        variableNames: ["z", ...(residual ? ["hist"] : []), ...(pastNext ? ["prev"] : []), "gain", "offset"],
-        enableShapeUniforms: true,
-        userCode: defines({ C, PAST: l.past, PAST_NEXT: pastNext, RESIDUAL: residual ? 1 : 0 }, { EPS: this.k.norm_eps, ALPHA: this.k.leaky_alpha }) + normSource,
+        variableNames,
+        userCode: texelAccessors(variableNames) + defines({ C, PAST: l.past, PAST_NEXT: pastNext, RESIDUAL: residual ? 1 : 0 }, { EPS: this.k.norm_eps, ALPHA: this.k.leaky_alpha }) + normSource,
         customUniforms: [{ name: "prevShift", type: "int" }],
       };
     });
     const es = this.k.exp_sigmoid;
     this.head = {
       filter: tf.tensor2d(weight(model, cpu.head.filter), [C, this.units]),
-      bias: tf.tensor1d(weight(model, cpu.head.bias)),
+      bias: row(weight(model, cpu.head.bias)),
       program: {
-        variableNames: ["x", "weights", "bias"], enableShapeUniforms: true,
-        userCode: defines({ C, H: this.nHarmonics }, { NOISE_BIAS: this.k.noise_initial_bias,
+        variableNames: ["x", "weights", "bias"],
+        userCode: texelAccessors(["x", "weights", "bias"]) + defines({ C, H: this.nHarmonics }, { NOISE_BIAS: this.k.noise_initial_bias,
           ES_MAX: es.max_value, ES_POWER: Math.log(es.exponent), ES_THRESHOLD: es.threshold }) + headSource,
       },
     };
-    if (this.head.bias.size !== this.units) {
-      throw new Error(`head has ${this.head.bias.size} outputs, metadata says 1 + ${this.nHarmonics} + ${this.nNoise}`);
+    if (this.head.bias.shape[1] !== this.units) {
+      throw new Error(`head has ${this.head.bias.shape[1]} outputs, metadata says 1 + ${this.nHarmonics} + ${this.nNoise}`);
     }
     model.dispose();
     this.input = new InputHistory(this.layers[0].past, this.k);
@@ -132,7 +137,7 @@ export class WebGLFusedDecoder {
   }
 
   /**
-   * Runs the network on one block whose upload `block` (a 1-D tensor on the backend) starts with
+   * Runs the network on one block whose upload `block` (uploadTensor) starts with
    * layer 0's input rows (writeInputs); advances the caches (the old ones are disposed).
    * @returns {import("@tensorflow/tfjs-core").TensorInfo} the head [n, 1 + H + N] (caller disposes)
    */
@@ -184,7 +189,7 @@ export class WebGLFusedDecoder {
   stepFrames(f0Hz, loudnessDb) {
     const data = new Float32Array(this.inputLength(f0Hz.length));
     this.writeInputs(f0Hz, loudnessDb, data);
-    const block = tf.tensor1d(data);
+    const block = uploadTensor(data);
     const head = this.step(block, f0Hz.length);
     block.dispose();
     return head;

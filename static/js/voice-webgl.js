@@ -1,6 +1,7 @@
 // The whole voice on the GPU for the webgl backend: decoder (decoder-webgl.js), gate, harmonic
-// and filtered-noise synthesis (shaders/noise_ir.glsl, shaders/synth_mix.glsl) stay on the GPU
-// until the block's audio is read back, once. Per block: one upload, 2 passes per conv layer + 3,
+// and filtered-noise synthesis (shaders/synth_frames.glsl, shaders/synth_mix.glsl) stay on the GPU
+// until the block's audio is read back, once. Per block: one upload, 2 passes per conv layer + 3 (head,
+// frames, mix),
 // one read-back. The reverb (a recursive filter, serial by nature) runs in JS on the audio.
 //
 // What JS computes and uploads, and why:
@@ -13,13 +14,13 @@
 //    same audio.
 //  - layer 0's inputs, f0 and the gate per frame (with the previous frame's, for the glide).
 // Same output as synth.js's Synth for the same controls (tests/e2e/test_voice_webgl.py).
-import irSource from "../../shaders/noise_ir.glsl";
+import framesSource from "../../shaders/synth_frames.glsl";
 import mixSource from "../../shaders/synth_mix.glsl";
 import { tf } from "./backend.js";
 import { ImpulseResponseDesigner } from "./dsp/impulse-response.js";
 import { mulberry32 } from "./dsp/prng.js";
 import { Reverb } from "./synth/reverb.js";
-import { defines, disposeInfo } from "./webgl-program.js";
+import { defines, disposeInfo, texelAccessors, uploadLength, uploadTensor } from "./webgl-program.js";
 
 const TWO_PI = 2 * Math.PI;
 const RADIX = 2048; // one base-2048 digit = 11 bits, exact in float16
@@ -57,26 +58,26 @@ export class WebGLVoice {
       }
     }
     this.basis = tf.tensor2d(basis, [M, L]);
-    const U = 1 + this.nHarmonics + this.nNoise, P = this.pastFrames;
-    this.irProgram = {
-      variableNames: ["head", "prevIr", "block", "basis"], enableShapeUniforms: true,
-      userCode: defines({ P, M, NOISE0: 1 + this.nHarmonics }) + irSource,
-      customUniforms: [{ name: "prevShift", type: "int" }, { name: "gateOffset", type: "int" }],
+    const H = this.nHarmonics, P = this.pastFrames, consts = { NYQUIST: this.sampleRate / 2 };
+    this.frameColumns = L + H;
+    this.framesProgram = {
+      variableNames: ["head", "prev", "block", "basis"],
+      userCode: texelAccessors(["head", "prev", "basis"], ["block"])
+        + defines({ P, M, L, H, NOISE0: 1 + H }, { ...consts, NORM_EPS: decoder.k.harmonic_norm_eps }) + framesSource,
+      customUniforms: ["prevShift", "f0Offset", "gateOffset"].map((name) => ({ name, type: "int" })),
     };
     this.mixProgram = {
-      variableNames: ["head", "prevHead", "ir", "block"], enableShapeUniforms: true,
-      userCode: defines({ HOP: hop, H: this.nHarmonics, L, P, START: start, BACK: back, FWD: forward, RADIX, STEPS: PHASE_STEPS },
-        { NYQUIST: this.sampleRate / 2, NORM_EPS: decoder.k.harmonic_norm_eps, RAD_PER_STEP: TWO_PI / PHASE_STEPS }) + mixSource,
-      customUniforms: ["prevLast", "leadFrames", "f0Offset", "gateOffset", "phaseOffset", "noiseOffset"].map((name) => ({ name, type: "int" })),
+      variableNames: ["frames", "block"],
+      userCode: texelAccessors(["frames"], ["block"])
+        + defines({ HOP: hop, H, L, P, START: start, BACK: back, FWD: forward, RADIX, STEPS: PHASE_STEPS, QUARTER: PHASE_STEPS / 4 }, { ...consts, RAD_PER_STEP: TWO_PI / PHASE_STEPS }) + mixSource,
+      customUniforms: ["leadFrames", "f0Offset", "phaseOffset", "noiseOffset"].map((name) => ({ name, type: "int" })),
     };
-    this.units = U;
     this.reverb = new Reverb({ sampleRate: this.sampleRate, wet: reverbWet });
     this.data = new Float32Array(0);
     this.noiseRows = new Float32Array(P * hop); // the last P frames' white noise
     this.omega = new Float32Array(0);
     this.phase = new Float32Array(0);
-    this.prevHead = null;
-    this.irHistory = null;
+    this.frames = null; // the frame history [P + nPrev, L + H] (synth_frames.glsl)
     this.dispatches = 0; // programs run here (the decoder counts its own)
     this.reset();
   }
@@ -99,10 +100,8 @@ export class WebGLVoice {
     this.phaseRad = 0;
     this.random = mulberry32(this.seed);
     this.noiseRows.fill(0);
-    disposeInfo(this.prevHead);
-    disposeInfo(this.irHistory);
-    this.prevHead = tf.zeros([1, this.units]);
-    this.irHistory = tf.zeros([this.pastFrames, this.irSize]);
+    disposeInfo(this.frames);
+    this.frames = null; // the first block makes silent frames of its own size (one shape, one binary)
     this.reverb.reset();
   }
 
@@ -115,7 +114,7 @@ export class WebGLVoice {
     const n = f0Hz.length, hop = this.hop, P = this.pastFrames;
     const f0Offset = this.decoder.inputLength(n), gateOffset = f0Offset + n + 1, phaseOffset = gateOffset + n + 1;
     const noiseOffset = phaseOffset + 2 * n * hop, total = noiseOffset + (P + n) * hop;
-    if (this.data.length < total) this.data = new Float32Array(total);
+    if (this.data.length < uploadLength(total)) this.data = new Float32Array(uploadLength(total)); // the tail stays zero
     const d = this.data;
     this.decoder.writeInputs(f0Hz, loudnessDb, d, 0);
     d[f0Offset] = this.prevF0Hz;
@@ -169,19 +168,19 @@ export class WebGLVoice {
     }
     if (n === 0) return new Float32Array(0);
     const o = this.fill(f0Hz, loudnessDb, gate);
-    const block = tf.tensor1d(this.data.subarray(0, o.total));
+    const block = uploadTensor(this.data.subarray(0, uploadLength(o.total)));
     const head = this.decoder.step(block, n);
     const P = this.pastFrames;
-    const ir = backend.runWebGLProgram({ ...this.irProgram, outputShape: [P + n, this.irSize] },
-      [head, this.irHistory, block, this.basis], "float32", [[this.irHistory.shape[0] - P], [o.gateOffset]]);
-    const audio = backend.runWebGLProgram({ ...this.mixProgram, outputShape: [n * hop] }, [head, this.prevHead, ir, block], "float32",
-      [[this.prevHead.shape[0] - 1], [o.lead], [o.f0Offset], [o.gateOffset], [o.phaseOffset], [o.noiseOffset]]);
+    if (!this.frames) this.frames = tf.zeros([P + n, this.frameColumns]);
+    const frames = backend.runWebGLProgram({ ...this.framesProgram, outputShape: [P + n, this.frameColumns] },
+      [head, this.frames, block, this.basis], "float32", [[this.frames.shape[0] - P], [o.f0Offset], [o.gateOffset]]);
+    const audio = backend.runWebGLProgram({ ...this.mixProgram, outputShape: [n * hop] }, [frames, block], "float32",
+      [[o.lead], [o.f0Offset], [o.phaseOffset], [o.noiseOffset]]);
     this.dispatches += 2;
     block.dispose();
-    disposeInfo(this.prevHead);
-    disposeInfo(this.irHistory);
-    this.prevHead = head;
-    this.irHistory = ir;
+    backend.disposeIntermediateTensorInfo(head);
+    disposeInfo(this.frames);
+    this.frames = frames;
     // The one read-back. Synchronous: it blocks only the engine Worker, and an async read() polls
     // its fence on setTimeout, which costs ~4 ms more per block here (docs/benchmarks.md).
     const out = backend.readSync(audio.dataId);
@@ -190,9 +189,8 @@ export class WebGLVoice {
   }
 
   dispose() {
-    disposeInfo(this.prevHead);
-    disposeInfo(this.irHistory);
+    disposeInfo(this.frames);
     this.basis.dispose();
-    this.prevHead = this.irHistory = null;
+    this.frames = null;
   }
 }
