@@ -173,13 +173,14 @@ export class WebGLFusedDecoder {
     this.input.rows.fill(0);
     // Layer 0's history is JS (InputHistory); the others start as all-zero tensors.
     this.histories = this.layers.map((l, i) => (i ? tf.zeros([l.past + blockFrames, this.channels]) : null));
-    const n = Math.max(1, this.meta.receptive_field_frames - 1);
-    tf.backend().disposeIntermediateTensorInfo(this.stepFrames(new Float32Array(n).fill(SILENCE_F0_HZ), new Float32Array(n).fill(SILENCE_DB)));
+    // >= receptive_field_frames - 1 frames of silence, in blocks of the live size: every history
+    // then has the live shape, so the live blocks run the binaries compiled here.
+    const silenceFrames = Math.max(1, this.meta.receptive_field_frames - 1);
+    const f0 = new Float32Array(blockFrames).fill(SILENCE_F0_HZ), ld = new Float32Array(blockFrames).fill(SILENCE_DB);
+    for (let done = 0; done < silenceFrames; done += blockFrames) tf.backend().disposeIntermediateTensorInfo(this.stepFrames(f0, ld));
     this.silent = { rows: Float32Array.from(this.input.rows), histories: this.histories };
     this.histories = this.silent.histories;
-    // The live block size's binaries compile now, not on the first note.
-    const f0 = new Float32Array(blockFrames).fill(SILENCE_F0_HZ), ld = new Float32Array(blockFrames).fill(SILENCE_DB);
-    const head = this.stepFrames(f0, ld);
+    const head = this.stepFrames(f0, ld); // one read-back of the live size, as every live block does
     tf.backend().readSync(head.dataId);
     tf.backend().disposeIntermediateTensorInfo(head);
     this.reset();

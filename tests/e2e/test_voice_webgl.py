@@ -1,0 +1,176 @@
+"""The webgl path in headless Chromium (SwiftShader, float32 textures): the fused decoder
+(decoder-webgl.js: our programs, 2 a conv layer) gives the whole-sequence graph's frames block after
+block (>= 100 dB SNR, blocks of 1, 2, 4 and 16 frames, as the streaming graph promises), and the voice
+on the GPU (voice-webgl.js: decoder, gate, harmonic and filtered-noise synthesis, one read-back a
+block) gives the JS synth's audio (synth.js, float64, the same noise PRNG) for the same controls and
+gate, with the tensor and texture counts flat over 1,000 blocks. The engine takes that path on webgl.
+"""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from factory.stream import PARITY_BLOCKS as BLOCKS
+from factory.stream import PARITY_MIN_SNR_DB as MIN_SNR_DB
+from tests.conftest import STATIC_DIR
+from tests.e2e.browser_io import from_b64, install_js_helpers, snr_db, to_b64
+
+MODELS = STATIC_DIR / "models"
+SHIPPED = sorted(p.parent.name for p in MODELS.glob("*/metadata.json"))
+
+pytestmark = pytest.mark.e2e
+
+N_FRAMES = 96
+VOICE_BLOCK = 4
+LEAK_BLOCKS = 1000
+# The voice against the JS synth: the GPU sums in float32 where the JS synth sums in float64, and
+# takes each sample's phase rounded to 2^-22 turn (<= 7.5e-7 rad, k times that for harmonic k);
+# measured ~113 dB here. 90 dB keeps the check meaningful (an off-by-one sample, frame or noise
+# draw costs tens of dB) with room for another GPU's float32 rounding.
+MIN_VOICE_SNR_DB = 90.0
+
+RUN = """async ([ids, blocks, f0b, ldb, gateb, voiceBlock, leakBlocks]) => {
+  const k = await import('/static/build/testkit.js');
+  const tf = k.tf;
+  const manifest = await (await fetch('/models/manifest.json')).json();
+  const f0 = __b64ToF32(f0b), ld = __b64ToF32(ldb), gate = __b64ToF32(gateb), n = f0.length;
+  const out = {};
+  for (const id of ids) {
+    const meta = manifest.models.find((m) => m.id === id);
+    // The reference on the cpu backend: the whole-sequence graph on the silence a stream starts from + the phrase.
+    await k.tfBackend.useBackend('cpu');
+    const window = await k.decoder.loadDecoder(meta.url, meta, { streaming: false });
+    const context = meta.receptive_field_frames - 1, total = context + n;
+    const sf0 = new Float32Array(total), sld = new Float32Array(total).fill(k.mapping.SILENCE_DB);
+    sf0.set(f0, context); sld.set(ld, context);
+    const refs = tf.tidy(() => window.model.execute({
+      [window.inputName('f0_hz')]: tf.tensor3d(sf0, [1, total, 1]),
+      [window.inputName('loudness_db')]: tf.tensor3d(sld, [1, total, 1]) }, window.outputNames)
+      .map((t) => tf.slice(t, [0, context, 0], [1, n, t.shape[2]])));
+    const reference = (await Promise.all(refs.map((t) => t.data()))).map((a) => __f32ToB64(a));
+    tf.dispose(refs);
+    window.dispose();
+
+    await k.tfBackend.useBackend('webgl');
+    const decoder = await k.decoder.loadDecoder(meta.url, meta, { warmupBlockFrames: voiceBlock });
+    const row = { backend: tf.getBackend(), kind: decoder.kind, reference, blocks: {} };
+    for (const block of blocks) {
+      decoder.reset();
+      const parts = [[], [], []];
+      for (let s = 0; s < n; s += block) {
+        const o = await decoder.run(f0.subarray(s, s + block), ld.subarray(s, s + block));
+        parts[0].push(...o.amplitudes); parts[1].push(...o.harmonicDistribution); parts[2].push(...o.noiseMagnitudes);
+      }
+      row.blocks[block] = parts.map((p) => __f32ToB64(new Float32Array(p)));
+    }
+    // The JS synth on the same controls (the fused decoder's, read back) and gate.
+    decoder.reset();
+    const synth = new k.synth.Synth(meta, {});
+    const jsAudio = [];
+    for (let s = 0; s < n; s += voiceBlock) {
+      const c = await decoder.run(f0.subarray(s, s + voiceBlock), ld.subarray(s, s + voiceBlock));
+      for (let i = 0; i < voiceBlock; i++) {
+        const g = gate[s + i];
+        c.amplitudes[i] *= g;
+        for (let j = 0; j < meta.n_noise; j++) c.noiseMagnitudes[i * meta.n_noise + j] *= g;
+      }
+      jsAudio.push(...synth.render({ f0Hz: f0.subarray(s, s + voiceBlock), ...c }));
+    }
+    const voice = decoder.createVoice({});
+    const gpuAudio = [];
+    for (let s = 0; s < n; s += voiceBlock) {
+      gpuAudio.push(...voice.render(f0.subarray(s, s + voiceBlock), ld.subarray(s, s + voiceBlock), gate.subarray(s, s + voiceBlock)));
+    }
+    row.jsAudio = __f32ToB64(new Float32Array(jsAudio));
+    row.gpuAudio = __f32ToB64(new Float32Array(gpuAudio));
+    // reset() starts the same stream again.
+    voice.reset();
+    const again = voice.render(f0.subarray(0, voiceBlock), ld.subarray(0, voiceBlock), gate.subarray(0, voiceBlock));
+    row.againFirstBlock = __f32ToB64(Float32Array.from(again));
+    if (leakBlocks) {
+      const count = () => [tf.memory().numTensors, tf.memory().numDataBuffers];
+      row.countsBefore = count();
+      for (let b = 0; b < leakBlocks; b++) {
+        const s = (b * voiceBlock) % n;
+        voice.render(f0.subarray(s, s + voiceBlock), ld.subarray(s, s + voiceBlock), gate.subarray(s, s + voiceBlock));
+      }
+      row.countsAfter = count();
+      // The engine takes the GPU voice on webgl.
+      const engine = new k.engine.Engine({ meta, decoder, blockFrames: voiceBlock });
+      row.engineVoice = engine.voice !== null && engine.synth === engine.voice;
+      engine.dispose();
+      leakBlocks = 0; // once is enough: the same code runs for every instrument
+    }
+    voice.dispose();
+    decoder.dispose();
+    out[id] = row;
+  }
+  return out;
+}"""
+
+
+def _phrase():
+    """A sung-like line with a silent, gated gap (f0 0 Hz, loudness at the floor) and a half-open gate."""
+    rng = np.random.default_rng(5)
+    t = np.arange(N_FRAMES) / 250
+    f0 = 330 * 2 ** ((3 * np.sin(2 * np.pi * 1.3 * t) + 0.3 * np.sin(2 * np.pi * 5.5 * t)) / 12)
+    ld = -30 + 20 * np.sin(2 * np.pi * 2.1 * t) + rng.normal(0, 1, N_FRAMES)
+    f0[40:52], ld[40:52] = 0.0, -80.0
+    gate = np.ones(N_FRAMES)
+    gate[40:52] = 0.0
+    gate[52] = 0.5
+    return f0.astype(np.float32), ld.astype(np.float32), gate.astype(np.float32)
+
+
+@pytest.fixture(scope="module")
+def results(pw, live_server):
+    from tests.e2e.conftest import BASE_ARGS, CHROMIUM
+
+    browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=BASE_ARGS)
+    try:
+        page = browser.new_page(bypass_csp=True)  # wait_for_function evaluates with eval()
+        page.set_default_timeout(300_000)
+        page.goto(live_server + "/?backend=wasm")  # the page's own engine stays off the GPU
+        page.wait_for_function("document.body.dataset.state === 'ready'", timeout=90_000)
+        install_js_helpers(page)
+        f0, ld, gate = _phrase()
+        out = page.evaluate(RUN, [SHIPPED, list(BLOCKS), to_b64(f0), to_b64(ld), to_b64(gate), VOICE_BLOCK, LEAK_BLOCKS])
+    finally:
+        browser.close()
+    return out
+
+
+@pytest.mark.parametrize("model_id", SHIPPED)
+def test_fused_decoder_blocks_equal_the_whole_sequence_graph(results, model_id):
+    meta = json.loads((MODELS / model_id / "metadata.json").read_text())
+    r = results[model_id]
+    assert r["backend"] == "webgl" and r["kind"] == "webgl-fused"
+    widths = (1, meta["n_harmonics"], meta["n_noise"])
+    ref = [from_b64(b).reshape(N_FRAMES, w) for b, w in zip(r["reference"], widths)]
+    for block in BLOCKS:
+        got = [from_b64(b).reshape(N_FRAMES, w) for b, w in zip(r["blocks"][str(block)], widths)]
+        for name, a, b in zip(meta["outputs"], ref, got):
+            snr = snr_db(a, b)
+            assert snr >= MIN_SNR_DB, f"{model_id} {name} block {block}: {snr:.1f} dB"
+
+
+@pytest.mark.parametrize("model_id", SHIPPED)
+def test_gpu_voice_equals_the_js_synth_on_the_same_controls(results, model_id):
+    r = results[model_id]
+    js, gpu = from_b64(r["jsAudio"]), from_b64(r["gpuAudio"])
+    assert js.shape == gpu.shape == (N_FRAMES * 64,)
+    assert np.abs(js).max() > 1e-3  # the phrase sounds
+    # The gated gap (frames 40-51) is silent once no open frame is within the FIR and glide reach.
+    np.testing.assert_array_equal(gpu[42 * 64:52 * 64], 0.0)
+    snr = snr_db(js, gpu)
+    assert snr >= MIN_VOICE_SNR_DB, f"{model_id}: GPU voice vs JS synth {snr:.1f} dB"
+    np.testing.assert_array_equal(from_b64(r["againFirstBlock"]), gpu[:VOICE_BLOCK * 64])
+    print(f"\n{model_id}: GPU voice vs JS synth {snr:.1f} dB")
+
+
+def test_gpu_voice_leaves_no_tensor_or_texture_behind_and_the_engine_takes_it(results):
+    r = results[SHIPPED[0]]
+    assert r["countsAfter"] == r["countsBefore"], f"[numTensors, numDataBuffers] over {LEAK_BLOCKS} blocks: {r}"
+    assert r["engineVoice"] is True
