@@ -32,15 +32,24 @@ export const LOUDNESS_FFT_SIZE_TRAINED = 512;
 
 /**
  * Output buffer beyond one block, in ms: blocks arrive whole, so the output holds one block plus
- * this margin against late blocks. It starts small and grows only after an underrun.
+ * this margin against late blocks. Before playing, the output watches the engine's blocks arrive
+ * for `observe` ms (after `settle` ms: the first blocks of a session come in a rush as every thread
+ * starts) and starts with the margin those arrivals needed (dsp/arrival-jitter.js), at least
+ * `start`; after an underrun it grows to what the arrivals since the last start needed, at least
+ * by `step`, never beyond `max`.
  */
-export const OUTPUT_MARGIN_MS = { start: 4, step: 2, max: 48 };
+export const OUTPUT_MARGIN_MS = { start: 4, step: 2, max: 48, settle: 200, observe: 500 };
 
 /** Capture ring length in seconds: the engine drops backlog long before it fills. */
 export const CAPTURE_RING_SECONDS = 1;
 
-/** Live-loop backlog (in blocks) beyond which the oldest frames are dropped rather than played late. */
-export const MAX_BACKLOG_BLOCKS = 3;
+/**
+ * Live-loop backlog (in ms of audio) beyond which the oldest frames are dropped rather than played
+ * late. It must exceed the longest output buffer (block + OUTPUT_MARGIN_MS.max): frames the output
+ * would still play in time are never dropped, so a stall its margin covers loses nothing. Only an
+ * engine slower than real time (which then moves to another backend) drops frames.
+ */
+export const MAX_BACKLOG_MS = 100;
 
 /** A take ends after this much silence: the automatic octave may change only between takes. */
 export const TAKE_GAP_SECONDS = 3;
@@ -71,5 +80,10 @@ export const FALLING_BEHIND = { windowSeconds: 2, load: 0.8, droppedFraction: 0.
 /** Onset detection for the measured mic-to-output latency (same AudioContext clock). */
 export const ONSET = { inputThreshold: 0.05, outputThreshold: 0.01, minSilenceSeconds: 0.15, maxLagSeconds: 0.5 };
 
-/** Level/pitch messages from the capture worklet per second (the page's meter). */
-export const LEVEL_REPORTS_PER_SECOND = 30;
+/**
+ * The page's live readouts (level meter, pitch, sargam trace) update at most this often; the
+ * capture worklet's level reports and the engine's pitch messages come at this rate. Where the
+ * page is rasterised in software (no GPU or a blocklisted one), every repaint takes CPU from the
+ * audio threads; 20 a second still reads as continuous.
+ */
+export const UI_UPDATES_PER_SECOND = 20;

@@ -7,11 +7,11 @@
 //   in:  init {options} · load {id, model} · start {id, captureRing, outputRing, controls}
 //        · stop {id} · controls {controls} · underruns {count}
 //   out: reply {id, ok, result|error} · backend {choice, measurements} · switched {from, to, reason}
-//        · pitch {inputF0Hz, f0Hz} · stats {...} · block {octaveShift} (probe only) · error {message}
+//        · pitch {inputF0Hz, f0Hz} · stats {...} · block {octaveShift} (probe only, when it changes) · error {message}
 import { offeredBackends, tf, configureBackends, describeBackend, useBackend } from "./backend.js";
 import { chooseBackend, fallbackOrder, hopeless, quantile } from "./backend-choice.js";
 import {
-  BACKEND_P99_BUDGET, BACKEND_PROBE, BLOCK_FRAMES_CHOICES, FALLING_BEHIND, MAX_BACKLOG_BLOCKS,
+  BACKEND_P99_BUDGET, BACKEND_PROBE, BLOCK_FRAMES_CHOICES, FALLING_BEHIND, MAX_BACKLOG_MS, UI_UPDATES_PER_SECOND,
 } from "./config.js";
 import * as cumsum from "./cumsum.js";
 import { loadDecoder } from "./decoder.js";
@@ -202,6 +202,7 @@ class Session {
     this.fellBehind = new Set(); // backends left behind in this session: never gone back to
     this.lastPitchPost = 0;
     this.lastStatsPost = 0;
+    this.lastOctaveShift = undefined;
   }
 
   get blockMs() {
@@ -232,7 +233,8 @@ class Session {
 
   /** Behind after a stall: drop the oldest frames rather than play late. */
   dropBacklog() {
-    const backlog = this.engine.pendingFrames - MAX_BACKLOG_BLOCKS * this.engine.blockFrames;
+    const maxFrames = Math.max(this.engine.blockFrames, Math.round((MAX_BACKLOG_MS / 1000) * this.engine.meta.frame_rate));
+    const backlog = this.engine.pendingFrames - maxFrames;
     if (backlog <= 0) return;
     this.engine.dropFrames(backlog);
     this.stats.droppedFrames += backlog;
@@ -253,11 +255,13 @@ class Session {
 
   postPitch(block) {
     const last = block.n - 1;
-    if (state.options.probe) {
-      post({ type: "block", octaveShift: this.engine.mapper.autoOctaves }); // every shift a take had
+    const shift = this.engine.mapper.autoOctaves;
+    if (state.options.probe && shift !== this.lastOctaveShift) {
+      this.lastOctaveShift = shift; // every shift a take had, posted when it changes
+      post({ type: "block", octaveShift: shift });
     }
     const t = now();
-    if (t - this.lastPitchPost < 33) return; // the page draws at most 30 times a second
+    if (t - this.lastPitchPost < 1000 / UI_UPDATES_PER_SECOND) return; // what the page draws
     this.lastPitchPost = t;
     post({ type: "pitch", inputF0Hz: block.inputF0Hz[last], f0Hz: block.gate[last] > 0 ? block.f0Hz[last] : 0 });
   }

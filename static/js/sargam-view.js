@@ -3,6 +3,7 @@
 // redraws the history in place.
 import { centsFromSa, swaraLines, swaraShort } from "./dsp/sargam.js";
 import { noteName } from "./dsp/notes.js";
+import { UI_UPDATES_PER_SECOND } from "./config.js";
 
 const COLORS = {
   sung: "#ffc14d", instrument: "#2ec4b6",
@@ -47,8 +48,16 @@ export function createSargamView(canvas, { saHz, naming = "sargam", spanSeconds 
     schedule();
   }
 
+  // At most UI_UPDATES_PER_SECOND redraws (config.js: software rasterising takes the audio
+  // threads' CPU).
+  let lastDrawMs = -Infinity, timer = 0;
   function schedule() {
-    if (!raf) raf = requestAnimationFrame(() => { raf = 0; draw(); });
+    if (raf || timer) return;
+    const waitMs = Math.max(0, lastDrawMs + 1000 / UI_UPDATES_PER_SECOND - performance.now());
+    timer = setTimeout(() => {
+      timer = 0;
+      raf = requestAnimationFrame(() => { raf = 0; lastDrawMs = performance.now(); draw(); });
+    }, waitMs);
   }
 
   function drawLines(labelWidth) {
@@ -115,7 +124,12 @@ export function createSargamView(canvas, { saHz, naming = "sargam", spanSeconds 
     setSa(hz) { saHz = hz; schedule(); },
     setNaming(n) { naming = n; schedule(); },
     draw,
-    stop() { if (raf) cancelAnimationFrame(raf); raf = 0; if (observer) observer.disconnect(); },
+    stop() {
+      if (raf) cancelAnimationFrame(raf);
+      clearTimeout(timer);
+      raf = timer = 0;
+      if (observer) observer.disconnect();
+    },
     /** Points kept per trace (tests). */
     sizes: () => ({ sung: traces.sung.length, instrument: traces.instrument.length }),
     /** The canvas y (CSS px) of a pitch, for tests and overlays. */

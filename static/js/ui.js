@@ -5,6 +5,12 @@ import { createSargamView } from "./sargam-view.js";
 import { createSettings } from "./settings.js";
 
 const $ = (id) => document.getElementById(id);
+
+/** Sets an element's text only when it changes: an unchanged write still costs a layout. */
+function setText(id, text) {
+  const el = $(id);
+  if (el.textContent !== text) el.textContent = text;
+}
 const settings = createSettings();
 let sargamView = null; // made by bindControls, once the page is there
 let shownModels = new Map(); // id → manifest entry of the instrument cards
@@ -39,14 +45,16 @@ export function showStatus(text) {
 
 /** Live input level and pitch: {levelDb, f0Hz} (f0Hz 0 when unvoiced); the sung trace too. */
 export function showLevel({ levelDb, f0Hz }) {
-  const pct = Math.max(0, Math.min(100, ((levelDb + 60) / 60) * 100));
-  $("level-fill").style.width = `${pct.toFixed(0)}%`;
-  $("level-db").textContent = Number.isFinite(levelDb) ? levelDb.toFixed(0) : "—";
+  const fraction = Math.max(0, Math.min(1, (levelDb + 60) / 60));
+  // A transform, not a width: the compositor moves it without a layout or a repaint.
+  $("level-fill").style.transform = `scaleX(${fraction.toFixed(2)})`;
+  setText("level-db", Number.isFinite(levelDb) ? levelDb.toFixed(0) : "—");
   const note = describePitch(f0Hz, { saHz: saHz(), naming: settings.get("naming") });
-  $("note").textContent = note ? note.name : "—";
-  $("note").dataset.saptak = note && note.saptak ? (note.saptak < 0 ? "mandra" : "taar") : "";
-  $("pitch-hz").textContent = note ? f0Hz.toFixed(1) : "—";
-  $("cents").textContent = note ? `${note.cents >= 0 ? "+" : ""}${note.cents}¢` : "";
+  setText("note", note ? note.name : "—");
+  const saptak = note && note.saptak ? (note.saptak < 0 ? "mandra" : "taar") : "";
+  if ($("note").dataset.saptak !== saptak) $("note").dataset.saptak = saptak;
+  setText("pitch-hz", note ? f0Hz.toFixed(1) : "—");
+  setText("cents", note ? `${note.cents >= 0 ? "+" : ""}${note.cents}¢` : "");
   if (sargamView) sargamView.pushSung(f0Hz);
 }
 
@@ -87,7 +95,7 @@ export function checkInstrument(modelId) {
 }
 
 export function showUnderruns(n) {
-  $("underruns").textContent = String(n);
+  setText("underruns", String(n));
 }
 
 export function setSinging(on) {

@@ -1,7 +1,7 @@
 // Capture: microphone quantum (context rate) -> anti-aliased resample to the model rate ->
 // SharedArrayBuffer ring, then Atomics.notify wakes the engine Worker. Also a live level and YIN
-// pitch for the page (LEVEL_REPORTS_PER_SECOND), and phrase onsets for the measured latency.
-import { LEVEL_REPORTS_PER_SECOND, ONSET, RENDER_QUANTUM_FRAMES } from "../config.js";
+// pitch for the page (UI_UPDATES_PER_SECOND), and phrase onsets for the measured latency.
+import { UI_UPDATES_PER_SECOND, ONSET, RENDER_QUANTUM_FRAMES } from "../config.js";
 import { OnsetDetector } from "../dsp/onset.js";
 import { Resampler } from "../dsp/resampler.js";
 import { RingBuffer } from "../dsp/ring.js";
@@ -18,7 +18,7 @@ class CaptureProcessor extends AudioWorkletProcessor {
     this.yin = new Yin({ sampleRate: this.targetSampleRate, minHz: 70, maxHz: 1100, windowSize: 512 });
     this.frame = new Float32Array(this.yin.frameSize);
     this.pitch = { f0Hz: 0, confidence: 0 };
-    this.samplesPerReport = Math.round(this.targetSampleRate / LEVEL_REPORTS_PER_SECOND);
+    this.samplesPerReport = Math.round(this.targetSampleRate / UI_UPDATES_PER_SECOND);
     this.sinceReport = 0;
     this.sumSquares = 0;
     this.count = 0;

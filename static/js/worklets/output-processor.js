@@ -4,9 +4,15 @@
 // The engine delivers whole blocks, so the buffer must hold one block plus a margin for a block
 // that comes late. Playback starts with exactly block + margin buffered (older samples beyond it
 // are skipped: they would only add delay), so the delay through the output is block + margin
-// whatever the timing of the start. The margin starts at OUTPUT_MARGIN_MS.start and grows by
-// .step after each underrun (an empty ring mid-play: counted, silence played, re-started).
+// whatever the timing of the start. The margin is measured, not guessed: before the first start
+// the processor watches the blocks arrive for OUTPUT_MARGIN_MS.observe ms (once .settle ms have
+// passed since the first block) and takes the margin
+// those arrivals needed (ArrivalJitter: the audio callback's bursts, the Worker's wake-ups, a
+// throttled device's stalls), at least OUTPUT_MARGIN_MS.start. An underrun (an empty ring
+// mid-play: counted, silence played, re-started) grows it to what the arrivals since the last
+// start needed, and at least by .step.
 import { ONSET, OUTPUT_MARGIN_MS, RENDER_QUANTUM_FRAMES } from "../config.js";
+import { ArrivalJitter } from "../dsp/arrival-jitter.js";
 import { OnsetDetector } from "../dsp/onset.js";
 import { Resampler } from "../dsp/resampler.js";
 import { RingBuffer } from "../dsp/ring.js";
@@ -20,7 +26,16 @@ class OutputProcessor extends AudioWorkletProcessor {
     this.sourceSampleRate = o.sourceSampleRate;
     this.msToSamples = (ms) => Math.round((ms * this.sourceSampleRate) / 1000);
     this.marginSamples = this.msToSamples(OUTPUT_MARGIN_MS.start);
+    this.maxMarginSamples = this.msToSamples(OUTPUT_MARGIN_MS.max);
+    this.marginFloor = this.marginSamples; // the least margin the next start takes
     this.blockSamples = o.blockSamples;
+    this.jitter = new ArrivalJitter((RENDER_QUANTUM_FRAMES * this.sourceSampleRate) / sampleRate);
+    const msToQuanta = (ms) => Math.ceil((ms / 1000) * (sampleRate / RENDER_QUANTUM_FRAMES));
+    this.settleQuanta = msToQuanta(OUTPUT_MARGIN_MS.settle);
+    this.observeQuanta = msToQuanta(OUTPUT_MARGIN_MS.observe);
+    this.settled = false;
+    this.started = false; // the first start waits for the observation
+    this.lastWrite = this.ring.writePosition;
     this.resampler = new Resampler(this.sourceSampleRate, sampleRate, 2 * RENDER_QUANTUM_FRAMES);
     this.pending = new Float32Array(8 * RENDER_QUANTUM_FRAMES); // resampled samples not yet played
     this.pendingStart = 0;
@@ -42,12 +57,33 @@ class OutputProcessor extends AudioWorkletProcessor {
     return this.blockSamples + this.marginSamples;
   }
 
+  /** The first start's observation of the arrivals is complete. */
+  get observed() {
+    return this.settled && this.jitter.quanta >= this.observeQuanta;
+  }
+
   /** Starts playback once block + margin are buffered, skipping what is older than that. */
   maybeStart() {
+    if (!this.started && !this.observed) return;
     const available = this.ring.availableRead();
     if (available < this.targetSamples) return;
     this.ring.skip(available - this.targetSamples);
     this.playing = true;
+    this.started = true;
+    this.jitter.reset(); // the next underrun sizes the margin from the arrivals of this start on
+  }
+
+  /** The margin the arrivals seen since the last start needed, at least `floorSamples`. */
+  measuredMargin(floorSamples) {
+    const needed = this.jitter.neededSamples - this.blockSamples;
+    return Math.min(this.maxMarginSamples, Math.max(floorSamples, needed));
+  }
+
+  /** Samples the engine wrote to the ring since the last quantum. */
+  arrived() {
+    const w = this.ring.writePosition, n = (w - this.lastWrite + this.ring.size) % this.ring.size;
+    this.lastWrite = w;
+    return n;
   }
 
   refill(needed) {
@@ -71,13 +107,22 @@ class OutputProcessor extends AudioWorkletProcessor {
     out.fill(0);
     this.underruns++;
     this.playing = false;
-    this.marginSamples = Math.min(this.msToSamples(OUTPUT_MARGIN_MS.max), this.marginSamples + this.msToSamples(OUTPUT_MARGIN_MS.step));
+    this.marginFloor = Math.min(this.maxMarginSamples, this.marginSamples + this.msToSamples(OUTPUT_MARGIN_MS.step));
   }
 
   process(_inputs, outputs) {
     if (this.stopped) return false;
     const out = outputs[0][0];
-    if (!this.playing) this.maybeStart();
+    this.jitter.update(this.arrived());
+    if (!this.settled && this.jitter.quanta >= this.settleQuanta) {
+      this.settled = true;
+      this.jitter.reset(); // the observation starts once the session's first rush is over
+    }
+    if (!this.playing) {
+      // Until the (re)start the margin follows the arrivals, so it covers a stall still going on.
+      if (this.started || this.observed) this.marginSamples = this.measuredMargin(this.marginFloor);
+      this.maybeStart();
+    }
     if (this.playing) {
       if (this.refill(out.length)) {
         out.set(this.pending.subarray(this.pendingStart, this.pendingStart + out.length));
