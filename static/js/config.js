@@ -66,6 +66,9 @@ export const TAKE_START = { frames: 3 };
 // Loading and compiling (a GPU's first shaders) may take seconds; they get their own cap.
 export const BACKEND_PROBE = { warmupBlocks: 30, timedBlocks: 100, maxSetupMs: 8000, maxTimedMs: 2000 };
 
+/** A measurement at load is remembered on the device this long (backend-memory.js). */
+export const BACKEND_MEMORY = { days: 7 };
+
 /** A backend qualifies when its p99 block time is under this fraction of a block's duration. */
 export const BACKEND_P99_BUDGET = 0.5;
 

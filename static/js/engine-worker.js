@@ -6,10 +6,10 @@
 // Messages (all typed; see engine-client.js for the page's side):
 //   in:  init {options} · load {id, model} · start {id, captureRing, outputRing, controls}
 //        · stop {id} · controls {controls} · underruns {count}
-//   out: reply {id, ok, result|error} · backend {choice, measurements} · switched {from, to, reason}
+//   out: reply {id, ok, result|error} · backend {modelId, choice, measurements} · switched {from, to, reason}
 //        · pitch {inputF0Hz, f0Hz} · stats {...} · block {octaveShift} (probe only, when it changes) · error {message}
 import { offeredBackends, tf, configureBackends, describeBackend, useBackend } from "./backend.js";
-import { chooseBackend, fallbackOrder, hopeless, quantile } from "./backend-choice.js";
+import { chooseBackend, fallbackOrder, hopeless, keepsUp, quantile } from "./backend-choice.js";
 import {
   BACKEND_P99_BUDGET, BACKEND_PROBE, BLOCK_FRAMES_CHOICES, FALLING_BEHIND, MAX_BACKLOG_MS, UI_UPDATES_PER_SECOND,
 } from "./config.js";
@@ -22,7 +22,7 @@ const now = () => performance.now();
 const TWO_PI = 2 * Math.PI;
 
 const state = {
-  options: {}, // {backend, blockFrames, wasmThreads, forceF16, probe} from the page's URL
+  options: {}, // {backend, blockFrames, wasmThreads, forceF16, probe} from the page's URL, remembered
   backends: null, // {measurements, order, choice}
   backend: null,
   blockFrames: null,
@@ -119,10 +119,34 @@ async function measure(backend, model, blockFrames) {
   return m;
 }
 
+/**
+ * An earlier visit's measurement on this device (backend-memory.js, passed by the page), confirmed
+ * by measuring its choice again: {measurements, choice}, or null when there is none for this
+ * instrument or it no longer keeps up (then everything is measured).
+ */
+async function confirmRemembered(model, backends) {
+  const r = state.options.remembered;
+  if (!r || r.modelId !== model.id || !backends.includes(r.choice.backend)) return null;
+  const m = await measure(r.choice.backend, model, r.choice.blockFrames);
+  if (!keepsUp(m, BACKEND_P99_BUDGET)) return null;
+  const earlier = r.measurements.filter((x) => !(x.backend === m.backend && x.blockFrames === m.blockFrames));
+  const day = new Date(r.measuredAt).toISOString().slice(0, 10);
+  return {
+    measurements: [...earlier.map((x) => ({ ...x, earlier: true })), m],
+    choice: {
+      backend: m.backend, blockFrames: m.blockFrames, keepsUp: true, p50Ms: m.p50Ms, p99Ms: m.p99Ms, remembered: true,
+      reason: `fastest when this device was measured (${day}); confirmed now: p99 ${m.p99Ms.toFixed(2)} ms < ${(BACKEND_P99_BUDGET * m.blockMs).toFixed(1)} ms`,
+    },
+  };
+}
+
 /** Measures every backend at the shortest block size, then longer ones only where needed. */
 async function chooseByMeasurement(model) {
   const asked = state.options.backend;
   const backends = asked ? [asked] : await offeredBackends();
+  const pinned = asked || state.options.blockFrames;
+  const confirmed = pinned ? null : await confirmRemembered(model, backends);
+  if (confirmed) return settleBackend(model, confirmed.measurements, confirmed.choice);
   const sizes = state.options.blockFrames ? [state.options.blockFrames] : BLOCK_FRAMES_CHOICES;
   const measurements = [];
   let live = backends;
@@ -137,17 +161,22 @@ async function chooseByMeasurement(model) {
     if (!live.length) break;
   }
   if (!choice) throw new Error(`no TF.js backend could run the decoder: ${measurements.map((m) => `${m.backend}: ${m.error}`).join("; ")}`);
-  if (asked || state.options.blockFrames) {
+  if (pinned) {
     // Pinned by the URL: used as asked, whatever it measured (which is still reported).
     const m = measurements.find((x) => x.backend === (asked || choice.backend) && x.blockFrames === (state.options.blockFrames || choice.blockFrames));
     Object.assign(choice, { backend: m.backend, blockFrames: m.blockFrames, p50Ms: m.p50Ms, p99Ms: m.p99Ms, reason: `asked for by the page's URL (${choice.reason})` });
   }
+  await settleBackend(model, measurements, choice);
+}
+
+/** Runs on the chosen backend from now on and tells the page what was measured. */
+async function settleBackend(model, measurements, choice) {
   state.backends = { measurements, choice };
   state.blockFrames = choice.blockFrames;
   await useBackend(choice.backend);
   state.backend = choice.backend;
   await disposeDecodersExcept(choice.backend);
-  post({ type: "backend", choice: { ...choice, ...describeBackend() }, measurements });
+  post({ type: "backend", modelId: model.id, choice: { ...choice, ...describeBackend() }, measurements });
 }
 
 // ---- the live loop -----------------------------------------------------------------------

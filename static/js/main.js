@@ -5,6 +5,7 @@
 //
 // URL switches (testing): ?backend=webgl|wasm|cpu and ?block=N skip the measurement,
 // ?wasmThreads=0|N, ?f16=1 (float16 textures), ?probe=1 (the test probe, probe.js).
+import { deviceKey, recallMeasurement, rememberMeasurement } from "./backend-memory.js";
 import { startCapture } from "./capture.js";
 import { EngineClient } from "./engine-client.js";
 import { explainError, missingCapability } from "./errors.js";
@@ -25,6 +26,10 @@ const options = {
   forceF16: params.get("f16") === "1",
   probe: params.get("probe") === "1",
 };
+// A returning singer's device was measured before: the Worker only confirms that choice.
+const device = { nowMs: Date.now(), device: deviceKey() };
+const storage = (() => { try { return globalThis.localStorage; } catch { return null; } })();
+if (!options.backend && !options.blockFrames) options.remembered = recallMeasurement(storage, device);
 
 const engine = new EngineClient(options);
 const state = { model: null, session: null, controls: {}, probe: null, mix: null };
@@ -131,7 +136,10 @@ async function pickInstrument(model) {
 }
 
 function wireEngineEvents() {
-  engine.on("backend", ({ choice }) => ui.showBackend(choice, choice.keepsUp));
+  engine.on("backend", (m) => {
+    ui.showBackend(m.choice, m.choice.keepsUp);
+    if (!options.backend && !options.blockFrames) rememberMeasurement(storage, m, { ...device, modelId: m.modelId });
+  });
   engine.on("switched", ({ to, reason }) => {
     if (state.session && state.session.output) state.session.output.setBlockSamples(to.blockFrames * state.model.hop_samples);
     if (state.session && state.session.engineParams) state.session.engineParams.blockFrames = to.blockFrames;
