@@ -52,6 +52,9 @@ def main(argv=None) -> int:
                         "--converge, else the work dir)")
     p.add_argument("--minutes", type=float, default=None, help="wall-clock training budget per instrument")
     p.add_argument("--data-minutes", type=float, default=None, help="minutes of rendered data (default 20)")
+    p.add_argument("--sample-rate", type=int, default=None,
+                   help="model sample rate in Hz (default factory.dsp.SAMPLE_RATE, 16000; 24000 works: "
+                        "a whole number of samples per 250 Hz frame)")
     p.add_argument("--gru", action="store_true", help="also train the GRU comparison decoder")
     p.add_argument("--no-report", action="store_true", help="do not rewrite docs/models.md")
     args = p.parse_args(argv)
@@ -66,7 +69,7 @@ def main(argv=None) -> int:
     if args.converge:
         from factory.train import Plateau
 
-        plan.plateau = Plateau()
+        plan.plateau = Plateau()  # with its final low-learning-rate phase
         plan.steps = CONVERGE_STEP_CAP
         # Fixed decay (not steps // 3), so raising the cap later does not change a resumed run.
         plan.lr_decay_steps = CONVERGE_LR_DECAY_STEPS
@@ -89,7 +92,7 @@ def main(argv=None) -> int:
     name = None
     try:
         for name in names:
-            cfg, extra, preset = Config(), {}, None
+            cfg, extra, preset, state_dir = Config(), {}, None, None
             if args.shipped_config:
                 shipped = fbuild.DEFAULT_OUT / name / "metadata.json"
                 if not shipped.is_file():
@@ -111,15 +114,28 @@ def main(argv=None) -> int:
                                       ray_address=args.ray_address, quick=args.quick,
                                       audio_dir=args.audio)
                 cfg = sw["chosen_config"]
+                if not args.converge:  # ship the chosen config's best surviving trial as it is
+                    best = min((t for t in sw["trials"] if t["config"] == cfg.to_dict() and not t["stopped_early"]),
+                               key=lambda t: t["heldout_loss"])
+                    state_dir = best["state_dir"]
                 extra = {"sweep": {"steps_per_trial": sw["steps_per_trial"], "rule": sw["rule"],
                                    "scheduler": sw["scheduler"], "seeds": sw["seeds"],
                                    "seed_agreement": sw["seed_agreement"],
                                    "trials": len(sw["trials"]),
                                    "chosen_heldout_loss": sw["chosen"]["heldout_loss"],
+                                   "rung_agreement": sw.get("rung_agreement"),
                                    "best_heldout_loss": min(r["heldout_loss"] for r in sw["results"])}}
+            if args.sample_rate:
+                from factory.dsp import hop_samples
+
+                try:
+                    hop_samples(args.sample_rate)
+                except ValueError as err:
+                    p.error(f"--sample-rate: {err}")
+                cfg = Config.from_dict(dict(cfg.to_dict(), sample_rate=args.sample_rate))
             r = fbuild.build_instrument(name, out=out, quick=args.quick, plan=plan, cfg=cfg,
                                         work_root=work, audio_dir=args.audio, extra_meta=extra,
-                                        preset=preset)
+                                        preset=preset, state_dir=state_dir)
             results.append(r)
             m = r.metadata
             print(f"{name}: {m['bytes']} bytes, {m['params']} params, held-out loss "

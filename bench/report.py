@@ -114,6 +114,51 @@ def features_section(r) -> list[str]:
     return L
 
 
+def sound_section(rows) -> list[str]:
+    L = ["## Sound", "", "| instrument | held-out spectral loss | pitch error (cents, median) | octave shift | loudness-envelope corr. | streaming vs offline SNR (dB) |",
+         "|---|---|---|---|---|---|"]
+    for s in rows:
+        loss = s["heldout_spectral_loss"]
+        L.append(f"| {s['id']} | {loss if loss is None else f'{loss:.3f}'} | {s['pitch_error_cents_median']:.1f} | {s['octave_shift']} | "
+                 f"{s['loudness_envelope_correlation']:.3f} | {s['streaming_vs_offline_snr_db']:.1f} |")
+    return L
+
+
+def timbre_section(timbre: dict) -> list[str]:
+    from factory.timbre import format_table
+
+    return ["## Timbre", "",
+            "A sung phrase (`factory.timbre.PHRASE`, glottal pulses through formants, with rests, meend and vibrato) "
+            "rendered offline by the engine (WASM backend) for each instrument, against seven GM presets (FluidR3_GM) "
+            "playing the pitch the engine asked of the instrument, each the way its instrument's training scores play "
+            "(the sitar plucked at each note and re-plucked within long ones). Each cell: harmonic-profile distance (mean |dB| "
+            "over harmonics 1-16 below 7.6 kHz, each relative to the frame's strongest) / MFCC distance (c1-c12, "
+            "Euclidean); the instrument's own preset in bold. Both ignore pitch and loudness; see `factory/timbre.py`.",
+            "", format_table(timbre), ""]
+
+
+SECTIONS = {"sound": sound_section, "timbre": timbre_section}  # those `bench.run --only` can refresh
+
+
+def update_sections(results: dict, path: Path) -> None:
+    """Replaces the sections of an existing report (from '## <Title>' to the next '## ') with
+    the ones in `results` (keys of SECTIONS), leaving every other section as it was."""
+    path = Path(path)
+    text = path.read_text()
+    for key, fn in SECTIONS.items():
+        if key not in results:
+            continue
+        new = "\n".join(fn(results[key])).rstrip("\n") + "\n\n"
+        title = new.splitlines()[0]
+        start = text.find(title + "\n")
+        if start < 0:
+            raise ValueError(f"{path} has no section {title!r} to replace")
+        end = text.find("\n## ", start + len(title))
+        end = len(text) if end < 0 else end + 1
+        text = text[:start] + new + text[end:]
+    path.write_text(text)
+
+
 def write_report(results: dict, path: Path) -> None:
     path = Path(path)
     img = path.parent / "img"
@@ -197,22 +242,9 @@ def write_report(results: dict, path: Path) -> None:
             L.append(f"| {r['id']} | {r['fft']} | {r['lookahead_ms']:.0f} | {r['log_spectral_distance_db']:.2f} | "
                      f"{r['loudness_envelope_correlation']:.3f} | {r['onset_shift_ms']:+.1f} |")
         L.append("")
-    L += ["## Sound", "", "| instrument | held-out spectral loss | pitch error (cents, median) | octave shift | loudness-envelope corr. | streaming vs offline SNR (dB) |",
-          "|---|---|---|---|---|---|"]
-    for s in results["sound"]:
-        loss = s["heldout_spectral_loss"]
-        L.append(f"| {s['id']} | {loss if loss is None else f'{loss:.3f}'} | {s['pitch_error_cents_median']:.1f} | {s['octave_shift']} | "
-                 f"{s['loudness_envelope_correlation']:.3f} | {s['streaming_vs_offline_snr_db']:.1f} |")
+    L += sound_section(results["sound"])
     if results.get("timbre"):
-        from factory.timbre import format_table
-
-        L += ["", "## Timbre", "",
-              "A sung phrase (`factory.timbre.PHRASE`, glottal pulses through formants, with rests, meend and vibrato) "
-              "rendered offline by the engine (WASM backend) for each instrument, against seven GM presets (FluidR3_GM) "
-              "playing the pitch the engine asked of the instrument. Each cell: harmonic-profile distance (mean |dB| "
-              "over harmonics 1-16 below 7.6 kHz, each relative to the frame's strongest) / MFCC distance (c1-c12, "
-              "Euclidean); the instrument's own preset in bold. Both ignore pitch and loudness; see `factory/timbre.py`.",
-              "", format_table(results["timbre"]), ""]
+        L += [""] + timbre_section(results["timbre"])
     fl = results["first_load"]
     L += ["", "## First-load weight (gzip)", "", "| part | KB |", "|---|---|"]
     L += [f"| {k} | {v / 1024:.1f} |" for k, v in fl["parts_gzip_bytes"].items()]

@@ -324,6 +324,35 @@ def first_load_weight(metas):
     return {"parts_gzip_bytes": parts, "total_gzip_bytes": sum(parts.values())}
 
 
+def run_only(sections: list[str], out_dir: Path, report_path: Path | None, playwright=None) -> dict:
+    """Runs only `sections` (of bench.report.SECTIONS: sound, timbre) on every shipped model and
+    replaces those sections of an existing report; writes <out_dir>/only.json."""
+    from bench.report import SECTIONS, update_sections
+
+    unknown = sorted(set(sections) - set(SECTIONS))
+    if unknown:
+        raise SystemExit(f"--only: unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
+    metas = models()
+    voice, f0 = model_rate_voice(metas[0])
+    results = {"started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    with served_app() as base, _playwright(playwright) as pw:
+        pages = Pages(pw, base)
+        try:
+            if "sound" in sections:
+                print("sound:")
+                results["sound"] = bench_sound(pages, metas, voice, f0)
+            if "timbre" in sections:
+                print("timbre:")
+                results["timbre"] = bench_timbre(pages, metas)
+        finally:
+            pages.close()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "only.json").write_text(json.dumps(results, indent=1))
+    if report_path is not None:
+        update_sections(results, report_path)
+    return results
+
+
 def run(quick: bool, out_dir: Path, report_path: Path | None, tmp: Path, playwright=None) -> dict:
     """Runs every section; `playwright` is a running sync Playwright (one is started if None)."""
     metas = models()
@@ -397,8 +426,12 @@ def main(argv=None, playwright=None) -> dict:
     p.add_argument("--quick", action="store_true", help="seconds, not minutes: one instrument, few repeats (CI)")
     p.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     p.add_argument("--report", type=Path, default=None, help="markdown report (default docs/benchmarks.md for a full run)")
+    p.add_argument("--only", default=None, metavar="SECTIONS",
+                   help="comma-separated sections to run alone (sound, timbre); replaces just those in the report")
     args = p.parse_args(argv)
     report = args.report or (None if args.quick else ROOT / "docs" / "benchmarks.md")
+    if args.only:
+        return run_only(args.only.split(","), args.out, report, playwright)
     with tempfile.TemporaryDirectory() as tmp:
         return run(args.quick, args.out, report, Path(tmp), playwright)
 

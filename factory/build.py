@@ -12,7 +12,7 @@ import numpy as np
 
 from factory import data as fdata
 from factory.data import FactoryError
-from factory.dsp import FRAME_RATE, HOP, SAMPLE_RATE
+from factory.dsp import FRAME_RATE, hop_samples
 from factory.model import Config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,13 +60,17 @@ def _work(work_root, name, tag) -> Path:
 def run_tag(cfg: Config, program: int | None) -> str:
     """Folder name of one training run: decoder config + preset program (None: the user's WAVs)."""
     tag = f"{cfg.kind}_c{cfg.channels}_d{cfg.depth}_k{cfg.kernel}_h{cfg.n_harmonics}_n{cfg.n_noise}"
+    if cfg.sample_rate != Config().sample_rate:
+        tag += f"_sr{cfg.sample_rate}"
     return tag + ("_wav" if program is None else f"_p{program}")
 
 
-def prepare(name: str, preset: fdata.Preset, plan: Plan, work_root: Path, audio_dir=None):
+def prepare(name: str, preset: fdata.Preset, plan: Plan, work_root: Path, audio_dir=None,
+            sample_rate: int | None = None):
     inst = fdata.INSTRUMENTS[name]
     data = fdata.cached_dataset(Path(work_root) / name, inst, preset, plan.data_seconds,
-                                audio_dir=audio_dir, progress=plan.progress)
+                                audio_dir=audio_dir, progress=plan.progress,
+                                sample_rate=sample_rate or Config().sample_rate)
     train_d, held = fdata.split_examples(data, plan.example_s, plan.heldout)
     return data, train_d, held
 
@@ -109,8 +113,12 @@ def resynthesize(decoder, cfg: Config, held: dict, seconds: float = 4.0):
 
 def build_instrument(name: str, out: Path = DEFAULT_OUT, quick: bool = False, plan: Plan | None = None,
                      cfg: Config | None = None, work_root: Path = DEFAULT_WORK, audio_dir=None,
-                     preset: fdata.Preset | None = None, extra_meta: dict | None = None) -> Result:
-    """Builds one instrument and installs it atomically into out/<name>/."""
+                     preset: fdata.Preset | None = None, extra_meta: dict | None = None,
+                     state_dir: Path | None = None) -> Result:
+    """Builds one instrument and installs it atomically into out/<name>/.
+
+    state_dir: export the training state there as it is (e.g. a sweep trial that trained to the
+    end), with its own seed and schedule, instead of training in the plan's folder."""
     from factory import convert as fconvert
     from factory import export as fexport
     from factory import train as ftrain
@@ -131,14 +139,20 @@ def build_instrument(name: str, out: Path = DEFAULT_OUT, quick: bool = False, pl
         preset, choice = (inst.candidates[0], []) if audio_dir else choose_preset(name, plan, work_root, Config())
     for p in ([] if audio_dir else [preset]):
         fdata.find_soundfont(p.soundfont)
-    data, tr, held = prepare(name, preset, plan, work_root, audio_dir)
+    data, tr, held = prepare(name, preset, plan, work_root, audio_dir, sample_rate=cfg.sample_rate)
     tag = run_tag(cfg, None if audio_dir else preset.program)
     work = _work(work_root, name, tag)
-    state_dir = Path(plan.checkpoints) / name / tag if plan.checkpoints else work
-    res = ftrain.train(state_dir, cfg, tr, held, steps=plan.steps, batch=plan.batch,
-                       time_budget_s=plan.time_budget_s, progress=plan.progress,
-                       eval_every=plan.eval_every, plateau=plan.plateau,
-                       lr_decay_steps=plan.lr_decay_steps)
+    train_kw = dict(steps=plan.steps, batch=plan.batch, time_budget_s=plan.time_budget_s,
+                    eval_every=plan.eval_every, plateau=plan.plateau, lr_decay_steps=plan.lr_decay_steps)
+    if state_dir is not None:
+        from factory import resume
+
+        head = resume.read_header(state_dir)
+        train_kw = dict(steps=head["step"], batch=head["meta"]["batch"], seed=head["meta"]["seed"],
+                        lr_decay_steps=head["meta"]["lr_decay_steps"], eval_every=plan.eval_every)
+    else:
+        state_dir = Path(plan.checkpoints) / name / tag if plan.checkpoints else work
+    res = ftrain.train(state_dir, cfg, tr, held, progress=plan.progress, **train_kw)
     work.mkdir(parents=True, exist_ok=True)
     dec = res["decoder"]
     f0_stats, loud_stats = fdata.stats(data)
@@ -149,11 +163,11 @@ def build_instrument(name: str, out: Path = DEFAULT_OUT, quick: bool = False, pl
         sizes = fconvert.convert_both(saved, model_dir, float16=cfg.float16)
         source = ({"audio_dir": str(audio_dir), "f0": "librosa.pyin"} if audio_dir else
                   {"soundfont": preset.soundfont, "preset": preset.preset, "bank": preset.bank,
-                   "program": preset.program, "renderer": "FluidSynth (pyfluidsynth), 48 kHz → 16 kHz",
+                   "program": preset.program, "renderer": f"FluidSynth (pyfluidsynth), 48 kHz → {cfg.sample_rate / 1000:g} kHz",
                    "f0": "from the score (note + pitch bend)"})
         meta = {
             "name": name, "display_name": inst.display_name,
-            "sample_rate": SAMPLE_RATE, "frame_rate": FRAME_RATE, "hop_samples": HOP,
+            "sample_rate": cfg.sample_rate, "frame_rate": FRAME_RATE, "hop_samples": hop_samples(cfg.sample_rate),
             "n_harmonics": cfg.n_harmonics, "n_noise": cfg.n_noise,
             "noise_window_size": cfg.noise_window_size,
             "receptive_field_frames": cfg.receptive_field,
@@ -174,9 +188,13 @@ def build_instrument(name: str, out: Path = DEFAULT_OUT, quick: bool = False, pl
                                                  else round(res["plateau_improvement"], 4)),
                          "plateau_rule": (None if plan.plateau is None else
                                           f"best held-out loss improved < {plan.plateau.min_improvement:.0%} "
-                                          f"over the last {plan.plateau.window_steps} steps"),
+                                          f"over the last {plan.plateau.window_steps} steps"
+                                          + (f"; then {plan.plateau.anneal_steps} steps with the learning rate "
+                                             f"falling to {plan.plateau.anneal_factor:.0%}"
+                                             if plan.plateau.anneal_steps else "")),
+                         "anneal_start": res.get("anneal_start"),
                          "example_seconds": plan.example_s,
-                         "data_seconds": round(len(data["audio"]) / SAMPLE_RATE, 1),
+                         "data_seconds": round(len(data["audio"]) / cfg.sample_rate, 1),
                          "sec_per_step": None if res["sec_per_step"] is None else round(res["sec_per_step"], 4),
                          "quick": bool(quick), "wall_seconds": round(time.time() - t0, 1)},
             **synth_metadata(cfg),

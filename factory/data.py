@@ -87,8 +87,8 @@ def _fluidsynth():
     return fluidsynth
 
 
-def render(score: dsp.Score, preset: Preset, level: float = 1.0) -> np.ndarray:
-    """Renders a score with FluidSynth (no audio driver) → mono float32 at 16 kHz."""
+def render(score: dsp.Score, preset: Preset, level: float = 1.0, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
+    """Renders a score with FluidSynth (no audio driver) → mono float32 at sample_rate (16 kHz)."""
     import scipy.signal
 
     fluidsynth = _fluidsynth()
@@ -104,8 +104,10 @@ def render(score: dsp.Score, preset: Preset, level: float = 1.0) -> np.ndarray:
         # Pitch-bend range ±12 semitones (RPN 0).
         for cc, v in ((101, 0), (100, 0), (6, 12), (38, 0), (101, 127), (100, 127)):
             synth.cc(0, cc, v)
-        up = RENDER_RATE // SAMPLE_RATE
-        chunk = HOP * up
+        if RENDER_RATE % sample_rate:
+            raise FactoryError(f"cannot render at {sample_rate} Hz: not a divisor of {RENDER_RATE}")
+        up = RENDER_RATE // sample_rate
+        chunk = dsp.hop_samples(sample_rate) * up
         onsets = {}
         for f, k, v in score.onsets:
             onsets.setdefault(f, []).append((k, v))
@@ -142,12 +144,14 @@ def render(score: dsp.Score, preset: Preset, level: float = 1.0) -> np.ndarray:
     return audio * level
 
 
-def compute_loudness(audio: np.ndarray) -> np.ndarray:
-    """ddsp.spectral_ops.compute_loudness (n_fft 512, A-weighted, center padding), one per frame."""
+def compute_loudness(audio: np.ndarray, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
+    """ddsp.spectral_ops.compute_loudness (n_fft 512 at every rate, as the engine's
+    LOUDNESS_FFT_SIZE_TRAINED; A-weighted, center padding), one per frame."""
     from ddsp import spectral_ops
 
-    n_frames = len(audio) // HOP
-    ld = spectral_ops.compute_loudness(audio[: n_frames * HOP], sample_rate=SAMPLE_RATE,
+    hop = dsp.hop_samples(sample_rate)
+    n_frames = len(audio) // hop
+    ld = spectral_ops.compute_loudness(audio[: n_frames * hop], sample_rate=sample_rate,
                                        frame_rate=FRAME_RATE, n_fft=512, use_tf=False)
     ld = np.asarray(ld, dtype=np.float32).reshape(-1)
     return ld[:n_frames]
@@ -159,8 +163,9 @@ def normalise_audio(audio: np.ndarray, peak: float = 0.7) -> np.ndarray:
 
 
 def make_dataset(instrument: Instrument, preset: Preset, seconds: float, seed: int = 0,
-                 progress: bool = False) -> dict:
-    """Renders `seconds` of phrases → {audio, f0_hz, loudness_db, voiced}; f0 from the score."""
+                 progress: bool = False, sample_rate: int = SAMPLE_RATE) -> dict:
+    """Renders `seconds` of phrases → {audio [n] at sample_rate, f0_hz, loudness_db, voiced [frames],
+    sample_rate}; f0 from the score."""
     # Render in 60 s pieces (bounded memory, progress bar).
     piece = 60.0
     n_pieces = max(1, int(np.ceil(seconds / piece)))
@@ -172,14 +177,14 @@ def make_dataset(instrument: Instrument, preset: Preset, seconds: float, seed: i
     for i in it:
         sec = min(piece, seconds - i * piece)
         score = dsp.make_score(sec, instrument.style, seed=seed * 1000 + i)
-        audios.append(render(score, preset, instrument.level))
+        audios.append(render(score, preset, instrument.level, sample_rate=sample_rate))
         f0s.append(score.f0_hz())
         voiced.append(score.voiced)
     audio = np.concatenate(audios)
     audio = normalise_audio(audio)
     f0 = np.concatenate(f0s)
-    return {"audio": audio, "f0_hz": f0, "loudness_db": compute_loudness(audio),
-            "voiced": np.concatenate(voiced)}
+    return {"audio": audio, "f0_hz": f0, "loudness_db": compute_loudness(audio, sample_rate),
+            "voiced": np.concatenate(voiced), "sample_rate": np.int64(sample_rate)}
 
 
 def load_wav_folder(folder: str | Path, progress: bool = False) -> dict:
@@ -222,7 +227,8 @@ def load_wav_folder(folder: str | Path, progress: bool = False) -> dict:
 
 def split_examples(data: dict, example_s: float = 1.0, heldout: float = 0.1) -> tuple[dict, dict]:
     """Cuts into example_s windows; the last `heldout` fraction of time is held out (no overlap)."""
-    n_frames = min(len(data["f0_hz"]), len(data["loudness_db"]), len(data["audio"]) // HOP)
+    hop = dsp.hop_samples(int(data.get("sample_rate", SAMPLE_RATE)))
+    n_frames = min(len(data["f0_hz"]), len(data["loudness_db"]), len(data["audio"]) // hop)
     fpe = int(round(example_s * FRAME_RATE))
     n_ex = n_frames // fpe
     if n_ex < 2:
@@ -232,7 +238,7 @@ def split_examples(data: dict, example_s: float = 1.0, heldout: float = 0.1) -> 
     def cut(lo, hi):
         idx = range(lo, hi)
         return {
-            "audio": np.stack([data["audio"][i * fpe * HOP:(i + 1) * fpe * HOP] for i in idx]),
+            "audio": np.stack([data["audio"][i * fpe * hop:(i + 1) * fpe * hop] for i in idx]),
             "f0_hz": np.stack([data["f0_hz"][i * fpe:(i + 1) * fpe] for i in idx])[..., None],
             "loudness_db": np.stack([data["loudness_db"][i * fpe:(i + 1) * fpe] for i in idx])[..., None],
         }
@@ -260,15 +266,19 @@ def stats(data: dict) -> tuple[dict, dict]:
 
 
 def cached_dataset(work: Path, instrument: Instrument, preset: Preset, seconds: float,
-                   audio_dir: str | None = None, progress: bool = False) -> dict:
+                   audio_dir: str | None = None, progress: bool = False, sample_rate: int = SAMPLE_RATE) -> dict:
     """make_dataset / load_wav_folder, cached as npz in the work dir (resumable builds)."""
     tag = f"wav_{Path(audio_dir).name}" if audio_dir else f"p{preset.program}_{int(seconds)}s"
+    if sample_rate != SAMPLE_RATE:
+        if audio_dir:
+            raise FactoryError(f"training on your own WAVs runs at {SAMPLE_RATE} Hz only")
+        tag += f"_sr{sample_rate}"
     path = Path(work) / f"data_{tag}.npz"
     if path.is_file():
         with np.load(path) as z:
             return {k: z[k] for k in z.files}
     data = load_wav_folder(audio_dir, progress) if audio_dir else make_dataset(
-        instrument, preset, seconds, progress=progress)
+        instrument, preset, seconds, progress=progress, sample_rate=sample_rate)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp.npz")
     np.savez(tmp, **data)

@@ -9,9 +9,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-SAMPLE_RATE = 16000
+SAMPLE_RATE = 16000              # the default model rate; a model's own is in its Config / metadata.json
 FRAME_RATE = 250
 HOP = SAMPLE_RATE // FRAME_RATE  # 64
+
+
+def hop_samples(sample_rate: int = SAMPLE_RATE) -> int:
+    """Samples per control frame at `sample_rate` (must be a whole number: 24 kHz → 96)."""
+    if sample_rate <= 0 or sample_rate % FRAME_RATE:
+        raise ValueError(f"{sample_rate} Hz is not a whole number of samples per frame at {FRAME_RATE} "
+                         f"frames/s (e.g. 16000 or 24000; 22050 would need another frame rate)")
+    return sample_rate // FRAME_RATE
 
 # Thaat scales (semitones above Sa), so phrases sound raga-like rather than random.
 THAATS = {

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 
 import tensorflow as tf
 
-from factory.dsp import HOP, SAMPLE_RATE
+from factory.dsp import SAMPLE_RATE, hop_samples
 
 NOISE_INITIAL_BIAS = -5.0
 AMP_RESAMPLE_METHOD = "linear"
@@ -43,6 +43,7 @@ class Config:
     n_noise: int = 33
     noise_window_size: int = 257
     float16: bool = True      # ship float16 weights
+    sample_rate: int = SAMPLE_RATE  # the synth's rate (and the Nyquist limit in the graph)
 
     @property
     def receptive_field(self) -> int:
@@ -51,7 +52,12 @@ class Config:
         return 1 + (self.kernel - 1) * (2 ** self.depth - 1)
 
     def to_dict(self):
-        return asdict(self)
+        d = asdict(self)
+        if d["sample_rate"] == SAMPLE_RATE:
+            # left out at the default: training states, sweep keys and metadata written before
+            # the rate was a parameter still match
+            del d["sample_rate"]
+        return d
 
     @classmethod
     def from_dict(cls, d):
@@ -224,7 +230,7 @@ class Decoder(tf.keras.Model):
         scaled = exp_sigmoid(tf.nn.bias_add(raw, self.head.bias) + offset)[:, 0]
         amps, hd, noise = scaled[..., :1], scaled[..., 1:1 + nh], scaled[..., 1 + nh:]
         k = tf.range(1, nh + 1, dtype=tf.float32)
-        hd = tf.where(f0_hz * k >= SAMPLE_RATE / 2.0, tf.zeros_like(hd), hd)
+        hd = tf.where(f0_hz * k >= cfg.sample_rate / 2.0, tf.zeros_like(hd), hd)
         # Each kept harmonic is ≥ exp_sigmoid's threshold (≥ HARMONIC_NORM_EPS), so a sum below
         # the eps is 0: max(total, eps) is `call`'s where(total == 0, eps, total) in one op.
         assert EXP_SIGMOID["threshold"] >= HARMONIC_NORM_EPS
@@ -241,7 +247,7 @@ class Decoder(tf.keras.Model):
         hd = exp_sigmoid(raw[..., 1:1 + nh])
         # remove_above_nyquist + normalize_harmonics (ddsp.core), in the graph.
         k = tf.range(1, nh + 1, dtype=tf.float32)
-        hd = tf.where(f0_hz * k >= SAMPLE_RATE / 2.0, tf.zeros_like(hd), hd)
+        hd = tf.where(f0_hz * k >= cfg.sample_rate / 2.0, tf.zeros_like(hd), hd)
         total = tf.reduce_sum(hd, axis=-1, keepdims=True)
         hd = hd / tf.where(total == 0.0, HARMONIC_NORM_EPS, total)
         noise = exp_sigmoid(raw[..., 1 + nh:] + NOISE_INITIAL_BIAS)
@@ -264,8 +270,8 @@ class Synth:
     def __init__(self, n_frames: int, cfg: Config):
         import ddsp
 
-        self.n_samples = n_frames * HOP
-        self.harmonic = ddsp.synths.Harmonic(self.n_samples, SAMPLE_RATE, scale_fn=None,
+        self.n_samples = n_frames * hop_samples(cfg.sample_rate)
+        self.harmonic = ddsp.synths.Harmonic(self.n_samples, cfg.sample_rate, scale_fn=None,
                                              normalize_below_nyquist=False,
                                              amp_resample_method=AMP_RESAMPLE_METHOD)
         self.noise = ddsp.synths.FilteredNoise(self.n_samples, window_size=cfg.noise_window_size,

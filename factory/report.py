@@ -31,11 +31,17 @@ def loss_png(history: dict, path: Path, title: str, plateau=None):
     if history.get("heldout"):
         s, v = zip(*history["heldout"])
         ax.plot(s, v, "o-", label="held-out", lw=1.5, ms=2)
+        anneal = history.get("anneal")
+        if anneal:
+            ax.axvspan(anneal["start"], s[-1], color="#cfe3f5", zorder=0,
+                       label="final phase: learning rate falling ×0.05")
         if plateau is not None and s[-1] > plateau.window_steps:
-            start = s[-1] - plateau.window_steps
+            # the window in which the rule fired (before the final phase, if there is one)
+            end = anneal["start"] if anneal else s[-1]
+            start = end - plateau.window_steps
             before = [h for st, h in history["heldout"] if st <= start]
-            ax.axvspan(start, s[-1], color="0.85", zorder=0,
-                       label=f"last {plateau.window_steps} steps")
+            ax.axvspan(start, end, color="0.85", zorder=0,
+                       label=f"last {plateau.window_steps} steps before the rule fired")
             if before:
                 ax.axhline(min(before) * (1 - plateau.min_improvement), color="k", lw=0.8, ls="--",
                            label=f"{plateau.min_improvement:.0%} below the best before it")
@@ -89,10 +95,16 @@ def run_history(m: dict, checkpoints: Path) -> dict | None:
 
 def plateau_text(history: dict, plateau) -> str:
     h = history.get("heldout") or []
-    imp = plateau.improvement(h)
     if not h:
         return ""
     best = min(v for _, v in h)
+    anneal = history.get("anneal")
+    if anneal:
+        at = [v for st, v in h if st <= anneal["start"]]
+        return (f"the plateau rule fired at step {anneal['start']} ({anneal['improvement']:.2%} better than the best "
+                f"{plateau.window_steps} steps before; best held-out loss then {min(at):.4f}, float32); after "
+                f"the final low-learning-rate phase, at step {h[-1][0]}: {h[-1][1]:.4f} (best {best:.4f}): **converged**")
+    imp = plateau.improvement(h)
     if imp is None:
         return (f"held-out loss {best:.4f} (best, float32) after {h[-1][0]} steps: not yet a full "
                 f"{plateau.window_steps}-step window")
@@ -113,7 +125,11 @@ def timbre_section(models_dir: Path) -> list[str]:
         "glottal pulses through vowel formants, with rests, meend and vibrato; `factory.timbre.PHRASE`)",
         "goes through each shipped model (`factory.timbre.render_model`: the decoder graph as shipped,",
         "the ddsp synths, the engine's octave and loudness mapping); its output is compared with seven",
-        "GM presets (FluidR3_GM) playing the pitch the engine asked of the instrument. Each cell:",
+        "GM presets (FluidR3_GM) playing the pitch the engine asked of the instrument, each the way",
+        "its instrument's training scores play (`factory.timbre.melody_score`): a sustained preset holds",
+        "one key per sung stretch and bends through the glides; the plucked Sitar is plucked at each",
+        "sung note and re-plucked every 0.285 s within it (the mean of the sitar style's re-pluck",
+        "interval). Each cell:",
         "harmonic-profile distance (mean |dB| over harmonics 1-16 below 7.6 kHz, each relative to the",
         "frame's strongest, at the known f0) / MFCC distance (c1-c12 means, Euclidean); the own preset",
         "in bold. Both ignore pitch and loudness. The benchmark (`docs/benchmarks.md`, Timbre) runs the",
@@ -128,6 +144,20 @@ def timbre_section(models_dir: Path) -> list[str]:
         "Shanai, 6.6 from Flute; sarangi 4.7 dB from Violin, 6.6 from Sitar, 6.9 from Reed Organ; the",
         "browser engine's render gives 2.6 and 4.9 dB); what differs from that measurement (frames, level",
         "range, normalisation) is not recorded, so the two cannot be reconciled here.",
+        "",
+        "Why the plucked reference changed (this session): the Sitar preset used to play the phrase",
+        "like a wind, one pluck per sung stretch (3 plucks in 9 s), so its string decayed for up to",
+        "2.4 s and the frames the check keeps (within 25 dB of the loudest) were mostly a dying string",
+        "whose upper harmonics fall away (harmonic 16: -47 dB vs -28 dB re-plucked). The model never",
+        "learned that sound: its training scores pluck each note and re-pluck long ones every",
+        "0.12-0.45 s, and the engine feeds it the singer's sustained loudness. The reference alone",
+        "moved 7.2 dB between the two ways of playing (more than the 5 dB bar), so the check measured",
+        "the playing technique, not the timbre. Measured with `factory.timbre` on the sitar models",
+        "(harmonic profile / MFCC from Sitar): shipped c32 model 5.2 dB / 24 with one pluck per",
+        "stretch, 2.5 / 15 plucked as trained; the converged run of the same config (held-out 4.225 →",
+        "3.967) 7.1 / 26 → 1.6 / 12. Its 'moving away' was toward the sitar it was trained on and away",
+        "from the decayed string. Only the Sitar column changed (sustained presets play as before):",
+        "the other instruments are now further from the re-plucked Sitar than from the decayed one.",
         "Over the issue's bar of 5 dB from the own preset: "
         + (", ".join(f"{n} ({r['verdict']['own_harmonic_db']} dB)" for n, r in results.items()
                      if r["verdict"] and r["verdict"]["own_harmonic_db"] > TIMBRE_BAR_DB) or "none") + ".",
@@ -164,10 +194,42 @@ def asha_table(sweep: dict) -> list[str]:
     if agree:
         lines += ["", f"Seed agreement over the {agree['configs_in_every_seed']} configs that survived with every "
                       f"seed: Kendall tau {agree['kendall_tau']:.2f}, same best config: {agree['same_best']}."]
+    elif sweep.get("seed_agreement", 0) is None:
+        lines += ["", "Seed agreement of the survivors: fewer than two configs survived with both seeds."]
+    rungs = sweep.get("rung_agreement") or []
+    if rungs:
+        lines += ["", "Seed agreement at each evaluation that at least two configs reached with both seeds "
+                      "(ASHA's rungs rank every config, the survivors only a few):", "",
+                  "| step | configs | Kendall tau | same best |", "| --- | --- | --- | --- |"]
+        lines += [f"| {r['step']} | {r['configs']} | {r['kendall_tau']:.2f} | {r['same_best']} |" for r in rungs]
     return lines + [""]
 
 
-def bandwidth_section(metas: list[dict]) -> list[str]:
+BANDWIDTH = ROOT / "docs" / "data" / "bandwidth.json"   # python -m bench.bandwidth
+
+
+def sweep_status(metas: list[dict], checkpoints: Path) -> list[str]:
+    """Which instruments have a full ASHA sweep on record (factory/checkpoints/<name>/sweep.json)."""
+    done = {m["name"]: _load(checkpoints / m["name"] / "sweep.json") for m in metas}
+    done = {n: sw for n, sw in done.items() if sw and sw.get("trials")}
+    if not done:
+        return ["**The full sweep has not been run yet**; the sweep tables below are the first build's",
+                "100-step sweep.", ""]
+    lines = []
+    for n, sw in done.items():
+        steps = sum(t["steps"] for t in sw["trials"])
+        survivors = sum(not t["stopped_early"] for t in sw["trials"])
+        lines.append(f"Full sweep run for {n}: {len(sw.get('configs') or [])} configs × {len(sw['seeds'])} seeds, "
+                     f"{len(sw['trials'])} trials, {survivors} trained to {sw['steps_per_trial']} steps, "
+                     f"{steps:,} steps in all (table under {n}).")
+    others = [m["name"] for m in metas if m["name"] not in done]
+    if others:
+        lines.append(f"Not swept at scale yet: {', '.join(others)} (their tables are the first build's "
+                     "100-step sweep; at ~0.3 s/step two at a time a sweep is ~1 hour per instrument here).")
+    return lines + [""]
+
+
+def bandwidth_section(metas: list[dict], bandwidth: Path = BANDWIDTH) -> list[str]:
     """Harmonics each model can sound at its high notes, at 16 kHz and at the higher rates."""
     rates = (16000, 22050, 24000)
     lines = ["## Bandwidth", "",
@@ -185,10 +247,42 @@ def bandwidth_section(metas: list[dict]) -> list[str]:
         n = m.get("n_harmonics", 0)
         lines.append(f"| {m['name']} | {high:.0f} | " + " | ".join(str(min(n, int(r / 2 // high))) for r in rates)
                      + f" | {top:.0f} | " + " | ".join(str(min(n, int(r / 2 // top))) for r in rates) + " |")
-    lines += ["", "(capped at the model's n_harmonics). What a 22.05 or 24 kHz model costs (training time,",
-              "engine ms per second of audio, bytes) has **not been measured yet**: the factory and the",
-              "engine are built around one sample rate (`factory/dsp.py` SAMPLE_RATE, the model's",
-              "metadata `sample_rate`), so the 16 kHz models stay.", ""]
+    lines += ["", "(capped at the model's n_harmonics). 22.05 kHz is not a whole number of samples per",
+              "250 Hz control frame (88.2), so it would need another frame rate and a different decoder",
+              "time base; 24 kHz (96 samples a frame) is the higher rate the factory and engine take as",
+              "they are: `python build_models.py --sample-rate 24000` renders, trains and exports at 24 kHz",
+              "(the rate is the model's: `Config.sample_rate`, written to metadata.json, which the engine",
+              "reads; `factory/dsp.py` SAMPLE_RATE is only the default).", ""]
+    bw = _load(bandwidth)
+    if bw:
+        rows = bw["rows"]
+        lines += [f"What 24 kHz costs, measured (`{bw['command'].strip()}`: the shipped {bw['instrument']} config",
+                  f"trained {bw['steps']} steps on {bw['data_minutes']:g} minutes of data rendered at each rate,",
+                  "exported, then the browser engine renders the sung phrase on WASM, median of 7):", "",
+                  "| rate | s/step (training) | bytes | engine ms per s of audio: features | decoder | synth "
+                  "| whole engine | harmonics at the highest note |", "| --- " * 8 + "|"]
+        for r in rows:
+            e = r["engine_ms_per_s"]
+            lines.append(f"| {r['sample_rate'] / 1000:g} kHz | {r['train_sec_per_step']} | {r['bytes']} "
+                         f"| {e['featuresMsPerS']:.2f} | {e['decoderMsPerS']:.2f} | {e['synthMsPerS']:.2f} "
+                         f"| {e['engineMsPerS']:.2f} | {r['harmonics_at_highest_note']} "
+                         f"({r['highest_note_hz']:.0f} Hz) |")
+        lo, hi = rows[0], rows[-1]
+        ratio = hi["train_sec_per_step"] / lo["train_sec_per_step"]
+        eng = hi["engine_ms_per_s"]["engineMsPerS"] / lo["engine_ms_per_s"]["engineMsPerS"]
+        lines += ["", f"At {hi['sample_rate'] / 1000:g} kHz a training step costs {ratio:.1f}× (1.5× the samples "
+                  f"through the synths and the loss's FFTs), the engine {eng:.2f}× (features and synth scale "
+                  "with samples, the decoder runs per frame), and the bytes do not change (same decoder; "
+                  f"n_harmonics caps what is kept). It keeps {hi['harmonics_at_highest_note']} harmonics of the "
+                  f"highest note instead of {lo['harmonics_at_highest_note']}. Both bars hold "
+                  f"({hi['engine_ms_per_s']['engineMsPerS']:.1f} ≤ 20 ms per second of audio on WASM, "
+                  f"{hi['bytes']:,} ≤ 150 KB). Not shipped: a model is shipped when it is better, and no",
+                  "24 kHz model has been trained to its plateau and compared yet (the runs above trained 200",
+                  "steps to time them; held-out losses at different rates are not comparable, and the timbre",
+                  "check stops at 7.6 kHz, so 'better' needs a comparison above 8 kHz against the preset",
+                  "rendered at 24 kHz, which does not exist yet). Engine times here were measured beside a",
+                  "running sweep, so they are higher than the Engine table of docs/benchmarks.md; the ratio",
+                  "is what carries over.", ""]
     return lines
 
 
@@ -244,8 +338,14 @@ def write_report(models_dir: Path, work_root: Path, docs: Path = ROOT / "docs",
         "the model this one replaced.",
         "",
         "Plateau rule (`factory.train.Plateau`, `python build_models.py --converge`): the held-out loss",
-        "is evaluated every 250 steps; training stops when the best of it improved by less than 1 %",
-        "over the last 2,000 steps (cap 30,000 steps, learning rate 1e-3 × 0.4 every 10,000 steps). The",
+        "is evaluated every 250 steps; when the best of it improved by less than 1 % over the last",
+        "2,000 steps, a final phase of 1,000 steps lets the learning rate fall exponentially to 5 % of",
+        "its value, then training stops (cap 30,000 steps, learning rate 1e-3 × 0.4 every 10,000 steps).",
+        "The final phase is there because at the plateau the learning rate is still ~7e-4 and the",
+        "held-out loss swings between evaluations (harmonium: 2.86-3.29 over its last 2,000 steps), so",
+        "the weights the rule stopped on were a random draw from that swing: harmonium's first",
+        "converged run ended at 2.896, worse than the 3,000-step model it was meant to replace (2.841),",
+        "whose schedule had annealed to 6e-5. The",
         "training state (float32 weights, Adam slots, loss log: ~12 bytes a parameter, ~0.3 MB) is kept",
         "in `factory/checkpoints/<instrument>/<config>_p<program>/` in git, so a run stopped in one",
         "session resumes in the next with the same command. A retrained model replaces the shipped",
@@ -263,14 +363,10 @@ def write_report(models_dir: Path, work_root: Path, docs: Path = ROOT / "docs",
         "steps, lets only the best third of the trials that reached that step go on; the survivors train",
         "3,000 steps. Configs are ranked by their survivors' mean held-out loss, the two seeds' rankings",
         "are compared (Kendall tau, same best config), and the smallest config within 10 % of the best",
-        "ships. Status: implemented and run end to end on a tiny config (`tests/test_factory_sweep.py`:",
-        "2 configs × 2 seeds, 6 steps, ASHA stopping the weaker config at its first rung); **the full",
-        "sweep has not been run yet**: 8 configs × 2 seeds is ~18,000 training steps per instrument if",
-        "ASHA stops as designed, 48,000 if it stops none, i.e. 1-3 hours per instrument at ~0.2 s/step",
-        "uncontended and several times that on this shared 2-core machine. The sweep tables below are",
-        "the first build's 100-step sweep, and the shipped configs are the ones it chose.",
+        "ships. Locally two trials run at a time, one TensorFlow thread each (`LOCAL_TRIALS`).",
+        "`tests/test_factory_sweep.py` runs it end to end on a tiny config (2 configs × 2 seeds, 6 steps).",
         "",
-    ]
+    ] + sweep_status(metas, Path(checkpoints))
     for m in metas:
         name = m["name"]
         lines += [f"## {m.get('display_name', name)}", ""]
@@ -314,7 +410,8 @@ def write_report(models_dir: Path, work_root: Path, docs: Path = ROOT / "docs",
             lines += [f"![{name} spectrogram: ground truth vs resynthesis](img/{name}_spectrogram.png)", ""]
         elif (img / f"{name}_spectrogram.png").is_file():
             lines += [f"![{name} spectrogram: ground truth vs resynthesis](img/{name}_spectrogram.png)", ""]
-        sweep = _load(work_root / name / "sweep.json")
+        # the sweep's record: kept in git beside the training states, else the work dir's
+        sweep = _load(Path(checkpoints) / name / "sweep.json") or _load(work_root / name / "sweep.json")
         if sweep and sweep.get("trials"):
             lines += asha_table(sweep)
         elif sweep:
@@ -328,7 +425,7 @@ def write_report(models_dir: Path, work_root: Path, docs: Path = ROOT / "docs",
                              f"| {c['float16']} | {r['receptive_field']} | {r['bytes']} | {r['heldout_loss']} "
                              f"| {r['sec_per_step']} | {mark} |")
             lines.append("")
-        cmp_ = _load(work_root / name / "gru_vs_conv.json")
+        cmp_ = _load(work_root / name / "gru_vs_conv.json") or _load(Path(checkpoints) / name / "gru_vs_conv.json")
         if cmp_:
             lines += [f"GRU comparison (same data, {cmp_['steps']} steps each, float32 weights; the GRU is not "
                       "served: TF.js runs GRUs ~90x slower than the conv stack):", "",

@@ -3,12 +3,13 @@ train to `steps` (≥ 3,000 in a full sweep), every config with two seeds; ranke
 held-out multi-scale spectral loss (mean over seeds), the smallest model within 10 % of the best
 is shipped.
 
-Local by default (one trial at a time: the decoder trains on every core); `ray_address` joins an
+Local by default (LOCAL_TRIALS trials at a time, one CPU thread each); `ray_address` joins an
 existing cluster. Trials keep their training state (factory.resume) in the work dir and Tune
 keeps the experiment state in <work>/<instrument>/ray, so an interrupted sweep resumes.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -35,6 +36,7 @@ FULL_STEPS = 3000            # survivors train this far
 ASHA_GRACE_STEPS = 500       # no trial stops before this
 ASHA_REDUCTION = 3           # at each rung (500, 1500 steps) the best third goes on
 EVAL_EVERY = 250
+LOCAL_TRIALS = 2             # concurrent trials on the local machine, one TF thread each
 
 
 def estimated_bytes(cfg: Config) -> int:
@@ -66,6 +68,31 @@ def kendall_tau(a: list[float], b: list[float]) -> float | None:
     return s / (n * (n - 1) / 2)
 
 
+def rung_agreement(trials: list[dict], seeds: list) -> list[dict]:
+    """Seed agreement at every evaluated step that every config reached with two seeds.
+
+    trials: [{config, seed, heldout_at: {step: loss}}]. ASHA stops most trials early, so the
+    survivors alone rarely rank more than one or two configs; the rungs rank all of them.
+    → [{step, configs, kendall_tau, same_best}] (steps where ≥ 2 configs have both seeds).
+    """
+    if len(seeds) < 2:
+        return []
+    by = {}
+    for t in trials:
+        for step, loss in (t.get("heldout_at") or {}).items():
+            by.setdefault(int(step), {}).setdefault(_key(t["config"]), {})[t["seed"]] = loss
+    out = []
+    for step in sorted(by):
+        both = [v for v in by[step].values() if seeds[0] in v and seeds[1] in v]
+        if len(both) < 2:
+            continue
+        a = [v[seeds[0]] for v in both]
+        b = [v[seeds[1]] for v in both]
+        out.append({"step": step, "configs": len(both), "kendall_tau": round(kendall_tau(a, b), 3),
+                    "same_best": min(range(len(a)), key=a.__getitem__) == min(range(len(b)), key=b.__getitem__)})
+    return out
+
+
 def summarise(trials: list[dict], full_steps: int, within: float = WITHIN) -> dict:
     """Ranks configs from ASHA trials [{config, seed, steps, heldout_loss, bytes, ...}].
 
@@ -95,7 +122,13 @@ def summarise(trials: list[dict], full_steps: int, within: float = WITHIN) -> di
         b = [r["per_seed"][seeds[1]] for r in both]
         agreement = {"configs_in_every_seed": len(both), "kendall_tau": kendall_tau(a, b),
                      "same_best": min(range(len(a)), key=a.__getitem__) == min(range(len(b)), key=b.__getitem__)}
-    return {"ranking": ranking, "chosen": choose(ranking, within), "seed_agreement": agreement}
+    return {"ranking": ranking, "chosen": choose(ranking, within), "seed_agreement": agreement,
+            "rung_agreement": rung_agreement(trials, seeds)}
+
+
+def trial_tag(cfg: dict, seed: int) -> str:
+    """Folder (under <work>/<instrument>/sweep) of one trial's training state."""
+    return "sweep_" + "_".join(f"{k}{v}" for k, v in sorted(cfg.items())) + f"_seed{seed}"
 
 
 def _trial(params):
@@ -110,12 +143,19 @@ def _trial(params):
     from factory import data as fdata
     from factory import train as ftrain
 
+    threads = int(params.get("threads") or 0)
+    if threads:  # one thread per concurrent trial (before TensorFlow runs anything)
+        try:
+            tf.config.threading.set_intra_op_parallelism_threads(threads)
+            tf.config.threading.set_inter_op_parallelism_threads(threads)
+        except RuntimeError:
+            pass  # this worker process already ran TensorFlow
     cfg = Config.from_dict(params["cfg"])
     seed = int(params["seed"])
     with np.load(params["data_path"]) as z:
         data = {k: z[k] for k in z.files}
     tr, held = fdata.split_examples(data, params["example_s"], params["heldout"])
-    tag = "sweep_" + "_".join(f"{k}{v}" for k, v in sorted(params["cfg"].items())) + f"_seed{seed}"
+    tag = trial_tag(params["cfg"], seed)
     tf.random.set_seed(seed)  # the decoder's initial weights
     res = ftrain.train(Path(params["work"]) / tag, cfg, tr, held, steps=params["steps"],
                        batch=params["batch"], progress=False, eval_every=params["eval_every"],
@@ -163,7 +203,7 @@ def run_sweep(name: str, plan, work_root, steps: int | None = None, ray_address:
     grace_steps = grace_steps or (2 if quick else ASHA_GRACE_STEPS)
     base = {"data_path": str(data_path), "work": str(inst_work / "sweep"), "steps": steps,
             "batch": plan.batch, "example_s": plan.example_s, "heldout": plan.heldout,
-            "eval_every": eval_every}
+            "eval_every": eval_every, "threads": 0 if ray_address else 1}
     env = {"PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
            "TF_ENABLE_ONEDNN_OPTS": "0", "TF_CPP_MIN_LOG_LEVEL": "2"}
     if not ray.is_initialized():
@@ -173,12 +213,16 @@ def run_sweep(name: str, plan, work_root, steps: int | None = None, ray_address:
             ray.init(num_cpus=os.cpu_count() or 1, include_dashboard=False, log_to_driver=False,
                      runtime_env={"env_vars": env}, configure_logging=False)
     storage = inst_work / "ray"
-    exp_name = f"asha_{steps}steps_grace{grace_steps}_seeds{'-'.join(map(str, seeds))}"
+    # the grid is part of the name: another set of configs is another experiment (trials of the
+    # same config and seed still resume from their training state in <work>/sweep)
+    grid_id = hashlib.sha1(json.dumps([c.to_dict() for c in configs], sort_keys=True).encode()).hexdigest()[:8]
+    exp_name = (f"asha_{steps}steps_grace{grace_steps}_seeds{'-'.join(map(str, seeds))}"
+                f"_{len(configs)}configs_{grid_id}")
     space = dict(base, cfg=tune.grid_search([c.to_dict() for c in configs]),
                  seed=tune.grid_search(list(seeds)))
     scheduler = tune.schedulers.ASHAScheduler(time_attr="step", max_t=steps, grace_period=grace_steps,
                                               reduction_factor=ASHA_REDUCTION)
-    resources = {"cpu": 1} if ray_address else {"cpu": os.cpu_count() or 1}
+    resources = {"cpu": 1}
     trainable = tune.with_resources(_trial, resources)
     exp_path = storage / exp_name
     if tune.Tuner.can_restore(str(exp_path)):
@@ -187,7 +231,7 @@ def run_sweep(name: str, plan, work_root, steps: int | None = None, ray_address:
     else:
         tuner = tune.Tuner(trainable, param_space=space,
                            tune_config=tune.TuneConfig(metric="heldout_loss", mode="min", scheduler=scheduler,
-                                                       max_concurrent_trials=None if ray_address else 1),
+                                                       max_concurrent_trials=None if ray_address else LOCAL_TRIALS),
                            run_config=tune.RunConfig(name=exp_name, storage_path=str(storage),
                                                      verbose=1))
     grid = tuner.fit()
@@ -196,13 +240,20 @@ def run_sweep(name: str, plan, work_root, steps: int | None = None, ray_address:
         if r.error or "heldout_loss" not in (r.metrics or {}):
             continue
         cfg = Config.from_dict(r.config["cfg"])
+        heldout_at = {}
+        df = r.metrics_dataframe
+        if df is not None and "step" in df and "heldout_loss" in df:
+            for step, loss in zip(df["step"], df["heldout_loss"]):
+                if step == step and loss == loss:  # not NaN
+                    heldout_at[int(step)] = round(float(loss), 4)
         trials.append({"config": cfg.to_dict(), "seed": int(r.config["seed"]),
                        "heldout_loss": round(float(r.metrics["heldout_loss"]), 4),
                        "heldout_float32": round(float(r.metrics["heldout_float32"]), 4),
                        "bytes": estimated_bytes(cfg), "receptive_field": cfg.receptive_field,
                        "sec_per_step": round(float(r.metrics.get("sec_per_step", 0.0)), 4),
                        "steps": int(r.metrics["step"]),
-                       "stopped_early": int(r.metrics["step"]) < steps})
+                       "stopped_early": int(r.metrics["step"]) < steps, "heldout_at": heldout_at,
+                       "state_dir": str(inst_work / "sweep" / trial_tag(cfg.to_dict(), int(r.config["seed"])))})
     if not trials:
         raise fbuild.FactoryError(f"sweep for {name}: every trial failed (see {exp_path})")
     try:
@@ -213,7 +264,8 @@ def run_sweep(name: str, plan, work_root, steps: int | None = None, ray_address:
                                             f"max {steps} steps)",
            "steps_per_trial": steps, "seeds": list(seeds), "trials": trials,
            "results": ranked["ranking"], "chosen": ranked["chosen"],
-           "seed_agreement": ranked["seed_agreement"],
+           "seed_agreement": ranked["seed_agreement"], "rung_agreement": ranked["rung_agreement"],
+           "configs": [c.to_dict() for c in configs],
            "rule": f"smallest estimated bytes within {int(WITHIN * 100)} % of the best mean held-out loss "
                    f"of the configs that trained {steps} steps",
            "ray_experiment": str(exp_path)}

@@ -36,6 +36,7 @@ N_MFCC = 13                   # c0 … c12; c0 dropped
 SILENCE_DB = -80.0            # static/js/mapping.js SILENCE_DB (loudness of a gated frame)
 GATE_DB = -40.0               # mapping.js default gateDb: quieter input frames are silence
 SINGER_MIDI = 57.0            # mapping.js's initial singer pitch estimate (A3)
+PLUCK_SETTLE_FRAMES = 25      # 100 ms: a plucked preset plucks notes held at least this long
 
 # The sung phrase (midi, seconds; None = rest): steps, a leap, glides between notes, two rests.
 PHRASE = [(57, 0.9), (59, 0.6), (60, 0.9), (None, 0.35), (62, 0.8), (64, 0.6), (62, 0.5),
@@ -125,10 +126,30 @@ def mfcc_distance(a: Profile, b: Profile) -> float:
     return float(np.linalg.norm(a.mfcc - b.mfcc))
 
 
-def melody_score(f0_hz: np.ndarray, velocity: int = 100, expression: float = 110.0):
-    """A factory.dsp.Score that plays the pitch contour f0_hz [control frames] (0 = rest):
-    one key per voiced stretch (its median pitch), the contour as pitch bend (±12 semitones)."""
-    from factory.dsp import Score, hz_to_midi
+def preset_style(program: int):
+    """How a preset plays the melody: the Style of the instrument trained on it (factory.data),
+    else sustained (the two extra winds)."""
+    from factory import data as fdata
+    from factory.dsp import Style
+
+    for inst in fdata.INSTRUMENTS.values():
+        if any(c.program == program for c in inst.candidates):
+            return inst.style
+    return Style(low_midi=0, high_midi=127)
+
+
+def melody_score(f0_hz: np.ndarray, velocity: int = 100, expression: float = 110.0, style=None):
+    """A factory.dsp.Score that plays the pitch contour f0_hz [control frames] (0 = rest), the
+    way the instrument's training scores play (factory.dsp.make_score):
+
+    - sustained (default): one key per voiced stretch (its median pitch), the contour as pitch
+      bend (±12 semitones): glides between notes are meend on one breath or bow;
+    - plucked (style.sustained False, the sitar): a pluck at each new note (the contour's
+      semitone, median over PLUCK_SETTLE_FRAMES, changes and holds that long) and re-plucks every mean
+      style.pluck_s within a note, as the training scores re-pluck long notes. One pluck per
+      stretch would leave the string decaying for seconds, which the training data never does.
+    """
+    from factory.dsp import FRAME_RATE, Score, hz_to_midi
 
     f0_hz = np.asarray(f0_hz, dtype=np.float64)
     n = len(f0_hz)
@@ -136,23 +157,44 @@ def melody_score(f0_hz: np.ndarray, velocity: int = 100, expression: float = 110
     bend = np.zeros(n, np.float32)
     onsets = []
     voiced = f0_hz > 0
+    plucked = style is not None and not style.sustained
+    repluck = int(round(np.mean(style.pluck_s) * FRAME_RATE)) if plucked else 0
     edges = np.diff(np.concatenate([[0], voiced.astype(np.int8), [0]]))
     for start, stop in zip(np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0]):
         midi = hz_to_midi(f0_hz[start:stop])
-        k = int(np.round(np.median(midi)))
-        key[start:stop] = k
-        bend[start:stop] = np.clip(midi - k, -12, 12)
-        onsets.append((int(start), k, velocity))
+        if not plucked:
+            k = int(np.round(np.median(midi)))
+            key[start:stop] = k
+            bend[start:stop] = np.clip(midi - k, -12, 12)
+            onsets.append((int(start), k, velocity))
+            continue
+        # the note being played: the semitone of the contour's running median (past vibrato);
+        # a semitone held < PLUCK_SETTLE_FRAMES is passed through in a glide, not plucked
+        half = PLUCK_SETTLE_FRAMES // 2
+        note = np.array([np.round(np.median(midi[max(0, i - half):i + half + 1])) for i in range(len(midi))])
+        runs = np.split(np.arange(len(midi)), np.nonzero(np.diff(note))[0] + 1)
+        k, last = None, 0
+        for run in runs:
+            if k is None or (len(run) >= PLUCK_SETTLE_FRAMES and int(note[run[0]]) != k):
+                k, last = int(note[run[0]]), run[0]
+                onsets.append((int(start + last), k, velocity))
+            for i in run:
+                if i - last >= repluck:
+                    last = i
+                    onsets.append((int(start + i), k, velocity))
+                key[start + i] = k
+                bend[start + i] = np.clip(midi[i] - k, -12, 12)
     return Score(key=key, bend=bend, expression=np.full(n, expression, np.float32), onsets=onsets)
 
 
 def render_preset(f0_hz: np.ndarray, program: int, soundfont: str = "FluidR3_GM.sf2",
                   expression: float = 110.0) -> np.ndarray:
-    """FluidSynth playing the contour f0_hz [control frames] with a GM preset → 16 kHz audio."""
+    """FluidSynth playing the contour f0_hz [control frames] with a GM preset, the way its
+    instrument is played (preset_style) → 16 kHz audio."""
     from factory import data as fdata
 
     preset = fdata.Preset(soundfont, program, f"program {program}")
-    return fdata.render(melody_score(f0_hz, expression=expression), preset)
+    return fdata.render(melody_score(f0_hz, expression=expression, style=preset_style(program)), preset)
 
 
 def engine_inputs(meta: dict, voice: np.ndarray, f0_hz: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -183,7 +225,8 @@ def engine_inputs(meta: dict, voice: np.ndarray, f0_hz: np.ndarray) -> tuple[np.
 
 def render_model(model_dir: Path, voice: np.ndarray, f0_hz: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The instrument in model_dir answering the voice, rendered in Python (decoder graph as
-    shipped, ddsp synths) → (audio [n] 16 kHz, asked f0_hz [T], 0 where gated)."""
+    shipped, ddsp synths at the model's rate) → (audio [n] resampled to 16 kHz, asked f0_hz [T],
+    0 where gated)."""
     import json
 
     import tensorflow as tf
@@ -197,8 +240,16 @@ def render_model(model_dir: Path, voice: np.ndarray, f0_hz: np.ndarray) -> tuple
     f0_t = tf.constant(f0_filled[None, :, None], tf.float32)
     controls = fn(f0_t, tf.constant(ld[None, :, None], tf.float32))
     tf.random.set_seed(7)
-    audio = Synth(len(ld), Config.from_dict(meta["decoder"]))(controls, f0_t)
-    return np.asarray(audio)[0], asked
+    cfg = Config.from_dict(meta["decoder"])
+    audio = np.asarray(Synth(len(ld), cfg)(controls, f0_t))[0]
+    if cfg.sample_rate != SAMPLE_RATE:  # the check compares at 16 kHz (harmonics below 7.6 kHz)
+        from math import gcd
+
+        from scipy.signal import resample_poly
+
+        g = gcd(SAMPLE_RATE, cfg.sample_rate)
+        audio = resample_poly(audio, SAMPLE_RATE // g, cfg.sample_rate // g).astype(np.float32)
+    return audio, asked
 
 
 def compare(audio: np.ndarray, asked_f0_hz: np.ndarray, presets: dict | None = None) -> list[dict]:

@@ -42,6 +42,22 @@ def test_configs_are_ranked_on_survivors_mean_over_seeds_and_stopped_trials_do_n
         summarise([t for t in trials if t["steps"] < 3000], full_steps=3000)
 
 
+def test_seeds_are_compared_at_every_rung_over_the_configs_both_reached():
+    from factory.sweep import rung_agreement
+
+    def t(name, seed, losses):
+        return {"config": {"name": name}, "seed": seed, "heldout_at": dict(losses)}
+
+    trials = [t("a", 0, {500: 4.0, 1500: 3.5}), t("a", 1, {500: 4.1, 1500: 3.4}),
+              t("b", 0, {500: 4.5}), t("b", 1, {500: 4.7}),
+              t("c", 0, {500: 5.0, 1500: 3.9}), t("c", 1, {500: 4.6, 1500: 4.0})]
+    rungs = {r["step"]: r for r in rung_agreement(trials, [0, 1])}
+    assert rungs[500]["configs"] == 3 and rungs[500]["same_best"]
+    assert rungs[500]["kendall_tau"] == pytest.approx(1 / 3, abs=1e-3)  # a<b<c vs a<c<b: 2 of 3 pairs agree
+    assert rungs[1500]["configs"] == 2 and rungs[1500]["kendall_tau"] == 1.0
+    assert rung_agreement(trials, [0]) == []  # one seed: nothing to compare
+
+
 def test_kendall_tau_counts_agreeing_pairs():
     from factory.sweep import kendall_tau
 

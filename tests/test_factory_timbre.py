@@ -54,6 +54,26 @@ def test_melody_score_plays_the_contour_it_is_given():
     assert len(score.onsets) == 3  # three sung stretches between the rests
 
 
+def test_a_plucked_preset_is_plucked_at_each_sung_note_and_re_plucked_as_in_its_training_scores():
+    from factory import dsp, timbre
+
+    _, f0 = timbre.sung_voice()
+    sitar = timbre.preset_style(timbre.PRESETS["Sitar"])
+    assert not sitar.sustained and timbre.preset_style(timbre.PRESETS["Violin"]).sustained
+    score = timbre.melody_score(f0, style=sitar)
+    voiced = f0 > 0
+    np.testing.assert_array_equal(score.voiced, voiced)
+    err = dsp.cents(score.f0_hz(fill_rests=False)[voiced], f0[voiced])
+    assert np.max(np.abs(err)) < 0.01, "the contour is played exactly (key + bend)"
+    sung_notes = [m for m, _ in timbre.PHRASE if m is not None]
+    keys = [k for _, k, _ in score.onsets]
+    # every sung note gets its own pluck, in order (re-plucks repeat the key)
+    assert [k for i, k in enumerate(keys) if i == 0 or k != keys[i - 1]] == sung_notes
+    gaps_s = np.diff([f for f, _, _ in score.onsets]) / dsp.FRAME_RATE
+    assert gaps_s.max() <= np.mean(sitar.pluck_s) + 0.35, "no string left to decay for long"
+    assert len(score.onsets) > 2 * len(sung_notes) - 5, "long notes are re-plucked"
+
+
 def test_a_preset_is_nearest_itself_played_louder_and_higher_and_far_from_a_different_one():
     from factory import timbre
     from factory.voice import sung_phrase

@@ -113,7 +113,7 @@ def test_training_stops_at_the_plateau_before_the_step_cap(tmp_path):
 
     d = _data()
     # A demanding rule (50 % better every 10 steps) that a short run cannot keep up.
-    plateau = train.Plateau(window_steps=10, min_improvement=0.5)
+    plateau = train.Plateau(window_steps=10, min_improvement=0.5, anneal_steps=0)  # no final phase
     res = train.train(tmp_path, Config(channels=16), d, d, steps=400, batch=4, progress=False,
                       eval_every=5, plateau=plateau, lr=3e-3)
     assert res["stopped"] == "converged"
@@ -122,6 +122,37 @@ def test_training_stops_at_the_plateau_before_the_step_cap(tmp_path):
     again = train.train(tmp_path, Config(channels=16), d, d, steps=400, batch=4, progress=False,
                         eval_every=5, plateau=plateau, lr=3e-3)
     assert again["stopped"] == "converged" and again["steps"] == res["steps"]  # nothing left
+
+
+def test_after_the_plateau_a_final_phase_trains_anneal_steps_at_a_falling_learning_rate_and_resumes(tmp_path):
+    from factory import train
+    from factory.model import Config
+
+    d = _data()
+    cfg = Config(channels=16)
+    # a rule every run meets at its first full window (evaluations at 5, 10, 15: step 15)
+    plateau = train.Plateau(window_steps=10, min_improvement=1.0, anneal_steps=20, anneal_factor=0.01)
+    kw = dict(batch=4, progress=False, eval_every=5, plateau=plateau, lr=3e-3, lr_decay_steps=10_000)
+    # stopped (as if killed) 10 steps into the final phase, then resumed with the same command
+    first = train.train(tmp_path, cfg, d, d, steps=400, time_budget_s=None, **kw)
+    start = first["anneal_start"]
+    assert start == 15 and first["stopped"] == "converged" and first["steps"] == start + 20
+    assert first["plateau_improvement"] < 1.0  # the rule that started the final phase
+    sched = train.AnnealedSchedule(train.tf.keras.optimizers.schedules.ExponentialDecay(3e-3, 10_000, 0.4),
+                                   20, 0.01)
+    sched.start.assign(start)
+    base = float(sched.base(start))
+    assert float(sched(start)) == pytest.approx(base, rel=1e-6)
+    assert float(sched(start + 10)) == pytest.approx(base * 0.1, rel=1e-2)   # halfway: 0.01 ** 0.5
+    assert float(sched(start + 40)) == pytest.approx(float(sched.base(start + 40)) * 0.01, rel=1e-2)
+
+    resumed_dir = tmp_path / "resumed"
+    part = train.train(resumed_dir, cfg, d, d, steps=start + 10, **kw)
+    assert part["stopped"] == "steps" and part["anneal_start"] == start
+    rest = train.train(resumed_dir, cfg, d, d, steps=400, **kw)
+    assert rest["stopped"] == "converged" and rest["steps"] == start + 20 and rest["anneal_start"] == start
+    saved = json.loads((resumed_dir / "history.json").read_text())
+    assert saved["anneal"]["start"] == start
 
 
 def test_state_is_small_and_resuming_with_other_settings_is_refused(tmp_path):
