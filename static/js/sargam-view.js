@@ -4,6 +4,7 @@
 import { centsFromSa, swaraLines, swaraShort } from "./dsp/sargam.js";
 import { noteName } from "./dsp/notes.js";
 import { UI_UPDATES_PER_SECOND } from "./config.js";
+import { createFrameThrottle } from "./frame-throttle.js";
 
 const COLORS = {
   sung: "#ffc14d", instrument: "#2ec4b6",
@@ -13,16 +14,16 @@ const COLORS = {
 
 /**
  * @param {HTMLCanvasElement} canvas
- * @param {{saHz:number, naming?:"sargam"|"western", spanSeconds?:number, loCents?:number, hiCents?:number}} o
+ * @param {{saHz:number, naming?:"sargam"|"western", spanSeconds?:number, loCents?:number, hiCents?:number,
+ *          requestDraw?:() => void}} o requestDraw: the page's frame throttle (its frame calls draw())
  *   loCents/hiCents: the visible range from Sa (default mandra Pa … taar Pa, two octaves)
  * @returns {{pushSung(f0Hz:number, tMs?:number):void, pushInstrument(f0Hz:number, tMs?:number):void,
  *            setSa(saHz:number):void, setNaming(n:string):void, draw(nowMs?:number):void, stop():void}}
  *   f0Hz 0 (or not finite) marks a gap in the trace.
  */
-export function createSargamView(canvas, { saHz, naming = "sargam", spanSeconds = 8, loCents = -500, hiCents = 1900 }) {
+export function createSargamView(canvas, { saHz, naming = "sargam", spanSeconds = 8, loCents = -500, hiCents = 1900, requestDraw = null }) {
   const traces = { sung: [], instrument: [] }; // [tMs, f0Hz] pairs, oldest first
   const spanMs = spanSeconds * 1000;
-  let raf = 0;
   let cssWidth = 0, cssHeight = 0;
 
   const ctx = canvas.getContext("2d");
@@ -48,17 +49,9 @@ export function createSargamView(canvas, { saHz, naming = "sargam", spanSeconds 
     schedule();
   }
 
-  // At most UI_UPDATES_PER_SECOND redraws (config.js: software rasterising takes the audio
-  // threads' CPU).
-  let lastDrawMs = -Infinity, timer = 0;
-  function schedule() {
-    if (raf || timer) return;
-    const waitMs = Math.max(0, lastDrawMs + 1000 / UI_UPDATES_PER_SECOND - performance.now());
-    timer = setTimeout(() => {
-      timer = 0;
-      raf = requestAnimationFrame(() => { raf = 0; lastDrawMs = performance.now(); draw(); });
-    }, waitMs);
-  }
+  // Redraws at most UI_UPDATES_PER_SECOND, through the page's shared throttle when it gives one.
+  const throttle = requestDraw ? null : createFrameThrottle(() => draw(), UI_UPDATES_PER_SECOND);
+  const schedule = requestDraw || (() => throttle.request());
 
   function drawLines(labelWidth) {
     for (const line of swaraLines(loCents, hiCents)) {
@@ -125,9 +118,7 @@ export function createSargamView(canvas, { saHz, naming = "sargam", spanSeconds 
     setNaming(n) { naming = n; schedule(); },
     draw,
     stop() {
-      if (raf) cancelAnimationFrame(raf);
-      clearTimeout(timer);
-      raf = timer = 0;
+      if (throttle) throttle.cancel();
       if (observer) observer.disconnect();
     },
     /** Points kept per trace (tests). */

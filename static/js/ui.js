@@ -1,6 +1,8 @@
 // UI stage: everything that touches the DOM. Other stages call these; none reads the DOM.
 import { describePitch, saChoices, saHzFromMidi } from "./dsp/sargam.js";
 import { describeInstrument } from "./instruments.js";
+import { UI_UPDATES_PER_SECOND } from "./config.js";
+import { createFrameThrottle } from "./frame-throttle.js";
 import { createSargamView } from "./sargam-view.js";
 import { createSettings } from "./settings.js";
 
@@ -13,6 +15,10 @@ function setText(id, text) {
 }
 const settings = createSettings();
 let sargamView = null; // made by bindControls, once the page is there
+let latestLevel = { levelDb: -Infinity, f0Hz: 0 };
+// Level reports and pitch messages arrive apart; the readouts repaint together, at most
+// UI_UPDATES_PER_SECOND (config.js: software rasterising takes the audio threads' CPU).
+const readouts = createFrameThrottle(renderReadouts, UI_UPDATES_PER_SECOND);
 let shownModels = new Map(); // id → manifest entry of the instrument cards
 
 /** The singer's Sa in Hz (the chosen one, remembered). */
@@ -45,8 +51,22 @@ export function showStatus(text) {
 
 /** Live input level and pitch: {levelDb, f0Hz} (f0Hz 0 when unvoiced); the sung trace too. */
 export function showLevel({ levelDb, f0Hz }) {
+  latestLevel = { levelDb, f0Hz };
+  if (sargamView) sargamView.pushSung(f0Hz);
+  readouts.request();
+}
+
+/** The pitch asked of the instrument, per engine block: {f0Hz} (0 when silent). */
+export function showInstrumentPitch({ f0Hz }) {
+  if (sargamView) sargamView.pushInstrument(f0Hz);
+  readouts.request();
+}
+
+/** One frame of the live readouts: level meter, pitch, and the sargam trace (readouts throttle). */
+function renderReadouts() {
+  const { levelDb, f0Hz } = latestLevel;
   const fraction = Math.max(0, Math.min(1, (levelDb + 60) / 60));
-  // A transform, not a width: the compositor moves it without a layout or a repaint.
+  // A transform, not a width: no layout; no transition, which would repaint every frame.
   $("level-fill").style.transform = `scaleX(${fraction.toFixed(2)})`;
   setText("level-db", Number.isFinite(levelDb) ? levelDb.toFixed(0) : "—");
   const note = describePitch(f0Hz, { saHz: saHz(), naming: settings.get("naming") });
@@ -55,12 +75,7 @@ export function showLevel({ levelDb, f0Hz }) {
   if ($("note").dataset.saptak !== saptak) $("note").dataset.saptak = saptak;
   setText("pitch-hz", note ? f0Hz.toFixed(1) : "—");
   setText("cents", note ? `${note.cents >= 0 ? "+" : ""}${note.cents}¢` : "");
-  if (sargamView) sargamView.pushSung(f0Hz);
-}
-
-/** The pitch asked of the instrument, per engine block: {f0Hz} (0 when silent). */
-export function showInstrumentPitch({ f0Hz }) {
-  if (sargamView) sargamView.pushInstrument(f0Hz);
+  if (sargamView) sargamView.draw();
 }
 
 /** Latency in ms: measured mic-to-output (median of the phrase onsets so far) and the budget. */
@@ -202,7 +217,7 @@ function bindPitchSettings(onSa = () => {}) {
   sa.replaceChildren(...saChoices().map((c) => new Option(c.label, String(c.midi))));
   sa.value = String(settings.get("saMidi"));
   naming.value = settings.get("naming");
-  if (!sargamView) sargamView = createSargamView($("sargam"), { saHz: saHz(), naming: settings.get("naming") });
+  if (!sargamView) sargamView = createSargamView($("sargam"), { saHz: saHz(), naming: settings.get("naming"), requestDraw: () => readouts.request() });
   sa.addEventListener("change", () => {
     settings.set("saMidi", sa.value);
     sargamView.setSa(saHz());

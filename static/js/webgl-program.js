@@ -14,11 +14,15 @@ export function defines(ints, floats = {}) {
   }).join("") + Object.entries(floats).map(([k, v]) => `#define ${k} ${v.toExponential(9)}\n`).join("");
 }
 
-/** Disposes a tf.Tensor or a backend TensorInfo; null is ignored. */
+/**
+ * Disposes a tf.Tensor or a WebGL backend TensorInfo; null is ignored. The WebGL backend by name,
+ * not the active one: a decoder left behind is disposed after the engine has moved to wasm or cpu
+ * (whose backends have no disposeIntermediateTensorInfo, or would not own the texture).
+ */
 export function disposeInfo(t) {
   if (!t) return;
   if (typeof t.dispose === "function") t.dispose();
-  else tf.backend().disposeIntermediateTensorInfo(t);
+  else tf.findBackend("webgl").disposeIntermediateTensorInfo(t);
 }
 
 /** Width of a block's upload texture (power of two: a flat index splits with a mask and a shift). */
