@@ -209,26 +209,11 @@ def write_report(results: dict, path: Path) -> None:
     L += ["", "Converter output: plain `tensorflowjs` conversion; after compaction: the converter's experiments switch keeps "
           "large all-zero constants as Fill/ZerosLike ops, plus a compact model.json (see docs/models.md). Sounds of India's "
           "models were 300 KB.", ""]
-    lat = results["latency"]
-    L += ["", "## Latency", "", "| part | ms |", "|---|---|"]
-    L += [f"| {k} | {v:.1f} |" for k, v in lat["algorithmic_ms"].items()]
-    measured = ", ".join(f"{x:.0f}" for x in lat["measured_ms"])
-    L += ["", f"Measured mic-to-output delay on the default page (each phrase onset in the fake-mic WAV paired with the "
-          f"instrument's onset on the page's AudioContext clock, `static/js/latency.js`): median "
-          f"**{lat['measured_median_ms']:.1f} ms** over {len(lat['measured_ms'])} onsets ({measured} ms), with the engine on "
-          f"{lat['backend']['backend']} at {lat['backend']['blockFrames']}-frame blocks. The device's own output latency "
-          "(context.outputLatency) comes on top.", ""]
+    L += [""] + latency_section(results["latency"])
     if results.get("live"):
         L += _live_section(results["live"])
     if results.get("soak"):
-        k = results["soak"]
-        last = k["series"][-1]
-        L += [f"## Soak: {k['seconds'] / 60:.0f} minutes of singing", "",
-              f"The default page, a looped take, {last['blocks']} engine blocks: numTensors "
-              f"{'flat at ' + str(k['series'][0]['numTensors']) if k['tensors_flat'] else 'changing: ' + str([x['numTensors'] for x in k['series']])}; "
-              f"memory of every realm (page, Worker, worklets; `measureUserAgentSpecificMemory`) {k['memory_start_mb']:.1f} → "
-              f"{k['memory_end_mb']:.1f} MB ({k['memory_growth_mb']:+.1f} MB); {last['underruns']} underruns and "
-              f"{last['droppedFrames']} dropped frames over the run.", ""]
+        L += soak_section(results["soak"])
     if results.get("analysis_window"):
         L += ["## Analysis window (look-ahead) vs what the models learned", "",
               "The models were trained on `compute_loudness` with a 512-sample window (16 ms centred look-ahead). The "
@@ -254,6 +239,28 @@ def write_report(results: dict, path: Path) -> None:
 
         L += report_lines(results["serve_load"])
     path.write_text("\n".join(L) + "\n")
+
+
+def latency_section(lat: dict) -> list[str]:
+    L = ["## Latency", "", "| part | ms |", "|---|---|"]
+    L += [f"| {k} | {v:.1f} |" for k, v in lat["algorithmic_ms"].items()]
+    measured = ", ".join(f"{x:.0f}" for x in lat["measured_ms"])
+    L += ["", f"Measured mic-to-output delay on the default page (each phrase onset in the fake-mic WAV paired with the "
+          f"instrument's onset on the page's AudioContext clock, `static/js/latency.js`): median "
+          f"**{lat['measured_median_ms']:.1f} ms** over {len(lat['measured_ms'])} onsets ({measured} ms), with the engine on "
+          f"{lat['backend']['backend']} at {lat['backend']['blockFrames']}-frame blocks. The device's own output latency "
+          "(context.outputLatency) comes on top.", ""]
+    return L
+
+
+def soak_section(k: dict) -> list[str]:
+    last = k["series"][-1]
+    return [f"## Soak: {k['seconds'] / 60:.0f} minutes of singing", "",
+            f"The default page, a looped take, {last['blocks']} engine blocks: numTensors "
+            f"{'flat at ' + str(k['series'][0]['numTensors']) if k['tensors_flat'] else 'changing: ' + str([x['numTensors'] for x in k['series']])}; "
+            f"memory of every realm (page, Worker, worklets; `measureUserAgentSpecificMemory`) {k['memory_start_mb']:.1f} → "
+            f"{k['memory_end_mb']:.1f} MB ({k['memory_growth_mb']:+.1f} MB); {last['underruns']} underruns and "
+            f"{last['droppedFrames']} dropped frames over the run.", ""]
 
 
 def _live_section(live: dict) -> list[str]:
@@ -285,6 +292,9 @@ def _live_section(live: dict) -> list[str]:
     budget = first["latency_budget_ms"]
     L += ["", "Latency budget of the default run (ms): " + ", ".join(f"{k} {v:.1f}" for k, v in budget.items()), ""]
     return L
+
+
+SECTIONS.update(latency=latency_section, live=_live_section, soak=soak_section)
 
 
 if __name__ == "__main__":

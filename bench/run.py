@@ -16,6 +16,7 @@ import json
 import os
 import platform
 import re
+import tempfile
 import sys
 import time
 from pathlib import Path
@@ -325,7 +326,7 @@ def first_load_weight(metas):
 
 
 def run_only(sections: list[str], out_dir: Path, report_path: Path | None, playwright=None) -> dict:
-    """Runs only `sections` (of bench.report.SECTIONS: sound, timbre) on every shipped model and
+    """Runs only `sections` (of bench.report.SECTIONS: sound, timbre, latency, live, soak) and
     replaces those sections of an existing report; writes <out_dir>/only.json."""
     from bench.report import SECTIONS, update_sections
 
@@ -344,6 +345,16 @@ def run_only(sections: list[str], out_dir: Path, report_path: Path | None, playw
             if "timbre" in sections:
                 print("timbre:")
                 results["timbre"] = bench_timbre(pages, metas)
+            tmp = Path(tempfile.mkdtemp(prefix="swara-bench-"))
+            if "latency" in sections:
+                print("latency:")
+                results["latency"] = bench_latency(pages, tmp)
+            if "live" in sections:
+                print("live (default page):")
+                results["live"] = bench_live(pages, tmp, 60)
+            if "soak" in sections:
+                print("soak:")
+                results["soak"] = bench_soak(pages, tmp, 600)
         finally:
             pages.close()
     out_dir.mkdir(parents=True, exist_ok=True)
