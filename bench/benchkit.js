@@ -7,7 +7,7 @@ import { loadDecoder } from "../static/js/decoder.js";
 import { Engine } from "../static/js/engine.js";
 
 export { benchDecoder } from "./benchdecoder.js";
-export { benchWebglCosts } from "./benchgpu.js";
+export { benchWebglCosts, benchWebglPaths } from "./benchgpu.js";
 
 const TWO_PI = 2 * Math.PI;
 
@@ -60,13 +60,16 @@ export async function benchEngine({ id, voice, blockFrames = 4, repeats = 5, war
   const phaseAccumulator = cumsum.createPhaseAccumulator(tf);
   const seconds = voice.length / meta.sample_rate;
   const per = { featuresMs: [], decoderMs: [], synthMs: [], totalMs: [] };
+  let phase = phaseAccumulator.kind;
   for (let r = 0; r < warmup + repeats; r++) {
     decoder.reset();
     phaseAccumulator.reset();
     const engine = new Engine({ meta, decoder, phaseAccumulator, blockFrames });
+    if (engine.voice) phase = "gpu-voice"; // the synth (and its phase) inside the decoder's GPU passes
     const t0 = performance.now();
     await engine.renderClip(voice, { streaming: true });
     const total = performance.now() - t0;
+    engine.dispose();
     if (r < warmup) continue;
     per.featuresMs.push(engine.timings.featuresMs / seconds);
     per.decoderMs.push(engine.timings.decoderMs / seconds);
@@ -81,7 +84,7 @@ export async function benchEngine({ id, voice, blockFrames = 4, repeats = 5, war
     id,
     blockFrames,
     loadMs,
-    phaseAccumulator: phaseAccumulator.kind,
+    phaseAccumulator: phase,
     featuresMsPerS: summarize(per.featuresMs),
     decoderMsPerS: summarize(per.decoderMs),
     synthMsPerS: summarize(per.synthMs),

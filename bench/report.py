@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -80,24 +81,81 @@ def plot_cumsum(results, path: Path):
     plt.close(fig)
 
 
+def engine_section(rows) -> list[str]:
+    L = ["## Engine speed (ms of compute per second of audio; real-time factor = total / 1000)", "",
+         "| backend | instrument | phase | features | decoder | synth | whole engine | RTF |", "|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        label = r["backend_label"] + (f" ({r['wasmThreads']} thr)" if r.get("wasmThreads") else "")
+        L.append(f"| {label} | {r['id']} | {r.get('phaseAccumulator')} | {_ms(r['featuresMsPerS'])} | {_ms(r['decoderMsPerS'])} | "
+                 f"{_ms(r['synthMsPerS'])} | {_ms(r['engineMsPerS'])} | {r['realTimeFactor']:.3f} |")
+    L += ["", "`gpu-voice` (webgl): decoder and synth run as one chain of GPU passes with one read-back "
+          "(`static/js/voice-webgl.js`), so their time is one figure, under decoder; the synth column is then the JS reverb "
+          "(off here). See *WebGL: one read-back a block* for the old webgl path in the same page.", "",
+          "%s" % WASM_NOTE, "", "![engine](img/bench_engine.png)", ""]
+    return L
+
+
+def webgl_section(r) -> list[str]:
+    """The webgl engine's paths per instrument (old baseline, GPU voice, fused decoder + JS synth) and the cost model."""
+    if not r:
+        return []
+    c = r["costs"]
+    d = c.get("decoder") or {}
+    L = ["## WebGL: one read-back a block (4-frame blocks, same page)", "",
+         "| instrument | path | GL programs per block | uploads | read-backs | decoder ms/s | synth ms/s | whole engine ms/s | RTF | tensors flat |",
+         "|---|---|---|---|---|---|---|---|---|---|"]
+    for p in r["paths"]:
+        for row in p["rows"]:
+            L.append(f"| {p['id']} | {row['path']} | {row['programs']} | {row['uploads']} | {row['readBacks']} | "
+                     f"{row['decoderMsPerS']:.1f} | {row['synthMsPerS']:.1f} | {row['engineMsPerS']:.1f} | "
+                     f"{row['engineMsPerS'] / 1000:.3f} | {'yes' if row['tensorsFlat'] else 'NO'} |")
+    L += ["", "*graph + JS synth* is the old webgl path (the baseline): the converted streaming graph op by op, its three "
+          "controls read back (async `data()`), then the JS synth with our WebGL cumsum for the phase (an upload and a "
+          "read-back of its own). *GPU voice* is the engine's webgl path now: the fused decoder (`decoder-webgl.js`: per conv "
+          "layer a conv pass and a norm/activation/residual pass that writes the next layer's history, then the head) and the "
+          "synth (`voice-webgl.js`: a per-frame pass for the noise FIR and the harmonic amplitudes, a per-sample pass for the "
+          "harmonic sum and the FIR overlap-add) with one upload and one synchronous read-back; on it the synth's time is inside "
+          "decoder. *fused decoder + JS synth*: the fused decoder's controls read back once, then the float64 JS synth. "
+          "GL programs count every program the block runs (tfjs's kernels and its upload-encode and read-back-decode passes "
+          "included); uploads and read-backs count texture traffic only. Medians over interleaved repeats of the sung phrase, "
+          "the whole engine (features included).", "",
+          "### Where a WebGL block's time goes", "",
+          f"Measured in the same page ({c['renderer']}): one trivial program (a [1, 256] add, its bookkeeping and its "
+          f"execution) **{1000 * c['dispatchMs']:.0f} µs**; a synchronous read-back (`readSync`: a decode pass + readPixels) "
+          f"**{c['readSyncMs']:.2f} ms**; an async read-back (`data()`: decode, pixel-buffer copy, a fence polled on "
+          f"setTimeout) **{c['readAsyncMs']:.2f} ms**; an upload of 1,024 floats **{c['uploadMs']:.2f} ms**. "
+          + (f"The converted streaming graph's 4-frame block ({r['paths'][0]['id']}, {d['kernels']} kernels): "
+             f"issuing its kernels {d['issueMs']:.2f} ms of JavaScript, then reading its three controls back {d['readMs']:.2f} ms "
+             f"(the kernels execute meanwhile), {d['blockMs']:.2f} ms a block = {d['blockMs'] * d['blocksPerS']:.0f} ms per "
+             "second of audio. " if d else "")
+          + "So on SwiftShader a block's time was mostly waiting: for the async reads' fence polling (three a block, plus the "
+          "cumsum's) and for ~75 small programs each paying a fixed cost. The new path issues ~13 programs and waits once, "
+          "synchronously (the engine runs in a Worker, which a synchronous read blocks alone). Per pass on SwiftShader the "
+          "remaining cost is the passes' own texel reads (a conv pass reads 2 x kernel x channels values a thread), which is "
+          "why the shaders read with texelFetch at constant shapes.", ""]
+    return L
+
+
 def decoder_section(rows) -> list[str]:
     """Streaming graph (and the CPU decoder) vs the whole-sequence graph on windows (the old path)."""
     if not rows:
         return []
     L = ["## Decoder: streaming vs the whole-sequence graph (4-frame blocks, same page)", "",
-         "| backend | instrument | kernels per block (old → streaming) | old ms/s (min) | streaming graph ms/s (min) | "
-         "CPU decoder ms/s (min) | tensors flat |", "|---|---|---|---|---|---|---|"]
+         "| backend | instrument | kernels per block (old → streaming → ours) | old ms/s (min) | streaming graph ms/s (min) | "
+         "ours ms/s (min) | tensors flat |", "|---|---|---|---|---|---|---|"]
     ms = lambda x: "—" if x is None else f"{x['msPerS']:.1f} ({x['minMsPerS']:.1f})"  # noqa: E731
     for r in rows:
-        w, s = r["window"], r.get("streaming")
+        w, s, o = r["window"], r.get("streaming"), r.get("cpu") or r.get("fused")
         flat = "yes" if r["tensors"]["before"] == r["tensors"]["after"] else "NO"
-        L.append(f"| {r['backend_label']} | {r['id']} | {w['kernelsPerBlock']} → {s['kernelsPerBlock'] if s else '—'} | "
-                 f"{ms(w)} | {ms(s)} | {ms(r.get('cpu'))} | {flat} |")
+        kind = "CPU JS" if r.get("cpu") else "WebGL fused" if r.get("fused") else ""
+        L.append(f"| {r['backend_label']} | {r['id']} | {w['kernelsPerBlock']} → {s['kernelsPerBlock'] if s else '—'} → "
+                 f"{o['kernelsPerBlock'] if o else '—'} | {ms(w)} | {ms(s)} | {ms(o)}{' ' + kind if o else ''} | {flat} |")
     L += ["", "The old path runs the whole-sequence graph on each block plus receptive_field − 1 frames of past input; "
-          "the streaming graph computes only the block's frames from per-layer caches kept on the backend; the CPU "
-          "decoder (wasm and cpu backends, the default there) runs the same streaming network as plain JS from the "
-          "graph's weights. Medians (min) over interleaved repeats; 'kernels' counts TF.js kernel dispatches of one "
-          "block (`tf.profile`).", ""]
+          "the streaming graph computes only the block's frames from per-layer caches kept on the backend; ours is the "
+          "same streaming network from the graph's weights: plain JS on wasm and cpu (`decoder-cpu.js`, 0 kernels), our "
+          "fused programs on webgl (`decoder-webgl.js`, 2 a conv layer + the head; its controls read back synchronously "
+          "once). Each is the default on its backends. Medians (min) over interleaved repeats; 'kernels' counts TF.js "
+          "kernel dispatches of one block (`tf.profile`), or our passes for the fused decoder.", ""]
     return L
 
 
@@ -137,12 +195,15 @@ def timbre_section(timbre: dict) -> list[str]:
             "", format_table(timbre), ""]
 
 
-SECTIONS = {"sound": sound_section, "timbre": timbre_section}  # those `bench.run --only` can refresh
+# Those `bench.run --only` can refresh. A section new to the report (webgl) goes before "## Features".
+SECTIONS = {"engine": engine_section, "decoder": decoder_section, "webgl": webgl_section,
+            "sound": sound_section, "timbre": timbre_section}
 
 
-def update_sections(results: dict, path: Path) -> None:
+def update_sections(results: dict, path: Path, measured: list[str] | None = None) -> None:
     """Replaces the sections of an existing report (from '## <Title>' to the next '## ') with
-    the ones in `results` (keys of SECTIONS), leaving every other section as it was."""
+    the ones in `results` (keys of SECTIONS), leaving every other section as it was. `measured`
+    (the sections of this `--only` run) is named in the report's run line."""
     path = Path(path)
     text = path.read_text()
     for key, fn in SECTIONS.items():
@@ -151,11 +212,21 @@ def update_sections(results: dict, path: Path) -> None:
         new = "\n".join(fn(results[key])).rstrip("\n") + "\n\n"
         title = new.splitlines()[0]
         start = text.find(title + "\n")
-        if start < 0:
+        if start >= 0:
+            end = text.find("\n## ", start + len(title))
+            end = len(text) if end < 0 else end + 1
+        elif key == "webgl":
+            start = end = text.find("\n## Features") + 1 if "\n## Features" in text else len(text)
+        else:
             raise ValueError(f"{path} has no section {title!r} to replace")
-        end = text.find("\n## ", start + len(title))
-        end = len(text) if end < 0 else end + 1
         text = text[:start] + new + text[end:]
+        if key == "engine":
+            (path.parent / "img").mkdir(parents=True, exist_ok=True)
+            plot_engine(results, path.parent / "img" / "bench_engine.png")
+    if measured:
+        stamp = f"Sections {', '.join(measured)} measured again at {results['started']} (`python -m bench.run --only {','.join(measured)}`)."
+        text = re.sub(r" Sections [\w, ]+ measured again at [^(]+\(`[^`]+`\)\.", "", text, count=1)  # the previous stamp
+        text = text.replace("\n\nTimings are medians", f" {stamp}\n\nTimings are medians", 1)
     path.write_text(text)
 
 
@@ -171,14 +242,9 @@ def write_report(results: dict, path: Path) -> None:
          "Reproduce with `make bench` (this report) or `make bench-quick` (seconds; CI runs it).",
          "", "Timings are medians over repeats after warm-up, with the interquartile range in brackets; every "
          "ratio compares two things measured in the same run.", ""]
-    L += ["## Engine speed (ms of compute per second of audio; real-time factor = total / 1000)", "",
-          "| backend | instrument | phase | features | decoder | synth | whole engine | RTF |", "|---|---|---|---|---|---|---|---|"]
-    for r in results["engine"]:
-        label = r["backend_label"] + (f" ({r['wasmThreads']} thr)" if r.get("wasmThreads") else "")
-        L.append(f"| {label} | {r['id']} | {r.get('phaseAccumulator')} | {_ms(r['featuresMsPerS'])} | {_ms(r['decoderMsPerS'])} | "
-                 f"{_ms(r['synthMsPerS'])} | {_ms(r['engineMsPerS'])} | {r['realTimeFactor']:.3f} |")
-    L += ["", "%s" % WASM_NOTE, "", "![engine](img/bench_engine.png)", ""]
+    L += engine_section(results["engine"])
     L += decoder_section(results.get("decoder", []))
+    L += webgl_section(results.get("webgl"))
     L += features_section(results.get("features"))
     L += ["## Phase cumsum: our WebGL shader vs `tf.cumsum` vs a JS float64 loop", "",
           "| textures | samples | ours (ms) | tf.cumsum (ms) | JS float64 (ms) | ours / tf.cumsum | ours max err (rad) | tf.cumsum max err (rad) |",

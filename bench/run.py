@@ -129,11 +129,29 @@ def bench_decoder(pages, ids, backends, repeats, seconds):
             r = call_bench(page, "benchDecoder", {"id": mid, "repeats": repeats, "seconds": seconds})
             r["backend_label"] = name
             rows.append(r)
-            s, w, c = r.get("streaming"), r["window"], r.get("cpu")
+            s, w, c = r.get("streaming"), r["window"], r.get("cpu") or r.get("fused")
             print(f"  decoder {name:12s} {mid:10s} kernels/block {w['kernelsPerBlock']} -> {s and s['kernelsPerBlock']}  "
-                  f"{w['msPerS']:.1f} -> {s and round(s['msPerS'], 1)} ms/s (CPU decoder {c and round(c['msPerS'], 1)})")
+                  f"{w['msPerS']:.1f} -> {s and round(s['msPerS'], 1)} ms/s (ours {c and round(c['msPerS'], 1)})")
         pages.close()
     return rows
+
+
+def bench_webgl(pages, ids, voice, repeats):
+    """The webgl engine's paths in one page (the old graph + JS synth as the baseline, the GPU voice,
+    the fused decoder + JS synth) per instrument, and what a dispatch, a read-back, an upload cost."""
+    page = pages.open(BACKENDS["webgl"])
+    costs = call_bench(page, "benchWebglCosts", {"id": ids[0]})
+    print(f"  webgl costs: dispatch {costs['dispatchMs']:.3f} ms, readSync {costs['readSyncMs']:.2f} ms, "
+          f"read {costs['readAsyncMs']:.2f} ms, upload {costs['uploadMs']:.2f} ms")
+    rows = []
+    for mid in ids:
+        r = call_bench(page, "benchWebglPaths", {"id": mid, "repeats": repeats}, voice)
+        rows.append(r)
+        for row in r["rows"]:
+            print(f"  webgl {mid:10s} {row['path']:26s} programs {row['programs']:3d} reads {row['readBacks']} "
+                  f"engine {row['engineMsPerS']:.1f} ms/s")
+    pages.close()
+    return {"costs": costs, "paths": rows}
 
 
 def bench_features(seconds, repeats):
@@ -325,45 +343,6 @@ def first_load_weight(metas):
     return {"parts_gzip_bytes": parts, "total_gzip_bytes": sum(parts.values())}
 
 
-def run_only(sections: list[str], out_dir: Path, report_path: Path | None, playwright=None) -> dict:
-    """Runs only `sections` (of bench.report.SECTIONS: sound, timbre, latency, live, soak) and
-    replaces those sections of an existing report; writes <out_dir>/only.json."""
-    from bench.report import SECTIONS, update_sections
-
-    unknown = sorted(set(sections) - set(SECTIONS))
-    if unknown:
-        raise SystemExit(f"--only: unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
-    metas = models()
-    voice, f0 = model_rate_voice(metas[0])
-    results = {"started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-    with served_app() as base, _playwright(playwright) as pw:
-        pages = Pages(pw, base)
-        try:
-            if "sound" in sections:
-                print("sound:")
-                results["sound"] = bench_sound(pages, metas, voice, f0)
-            if "timbre" in sections:
-                print("timbre:")
-                results["timbre"] = bench_timbre(pages, metas)
-            tmp = Path(tempfile.mkdtemp(prefix="swara-bench-"))
-            if "latency" in sections:
-                print("latency:")
-                results["latency"] = bench_latency(pages, tmp)
-            if "live" in sections:
-                print("live (default page):")
-                results["live"] = bench_live(pages, tmp, 60)
-            if "soak" in sections:
-                print("soak:")
-                results["soak"] = bench_soak(pages, tmp, 600)
-        finally:
-            pages.close()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "only.json").write_text(json.dumps(results, indent=1))
-    if report_path is not None:
-        update_sections(results, report_path)
-    return results
-
-
 def run(quick: bool, out_dir: Path, report_path: Path | None, tmp: Path, playwright=None) -> dict:
     """Runs every section; `playwright` is a running sync Playwright (one is started if None)."""
     metas = models()
@@ -383,6 +362,8 @@ def run(quick: bool, out_dir: Path, report_path: Path | None, tmp: Path, playwri
             print("decoder:")
             results["decoder"] = bench_decoder(pages, ids[:1] if quick else ids,
                                                ["wasm"] if quick else ["wasm", "cpu", "webgl"], repeats, 1 if quick else 2)
+            print("webgl paths:")
+            results["webgl"] = bench_webgl(pages, ids[:1] if quick else ids, voice, 1 if quick else 3)
             print("cumsum:")
             sizes = [256, 16000] if quick else [256, 1024, 16000, 160000]
             results["cumsum"] = bench_cumsum(pages, sizes, 3 if quick else 15)
@@ -419,6 +400,46 @@ def run(quick: bool, out_dir: Path, report_path: Path | None, tmp: Path, playwri
     return results
 
 
+# Sections `--only` can run alone, on every shipped model (their markdown replaced in the report,
+# bench.report.SECTIONS, the rest left as it is).
+ONLY = {
+    "engine": lambda pages, metas, voice, f0, tmp: bench_engine(pages, [m["id"] for m in metas], list(BACKENDS), voice, 7),
+    "decoder": lambda pages, metas, voice, f0, tmp: bench_decoder(pages, [m["id"] for m in metas], ["wasm", "cpu", "webgl"], 7, 2),
+    "webgl": lambda pages, metas, voice, f0, tmp: bench_webgl(pages, [m["id"] for m in metas], voice, 3),
+    "sound": lambda pages, metas, voice, f0, tmp: bench_sound(pages, metas, voice, f0),
+    "timbre": lambda pages, metas, voice, f0, tmp: bench_timbre(pages, metas),
+    "latency": lambda pages, metas, voice, f0, tmp: bench_latency(pages, tmp),
+    "live": lambda pages, metas, voice, f0, tmp: bench_live(pages, tmp, 60),
+    "soak": lambda pages, metas, voice, f0, tmp: bench_soak(pages, tmp, 600),
+}
+
+
+def run_only(sections: list[str], out_dir: Path, report_path: Path | None, playwright=None) -> dict:
+    """Runs only `sections` (keys of ONLY) as the full run does; saves <out_dir>/only.json and
+    replaces those sections of the existing report after each one is measured."""
+    from bench.report import update_sections
+
+    unknown = sorted(set(sections) - set(ONLY))
+    if unknown:
+        raise SystemExit(f"--only: unknown section(s) {', '.join(unknown)}; choose from {', '.join(ONLY)}")
+    metas = models()
+    voice, f0 = model_rate_voice(metas[0])
+    results = {"started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with served_app() as base, _playwright(playwright) as pw, tempfile.TemporaryDirectory(prefix="swara-bench-") as tmp:
+        pages = Pages(pw, base)
+        try:
+            for i, name in enumerate(sections):  # each section saved and spliced as soon as it is measured
+                print(f"{name}:")
+                results[name] = ONLY[name](pages, metas, voice, f0, Path(tmp))
+                (out_dir / "only.json").write_text(json.dumps(results, indent=1))
+                if report_path is not None:
+                    update_sections({"started": results["started"], name: results[name]}, report_path, measured=sections[: i + 1])
+        finally:
+            pages.close()
+    return results
+
+
 @contextlib.contextmanager
 def _playwright(running=None):
     if running is not None:  # e.g. the test suite's session-wide Playwright
@@ -438,7 +459,7 @@ def main(argv=None, playwright=None) -> dict:
     p.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     p.add_argument("--report", type=Path, default=None, help="markdown report (default docs/benchmarks.md for a full run)")
     p.add_argument("--only", default=None, metavar="SECTIONS",
-                   help="comma-separated sections to run alone (sound, timbre); replaces just those in the report")
+                   help=f"comma-separated sections to run alone ({', '.join(ONLY)}); replaces just those in the report")
     args = p.parse_args(argv)
     report = args.report or (None if args.quick else ROOT / "docs" / "benchmarks.md")
     if args.only:

@@ -18,7 +18,7 @@ def test_quick_benchmark_measures_every_section_and_writes_a_report(tmp_path, pw
     results = main(["--quick", "--out", str(tmp_path), "--report", str(tmp_path / "benchmarks.md")], playwright=pw)
     saved = json.loads((tmp_path / "quick.json").read_text())
     assert saved.keys() >= {"engine", "cumsum", "memory", "models", "latency", "sound", "timbre", "first_load",
-                           "serve_load", "decoder", "features"}
+                           "serve_load", "decoder", "features", "webgl"}
     for r in results["engine"]:
         assert r["engineMsPerS"]["median"] > 0 and r["realTimeFactor"] > 0
     assert all(row["oursMaxErrorRad"] < 1e-3 for r in results["cumsum"] for row in r["rows"])
@@ -29,10 +29,15 @@ def test_quick_benchmark_measures_every_section_and_writes_a_report(tmp_path, pw
         assert r["tensors"]["before"] == r["tensors"]["after"]
         if r["backend"] in ("wasm", "cpu"):  # the CPU decoder dispatches no kernel at all
             assert r["cpu"]["kernelsPerBlock"] == 0
+    for p in results["webgl"]["paths"]:  # the GPU voice: one upload and one read-back, fewer programs than the old path
+        old, voice = (next(row for row in p["rows"] if row["path"] == name) for name in ("graph + JS synth", "GPU voice"))
+        assert (voice["uploads"], voice["readBacks"]) == (1, 1) and voice["programs"] < old["programs"]
+        assert all(row["tensorsFlat"] for row in p["rows"])
     assert {(row["nFft"], row["yinMethod"]) for row in results["features"]["rows"]} >= {(512, "fft"), (512, "direct")}
     for t in results["timbre"].values():  # both distances measured against all 7 presets
         assert len(t["rows"]) == 7 and t["verdict"]["own_harmonic_db"] >= 0
     report = (tmp_path / "benchmarks.md").read_text()
     assert "## Engine speed" in report and "## Latency" in report and "## Timbre" in report
     assert "## Decoder: streaming vs" in report and "## Features: YIN by FFT" in report
+    assert "## WebGL: one read-back a block" in report
     assert (tmp_path / "img" / "bench_cumsum.png").stat().st_size > 1000
