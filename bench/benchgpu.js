@@ -76,7 +76,7 @@ export async function benchWebglCosts({ id, blockFrames = 4, repeats = 30, chain
 async function decoderBlockCosts(id, blockFrames, repeats) {
   const manifest = await (await fetch("/models/manifest.json")).json();
   const meta = manifest.models.find((m) => m.id === id);
-  const decoder = await loadDecoder(meta.url, meta, { cpu: false, warmupBlockFrames: blockFrames });
+  const decoder = await loadDecoder(meta.url, meta, { cpu: false, webgl: false, warmupBlockFrames: blockFrames }); // the converted graph
   const f0 = new Float32Array(blockFrames).fill(330), ld = new Float32Array(blockFrames).fill(-30);
   const issue = [], read = [];
   for (let r = 0; r < repeats + 2; r++) {
