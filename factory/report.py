@@ -208,6 +208,27 @@ def asha_table(sweep: dict) -> list[str]:
 BANDWIDTH = ROOT / "docs" / "data" / "bandwidth.json"   # python -m bench.bandwidth
 
 
+def sweep_decision(m: dict, sweep: dict) -> list[str]:
+    """Whether the sweep's choice ships: it replaces the shipped model only if its held-out loss
+    (and then its timbre) is better."""
+    chosen = sweep["chosen"]
+    best = min((t for t in sweep["trials"] if t["config"] == chosen["config"] and not t["stopped_early"]),
+               key=lambda t: t["heldout_loss"])
+    c, d = chosen["config"], m.get("decoder", {})
+    shipped = (m.get("quality") or {}).get("heldout_spectral_loss")
+    name = f"c{c['channels']} d{c['depth']} k{c['kernel']} h{c['n_harmonics']} n{c['n_noise']}"
+    if shipped is not None and best["heldout_loss"] >= shipped:
+        return [f"The sweep's choice, {name} (best survivor: held-out {best['heldout_loss']} at "
+                f"{best['steps']} steps, seed {best['seed']}), does not ship: the shipped c{d.get('channels')} "
+                f"d{d.get('depth')} model, trained to its plateau, is better ({shipped} at "
+                f"{m.get('training', {}).get('steps')} steps; {m.get('bytes'):,} bytes against the choice's "
+                f"estimated {chosen['bytes']:,}). The survivors' 3,000 steps rank where configs are "
+                "after 3,000 steps, and the first rung (500 steps) stops configs that learn slowly but end well: "
+                "it keeps the sweep's bias toward fast learners, only weaker than the 100-step sweep's.", ""]
+    return [f"The sweep's choice, {name}, trained {best['steps']} steps (seed {best['seed']}): held-out "
+            f"{best['heldout_loss']} vs the shipped model's {shipped}.", ""]
+
+
 def sweep_status(metas: list[dict], checkpoints: Path) -> list[str]:
     """Which instruments have a full ASHA sweep on record (factory/checkpoints/<name>/sweep.json)."""
     done = {m["name"]: _load(checkpoints / m["name"] / "sweep.json") for m in metas}
@@ -413,7 +434,7 @@ def write_report(models_dir: Path, work_root: Path, docs: Path = ROOT / "docs",
         # the sweep's record: kept in git beside the training states, else the work dir's
         sweep = _load(Path(checkpoints) / name / "sweep.json") or _load(work_root / name / "sweep.json")
         if sweep and sweep.get("trials"):
-            lines += asha_table(sweep)
+            lines += asha_table(sweep) + sweep_decision(m, sweep)
         elif sweep:
             lines += [f"Sweep (Ray Tune, {sweep['steps_per_trial']} steps per trial; {sweep['rule']}):", "",
                       "| channels | depth | kernel | harmonics | noise bands | float16 | RF | est. bytes | held-out loss | s/step | chosen |",
@@ -455,9 +476,13 @@ def write_report(models_dir: Path, work_root: Path, docs: Path = ROOT / "docs",
         "- `tests/test_factory_build.py`: `--quick` builds a loadable model in-process (~40 s).",
         "- `tests/test_factory_timbre.py`: the timbre distances read known harmonic amplitudes within",
         "  1.5 dB whatever the pitch and level, and a preset played a tone higher and louder stays",
-        "  nearest itself among four presets.",
-        "- `tests/test_factory_train.py`: training stops at the plateau rule, resumes from the compact",
-        "  state, refuses a state made with other settings.",
+        "  nearest itself among four presets; the plucked Sitar is plucked at every sung note, in order,",
+        "  and re-plucked within long ones, while playing the contour exactly.",
+        "- `tests/test_factory_train.py`: training stops at the plateau rule, runs the final phase",
+        "  (learning rate halfway down at half its steps) and resumes in the middle of it, resumes from",
+        "  the compact state, refuses a state made with other settings.",
+        "- `tests/test_factory_sweep.py`: ranking on survivors, seed agreement over survivors and at",
+        "  every rung, and a tiny ASHA sweep on Ray Tune end to end.",
         "",
         "## Reproduce",
         "",
@@ -468,8 +493,10 @@ def write_report(models_dir: Path, work_root: Path, docs: Path = ROOT / "docs",
         "python build_models.py --converge --shipped-config --instrument shehnai   # to the plateau,",
         "                                           #   state in factory/checkpoints/ (resumes)",
         "python build_models.py --instrument sitar --minutes 10",
-        "python build_models.py --sweep --instrument shehnai   # ASHA sweep (2 seeds, survivors 3000 steps),",
-        "                                           #   then trains the chosen config",
+        "python build_models.py --sweep --instrument sitar   # ASHA sweep (2 seeds, survivors 3000 steps),",
+        "                                           #   exports the chosen config's best survivor",
+        "python build_models.py --instrument sitar --sample-rate 24000 --out /tmp/m   # a 24 kHz model",
+        "python -m bench.bandwidth                  # 16 vs 24 kHz: s/step, bytes, engine ms (docs/data/)",
         "python build_models.py --gru --instrument shehnai  # adds the GRU comparison",
         "python build_models.py --quick --out /tmp/models  # smoke build (< 1 min)",
         "python build_models.py --audio ~/my_wavs --instrument bansuri   # from your own recordings",
