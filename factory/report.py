@@ -217,6 +217,28 @@ def sweep_decision(m: dict, sweep: dict) -> list[str]:
     c, d = chosen["config"], m.get("decoder", {})
     shipped = (m.get("quality") or {}).get("heldout_spectral_loss")
     name = f"c{c['channels']} d{c['depth']} k{c['kernel']} h{c['n_harmonics']} n{c['n_noise']}"
+    noise = []
+    rungs = sweep.get("rung_agreement") or []
+    if rungs and len(sweep["seeds"]) >= 2:
+        # at the first decision rung: how far apart are two seeds of one config, against the configs?
+        step = min((r["step"] for r in rungs if r["step"] >= 500), default=rungs[-1]["step"])
+        s0, s1 = sweep["seeds"][:2]
+        by = {}
+        for t in sweep["trials"]:
+            v = (t.get("heldout_at") or {}).get(str(step), (t.get("heldout_at") or {}).get(step))
+            if v is not None:
+                by.setdefault(json.dumps(t["config"], sort_keys=True), {})[t["seed"]] = v
+        pairs = [v for v in by.values() if s0 in v and s1 in v]
+        if len(pairs) >= 2:
+            seed_gap = sum(abs(v[s0] - v[s1]) for v in pairs) / len(pairs)
+            means = [(v[s0] + v[s1]) / 2 for v in pairs]
+            rung = next(r for r in rungs if r["step"] == step)
+            noise = [f"At {step} steps, where ASHA makes its first cut, two seeds of one config differ by "
+                     f"{seed_gap:.2f} on average while the configs' means span {max(means) - min(means):.2f}: "
+                     f"the seeds rank the {len(pairs)} configs differently (Kendall tau {rung['kendall_tau']:.2f}, "
+                     f"best config the same: {rung['same_best']}), so that cut is mostly the luck of the "
+                     "initialisation. Asynchronous ASHA also lets the first trials to reach a rung through "
+                     "with little to compare against, which is how the first-started trial became the only survivor.", ""]
     if shipped is not None and best["heldout_loss"] >= shipped:
         return [f"The sweep's choice, {name} (best survivor: held-out {best['heldout_loss']} at "
                 f"{best['steps']} steps, seed {best['seed']}), does not ship: the shipped c{d.get('channels')} "
@@ -224,9 +246,9 @@ def sweep_decision(m: dict, sweep: dict) -> list[str]:
                 f"{m.get('training', {}).get('steps')} steps; {m.get('bytes'):,} bytes against the choice's "
                 f"estimated {chosen['bytes']:,}). The survivors' 3,000 steps rank where configs are "
                 "after 3,000 steps, and the first rung (500 steps) stops configs that learn slowly but end well: "
-                "it keeps the sweep's bias toward fast learners, only weaker than the 100-step sweep's.", ""]
+                "it keeps the sweep's bias toward fast learners, only weaker than the 100-step sweep's.", ""] + noise
     return [f"The sweep's choice, {name}, trained {best['steps']} steps (seed {best['seed']}): held-out "
-            f"{best['heldout_loss']} vs the shipped model's {shipped}.", ""]
+            f"{best['heldout_loss']} vs the shipped model's {shipped}.", ""] + noise
 
 
 def sweep_status(metas: list[dict], checkpoints: Path) -> list[str]:
@@ -425,6 +447,23 @@ def write_report(models_dir: Path, work_root: Path, docs: Path = ROOT / "docs",
             lines += [f"A longer run in `factory/checkpoints/{name}/`, not shipped: "
                       + plateau_text(run, plateau) + ".", "",
                       f"![{name} longer run, not shipped](img/{name}_training.png)", ""]
+        # other configs' runs kept in factory/checkpoints (e.g. a sweep's choice trained toward its plateau)
+        from factory.build import run_tag
+        from factory.model import Config
+
+        shipped_tag = run_tag(Config.from_dict(m.get("decoder", {})), src.get("program"))
+        for other in sorted(p for p in (Path(checkpoints) / name).glob("*/history.json")
+                            if p.parent.name != shipped_tag):
+            h = _load(other)
+            if not h or not h.get("heldout"):
+                continue
+            tag = other.parent.name
+            loss_png(h, img / f"{name}_{tag}.png", f"{name}: {tag} (not shipped)", plateau)
+            how = (f" Resume it with `python build_models.py --converge --instrument {name} --out DIR` (the default "
+                   "config), then compare before shipping." if tag == run_tag(Config(), src.get("program")) else "")
+            lines += [f"Another run in `factory/checkpoints/{name}/{tag}/`, not shipped: " + plateau_text(h, plateau)
+                      + "." + how, "",
+                      f"![{name} {tag}, not shipped](img/{name}_{tag}.png)", ""]
         if summary and summary.get("resynth") and Path(summary["resynth"]).is_file():
             with np.load(summary["resynth"]) as z:
                 spectrogram_png(z["target"], z["resynth"], img / f"{name}_spectrogram.png", name)

@@ -177,6 +177,7 @@ def run_sweep(name: str, plan, work_root, steps: int | None = None, ray_address:
     (default 250; quick 2).
     """
     from factory import build as fbuild
+    from factory import resume
 
     try:
         import ray
@@ -240,20 +241,20 @@ def run_sweep(name: str, plan, work_root, steps: int | None = None, ray_address:
         if r.error or "heldout_loss" not in (r.metrics or {}):
             continue
         cfg = Config.from_dict(r.config["cfg"])
-        heldout_at = {}
-        df = r.metrics_dataframe
-        if df is not None and "step" in df and "heldout_loss" in df:
-            for step, loss in zip(df["step"], df["heldout_loss"]):
-                if step == step and loss == loss:  # not NaN
-                    heldout_at[int(step)] = round(float(loss), 4)
+        state_dir = inst_work / "sweep" / trial_tag(cfg.to_dict(), int(r.config["seed"]))
+        # the trial's own training log (complete even when Tune restored the experiment midway)
+        log = (resume.read_header(state_dir)["history"] if resume.exists(state_dir)
+               else {"heldout": [], "sec_per_step": []})
+        heldout_at = {int(st): round(float(h), 4) for st, h in log["heldout"]}
+        timed = [e[1] for e in log["sec_per_step"]]
         trials.append({"config": cfg.to_dict(), "seed": int(r.config["seed"]),
                        "heldout_loss": round(float(r.metrics["heldout_loss"]), 4),
                        "heldout_float32": round(float(r.metrics["heldout_float32"]), 4),
                        "bytes": estimated_bytes(cfg), "receptive_field": cfg.receptive_field,
-                       "sec_per_step": round(float(r.metrics.get("sec_per_step", 0.0)), 4),
+                       "sec_per_step": round(sum(timed) / len(timed), 4) if timed else None,
                        "steps": int(r.metrics["step"]),
                        "stopped_early": int(r.metrics["step"]) < steps, "heldout_at": heldout_at,
-                       "state_dir": str(inst_work / "sweep" / trial_tag(cfg.to_dict(), int(r.config["seed"])))})
+                       "state_dir": str(state_dir)})
     if not trials:
         raise fbuild.FactoryError(f"sweep for {name}: every trial failed (see {exp_path})")
     try:
