@@ -238,7 +238,10 @@ def sweep_decision(m: dict, sweep: dict) -> list[str]:
                      f"the seeds rank the {len(pairs)} configs differently (Kendall tau {rung['kendall_tau']:.2f}, "
                      f"best config the same: {rung['same_best']}), so that cut is mostly the luck of the "
                      "initialisation. Asynchronous ASHA also lets the first trials to reach a rung through "
-                     "with little to compare against, which is how the first-started trial became the only survivor.", ""]
+                     "with little to compare against, which is how the first-started trial became the only survivor. "
+                     "To rank converged quality here the first cut has to come later than this noise allows "
+                     "(or compare the mean of both seeds at the rung, or use synchronous rungs); that is not "
+                     "done yet.", ""]
     if shipped is not None and best["heldout_loss"] >= shipped:
         return [f"The sweep's choice, {name} (best survivor: held-out {best['heldout_loss']} at "
                 f"{best['steps']} steps, seed {best['seed']}), does not ship: the shipped c{d.get('channels')} "
@@ -314,8 +317,10 @@ def bandwidth_section(metas: list[dict], bandwidth: Path = BANDWIDTH) -> list[st
         ratio = hi["train_sec_per_step"] / lo["train_sec_per_step"]
         eng = hi["engine_ms_per_s"]["engineMsPerS"] / lo["engine_ms_per_s"]["engineMsPerS"]
         lines += ["", f"At {hi['sample_rate'] / 1000:g} kHz a training step costs {ratio:.1f}× (1.5× the samples "
-                  f"through the synths and the loss's FFTs), the engine {eng:.2f}× (features and synth scale "
-                  "with samples, the decoder runs per frame), and the bytes do not change (same decoder; "
+                  f"through the synths and the loss's FFTs), the whole engine {eng:.2f}× (the synth "
+                  f"{hi['engine_ms_per_s']['synthMsPerS'] / lo['engine_ms_per_s']['synthMsPerS']:.1f}×: it runs per "
+                  "sample; the decoder runs per frame; the features moved within the noise of a shared machine), "
+                  "and the bytes do not change (same decoder; "
                   f"n_harmonics caps what is kept). It keeps {hi['harmonics_at_highest_note']} harmonics of the "
                   f"highest note instead of {lo['harmonics_at_highest_note']}. Both bars hold "
                   f"({hi['engine_ms_per_s']['engineMsPerS']:.1f} ≤ 20 ms per second of audio on WASM, "
