@@ -112,3 +112,16 @@ def test_audio_folder_tracks_f0_of_a_sung_like_tone_with_pyin(tmp_path):
     v = d["voiced"]
     assert v.mean() > 0.8
     assert abs(np.median(d["f0_hz"][v]) - 330) < 5
+
+
+def test_a_24_khz_dataset_has_96_samples_a_frame_and_splits_at_that_rate():
+    from factory import data, dsp
+
+    inst = data.INSTRUMENTS["sitar"]
+    d = data.make_dataset(inst, inst.candidates[0], seconds=3.0, sample_rate=24000)
+    n = len(d["f0_hz"])
+    assert int(d["sample_rate"]) == 24000 and len(d["audio"]) == n * 96 and len(d["loudness_db"]) == n
+    train, held = data.split_examples(d, example_s=0.5, heldout=0.2)
+    assert train["audio"].shape[1] == train["f0_hz"].shape[1] * dsp.hop_samples(24000)
+    with pytest.raises(data.FactoryError, match="not a divisor of 48000"):
+        data.render(dsp.make_score(1.0, inst.style), inst.candidates[0], sample_rate=32000)

@@ -104,3 +104,26 @@ def test_synth_renders_controls_with_ddsp_harmonic_linear_and_filtered_noise():
     f0, ld = _inputs(250)
     audio = synth(build_decoder(cfg)(f0, ld), f0).numpy()
     assert audio.shape == (1, 16000) and np.isfinite(audio).all()
+
+
+def test_the_sample_rate_is_the_models_own_and_sets_hop_nyquist_and_synth_length():
+    import tensorflow as tf
+
+    from factory.dsp import hop_samples
+    from factory.model import Config, Synth, build_decoder
+
+    assert hop_samples(16000) == 64 and hop_samples(24000) == 96
+    with pytest.raises(ValueError, match="22050 Hz is not a whole number of samples per frame"):
+        hop_samples(22050)
+    # the default rate stays out of the config dict: states and metadata written before still match
+    assert "sample_rate" not in Config().to_dict()
+    cfg = Config(channels=16, n_harmonics=40, n_noise=33, sample_rate=24000)
+    assert Config.from_dict(cfg.to_dict()) == cfg
+    f0 = tf.fill([1, 50, 1], 500.0)  # harmonic 16 at 8 kHz, 24 at 12 kHz
+    ld = tf.fill([1, 50, 1], -20.0)
+    for rate, kept in ((16000, 15), (24000, 23)):  # below Nyquist only (k · f0 < rate / 2)
+        c = Config(channels=16, n_harmonics=40, n_noise=33, sample_rate=rate)
+        hd = build_decoder(c)(f0, ld)["harmonic_distribution"].numpy()[0]
+        assert (hd[:, :kept] > 0).all() and (hd[:, kept:] == 0).all(), rate
+        audio = Synth(50, c)(build_decoder(c)(f0, ld), f0)
+        assert audio.shape[-1] == 50 * hop_samples(rate)
