@@ -205,6 +205,8 @@ def build_instrument(name: str, out: Path = DEFAULT_OUT, quick: bool = False, pl
         previous = _previous_quality(Path(out) / name, meta)
         if previous:
             meta["quality"]["previous"] = previous
+            first = _first_build(Path(out) / name) or {k: previous[k] for k in ("heldout_spectral_loss", "steps")}
+            meta["quality"]["first_build"] = first
         if cfg.kind == "conv":
             from factory.stream import add_streaming
 
@@ -235,6 +237,15 @@ def _previous_quality(installed: Path, meta: dict) -> dict | None:
     prev = q.get("previous") if q.get("heldout_spectral_loss") == meta["quality"]["heldout_spectral_loss"] else None
     return prev or {"heldout_spectral_loss": q.get("heldout_spectral_loss"), "steps": t.get("steps"),
                     "decoder": old.get("decoder")}
+
+
+def _first_build(installed: Path) -> dict | None:
+    """The first build's held-out loss and steps, carried from model to model (issue 11's baseline)."""
+    try:
+        q = json.loads((installed / "metadata.json").read_text()).get("quality", {})
+    except (OSError, ValueError):
+        return None
+    return q.get("first_build")
 
 
 def load_for_test(model_dir: Path):

@@ -83,6 +83,11 @@ def _previous(quality: dict) -> str:
     return f"{prev['heldout_spectral_loss']} ({prev.get('steps')})"
 
 
+def _first(quality: dict) -> str:
+    first = quality.get("first_build")
+    return f"{first['heldout_spectral_loss']} ({first.get('steps')})" if first else ""
+
+
 def run_history(m: dict, checkpoints: Path) -> dict | None:
     """The loss log of the run that made model `m`: factory/checkpoints (in git) if it is there."""
     from factory.build import run_tag
@@ -340,6 +345,9 @@ def write_report(models_dir: Path, work_root: Path, docs: Path = ROOT / "docs",
     training states in `checkpoints`; `timbre` adds the timbre table (renders every model, ~1 min)."""
     from factory.train import Plateau
 
+    from factory.build import run_tag
+    from factory.model import Config
+
     plateau = Plateau()
     models_dir, work_root, docs = Path(models_dir), Path(work_root), Path(docs)
     img = docs / "img"
@@ -353,8 +361,8 @@ def write_report(models_dir: Path, work_root: Path, docs: Path = ROOT / "docs",
         "",
         "## Shipped models",
         "",
-        "| instrument | source (SoundFont, preset) | decoder | params | bytes (shipped) | bytes before compaction | held-out loss (shipped weights) | float32 | steps | stopped | before: held-out loss (steps) | s/step | chosen |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| instrument | source (SoundFont, preset) | decoder | params | bytes (shipped) | bytes before compaction | held-out loss (shipped weights) | float32 | steps | stopped | before: held-out loss (steps) | first build: held-out loss (steps) | s/step | chosen |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for m in metas:
         d, t, q, src = m.get("decoder", {}), m.get("training", {}), m.get("quality", {}), m.get("source", {})
@@ -365,7 +373,7 @@ def write_report(models_dir: Path, work_root: Path, docs: Path = ROOT / "docs",
             f"| {m['name']} | {src.get('soundfont', 'user audio')} {src.get('preset', '')} ({src.get('program', '')}) "
             f"| {dec} | {m.get('params')} | {m.get('bytes')} | {m.get('bytes_before_compression')} "
             f"| {q.get('heldout_spectral_loss')} | {q.get('heldout_spectral_loss_float32')} | {t.get('steps')} "
-            f"| {t.get('stopped')} | {_previous(q)} | {t.get('sec_per_step')} | {chosen} |")
+            f"| {t.get('stopped')} | {_previous(q)} | {_first(q)} | {t.get('sec_per_step')} | {chosen} |")
     lines += [
         "",
         "Held-out loss: `ddsp.losses.SpectralLoss` (FFT sizes 1024, 512, 256, 128; L1 of magnitude + log",
@@ -383,7 +391,7 @@ def write_report(models_dir: Path, work_root: Path, docs: Path = ROOT / "docs",
         "",
         "'stopped': why training ended: `converged` (the plateau rule below), `time budget`",
         "(`--minutes`) or `steps` (the cap). 'before': the held-out loss (shipped weights) and steps of",
-        "the model this one replaced.",
+        "the model this one replaced; 'first build': of the first build's model (4-minute budgets, 2.84-4.23).",
         "",
         "Plateau rule (`factory.train.Plateau`, `python build_models.py --converge`): the held-out loss",
         "is evaluated every 250 steps; when the best of it improved by less than 1 % over the last",
@@ -449,13 +457,11 @@ def write_report(models_dir: Path, work_root: Path, docs: Path = ROOT / "docs",
         if run and run is not shipped_run and run.get("heldout"):
             # A longer run of the same config in factory/checkpoints, not shipped (yet).
             loss_png(run, img / f"{name}_training.png", f"{name}: longer run (not shipped)", plateau)
+            why = Path(checkpoints) / name / run_tag(Config.from_dict(m.get("decoder", {})), src.get("program")) / "decision.md"
             lines += [f"A longer run in `factory/checkpoints/{name}/`, not shipped: "
-                      + plateau_text(run, plateau) + ".", "",
+                      + plateau_text(run, plateau) + "." + (" " + why.read_text().strip() if why.is_file() else ""), "",
                       f"![{name} longer run, not shipped](img/{name}_training.png)", ""]
         # other configs' runs kept in factory/checkpoints (e.g. a sweep's choice trained toward its plateau)
-        from factory.build import run_tag
-        from factory.model import Config
-
         shipped_tag = run_tag(Config.from_dict(m.get("decoder", {})), src.get("program"))
         for other in sorted(p for p in (Path(checkpoints) / name).glob("*/history.json")
                             if p.parent.name != shipped_tag):
