@@ -79,3 +79,14 @@ def sung_take(notes=TAKE, sample_rate: int = 48000, seed: int = 3):
             audio[start:start + n] += consonant(m, s, sample_rate, rng)
         start += n
     return audio.astype(np.float32), f0, voiced
+
+
+def decoder_controls(n_frames: int, frame_rate: float = 250, seed: int = 5):
+    """A sung-like line of decoder inputs with a silent gap (f0 0 Hz, loudness at the -80 dB floor)
+    at frames 40-51: returns (f0_hz [n_frames], loudness_db [n_frames]) float32."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(n_frames) / frame_rate
+    f0 = 330 * 2 ** ((3 * np.sin(2 * np.pi * 1.3 * t) + 0.3 * np.sin(2 * np.pi * 5.5 * t)) / 12)
+    ld = -30 + 20 * np.sin(2 * np.pi * 2.1 * t) + rng.normal(0, 1, n_frames)
+    f0[40:52], ld[40:52] = 0.0, -80.0
+    return f0.astype(np.float32), ld.astype(np.float32)

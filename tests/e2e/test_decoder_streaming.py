@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from tests.e2e.browser_io import from_b64, install_js_helpers, snr_db, to_b64
+from tests.signals import decoder_controls
 from factory.stream import PARITY_BLOCKS as BLOCKS
 from factory.stream import PARITY_MIN_SNR_DB as MIN_SNR_DB
 from tests.conftest import STATIC_DIR
@@ -86,12 +87,7 @@ RUN = """async ([ids, backends, blocks, f0b, ldb]) => {
 
 def _phrase():
     """A sung-like line with a silent gap (f0 0 Hz, loudness at the floor) in the middle."""
-    rng = np.random.default_rng(5)
-    t = np.arange(N_FRAMES) / 250
-    f0 = 330 * 2 ** ((3 * np.sin(2 * np.pi * 1.3 * t) + 0.3 * np.sin(2 * np.pi * 5.5 * t)) / 12)
-    ld = -30 + 20 * np.sin(2 * np.pi * 2.1 * t) + rng.normal(0, 1, N_FRAMES)
-    f0[40:52], ld[40:52] = 0.0, -80.0
-    return f0.astype(np.float32), ld.astype(np.float32)
+    return decoder_controls(N_FRAMES)
 
 
 @pytest.fixture(scope="module")

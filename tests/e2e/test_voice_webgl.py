@@ -16,6 +16,7 @@ from factory.stream import PARITY_BLOCKS as BLOCKS
 from factory.stream import PARITY_MIN_SNR_DB as MIN_SNR_DB
 from tests.conftest import STATIC_DIR
 from tests.e2e.browser_io import from_b64, install_js_helpers, snr_db, to_b64
+from tests.signals import decoder_controls
 
 MODELS = STATIC_DIR / "models"
 SHIPPED = sorted(p.parent.name for p in MODELS.glob("*/metadata.json"))
@@ -113,15 +114,11 @@ RUN = """async ([ids, blocks, f0b, ldb, gateb, voiceBlock, leakBlocks]) => {
 
 def _phrase():
     """A sung-like line with a silent, gated gap (f0 0 Hz, loudness at the floor) and a half-open gate."""
-    rng = np.random.default_rng(5)
-    t = np.arange(N_FRAMES) / 250
-    f0 = 330 * 2 ** ((3 * np.sin(2 * np.pi * 1.3 * t) + 0.3 * np.sin(2 * np.pi * 5.5 * t)) / 12)
-    ld = -30 + 20 * np.sin(2 * np.pi * 2.1 * t) + rng.normal(0, 1, N_FRAMES)
-    f0[40:52], ld[40:52] = 0.0, -80.0
-    gate = np.ones(N_FRAMES)
+    f0, ld = decoder_controls(N_FRAMES)
+    gate = np.ones(N_FRAMES, np.float32)
     gate[40:52] = 0.0
     gate[52] = 0.5
-    return f0.astype(np.float32), ld.astype(np.float32), gate.astype(np.float32)
+    return f0, ld, gate
 
 
 @pytest.fixture(scope="module")
