@@ -220,6 +220,10 @@ export class WebGLFusedDecoder {
    * gate and synth with one read-back per block. @param {{reverbWet?:number}} [options]
    */
   createVoice(options) {
+    // The voice renders audio into a texture: with float16 textures only (many phones, or ?f16=1)
+    // it would agree with the JS synth to ~50 dB, audible in quiet passages. There the engine
+    // reads this decoder's controls back once a block and synthesises in float64 JS instead.
+    if (!rendersFloat32()) return null;
     return new WebGLVoice(this, this.meta, options);
   }
 
@@ -243,6 +247,11 @@ export class WebGLFusedDecoder {
     for (const l of this.layers) tf.dispose([l.filter, l.bias, l.gain, l.offset]);
     tf.dispose([this.head.filter, this.head.bias]);
   }
+}
+
+/** Whether the WebGL backend renders float32 textures (not float16, whether forced or all there is). */
+export function rendersFloat32() {
+  return tf.env().getBool("WEBGL_RENDER_FLOAT32_ENABLED") && !tf.env().getBool("WEBGL_FORCE_F16_TEXTURES");
 }
 
 /**

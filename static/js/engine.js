@@ -60,6 +60,7 @@ export class Engine {
     this.mapper = mapper || new Mapper(meta, controls);
     // On webgl the decoder keeps the whole voice on the GPU (decoder, gate, synth; one read-back
     // per block: voice-webgl.js); it takes the synth's place (same latency, reverb, dispose).
+    // Without float32 textures it offers none (null): its controls, read once, go to the JS synth.
     this.voice = decoder.createVoice ? decoder.createVoice({ reverbWet: controls.reverbWet || 0 }) : null;
     this.synth = this.voice || new synthStage.Synth(meta, { phaseAccumulator, reverbWet: controls.reverbWet || 0, maxBlockFrames: blockFrames });
     this.queue = new FrameQueue(4 * blockFrames);

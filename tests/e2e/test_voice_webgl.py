@@ -171,3 +171,55 @@ def test_gpu_voice_leaves_no_tensor_or_texture_behind_and_the_engine_takes_it(re
     r = results[SHIPPED[0]]
     assert r["countsAfter"] == r["countsBefore"], f"[numTensors, numDataBuffers] over {LEAK_BLOCKS} blocks: {r}"
     assert r["engineVoice"] is True
+
+
+F16 = """async ([id]) => {
+  const k = await import('/static/build/testkit.js');
+  const tf = k.tf;
+  const meta = (await (await fetch('/models/manifest.json')).json()).models.find((m) => m.id === id);
+  const sr = meta.sample_rate, n = sr;  // 1 s of a sung-like vowel at 220 Hz, with an onset and a release
+  const voice = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = i / sr, env = Math.min(1, t / 0.05) * Math.min(1, (1 - t) / 0.1);
+    for (let h = 1; h <= 8; h++) voice[i] += env * 0.3 / h * Math.sin(2 * Math.PI * 220 * h * t);
+  }
+  const render = async (backend) => {
+    await k.tfBackend.useBackend(backend);
+    const decoder = await k.decoder.loadDecoder(meta.url, meta, { warmupBlockFrames: 4 });
+    const engine = new k.engine.Engine({ meta, decoder, blockFrames: 4 });
+    const audio = await engine.renderClip(voice, { streaming: true });
+    const r = { backend: tf.getBackend(), kind: decoder.kind, gpuVoice: engine.voice !== null, audio: __f32ToB64(audio) };
+    engine.dispose();
+    decoder.dispose();
+    return r;
+  };
+  const cpu = await render('cpu');
+  tf.env().set('WEBGL_FORCE_F16_TEXTURES', true);  // before the webgl backend makes its first texture
+  const f16 = await render('webgl');
+  return { cpu, f16 };
+}"""
+
+
+def test_with_float16_textures_the_webgl_engine_synthesises_in_js(pw, live_server):
+    """Without float32 textures (many phones; ?f16=1) the GPU voice would be ~50 dB from the JS synth:
+    the engine keeps the fused decoder (controls read once a block) and synthesises in float64 JS.
+    Against the cpu engine only the decoder's float16 arithmetic differs: >= 40 dB (measured 54)."""
+    from tests.e2e.conftest import BASE_ARGS, CHROMIUM
+
+    browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=BASE_ARGS)
+    try:
+        page = browser.new_page(bypass_csp=True)
+        page.set_default_timeout(300_000)
+        page.goto(live_server + "/?backend=wasm")
+        page.wait_for_function("document.body.dataset.state === 'ready'", timeout=90_000)
+        install_js_helpers(page)
+        r = page.evaluate(F16, [SHIPPED[0]])
+    finally:
+        browser.close()
+    assert (r["f16"]["backend"], r["f16"]["kind"], r["f16"]["gpuVoice"]) == ("webgl", "webgl-fused", False)
+    assert r["cpu"]["gpuVoice"] is False
+    cpu, f16 = from_b64(r["cpu"]["audio"]), from_b64(r["f16"]["audio"])
+    assert cpu.shape == f16.shape and np.abs(cpu).max() > 1e-2
+    snr = snr_db(cpu, f16)
+    print(f"\nfloat16 webgl engine vs cpu engine: {snr:.1f} dB")
+    assert snr >= 40.0, f"{snr:.1f} dB"
