@@ -175,11 +175,11 @@ def features_section(r) -> list[str]:
 
 
 def sound_section(rows) -> list[str]:
-    L = ["## Sound", "", "| instrument | held-out spectral loss | pitch error (cents, median) | octave shift | loudness-envelope corr. | streaming vs offline SNR (dB) |",
+    L = ["## Sound", "", "| instrument | held-out spectral loss | pitch error vs asked (cents, median; output lag in frames) | octave shift | loudness-envelope corr. | streaming vs offline SNR (dB) |",
          "|---|---|---|---|---|---|"]
     for s in rows:
         loss = s["heldout_spectral_loss"]
-        L.append(f"| {s['id']} | {loss if loss is None else f'{loss:.3f}'} | {s['pitch_error_cents_median']:.1f} | {s['octave_shift']} | "
+        L.append(f"| {s['id']} | {loss if loss is None else f'{loss:.3f}'} | {s['pitch_error_cents_median']:.1f} (lag {s.get('pitch_lag_frames', 0)}) | {s['octave_shift']} | "
                  f"{s['loudness_envelope_correlation']:.3f} | {s['streaming_vs_offline_snr_db']:.1f} |")
     return L
 

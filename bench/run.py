@@ -223,6 +223,20 @@ def loudness_db(audio, meta: dict):
                                        frame_rate=meta["frame_rate"], use_tf=False))
 
 
+def pitch_error_at_best_lag(out_hz, asked_hz, mask, max_lag=6):
+    """(lag, median |cents|) of the output pitch against the asked pitch shifted by 0..max_lag frames
+    (the output later), where both are voiced: the lag with the smallest median error."""
+    best = (0, float("nan"))
+    for lag in range(max_lag + 1):
+        o, a, m = out_hz[lag:], asked_hz[:len(asked_hz) - lag], mask[lag:] & mask[:len(mask) - lag]
+        if not m.any():
+            continue
+        err = float(np.median(np.abs(cents(o[m], a[m]))))
+        if not np.isfinite(best[1]) or err < best[1]:
+            best = (lag, err)
+    return best
+
+
 def bench_sound(pages, metas, voice, f0):
     import librosa
 
@@ -247,13 +261,16 @@ def bench_sound(pages, metas, voice, f0):
         asked = from_b64(r["mapped"])
         k = min(len(out_hz), len(ref_hz), len(asked))
         mask = np.isfinite(out_hz[:k]) & (ref_hz[:k] > 0) & (asked[:k] > 0)
-        err = float(np.median(np.abs(cents(out_hz[:k][mask], asked[:k][mask])))) if mask.any() else float("nan")
+        # The output's pitch trails the asked pitch by the synth's look-ahead and pyin's centring
+        # (and YIN reads the newest samples of a frame): over meend and vibrato an unaligned
+        # comparison measures the slope, not the pitch. Judged at the lag (frames) that fits best.
+        lag, err = pitch_error_at_best_lag(out_hz[:k], asked[:k], mask)
         shifts = np.unique(np.round(np.log2(asked[:k][mask] / ref_hz[:k][mask]))).astype(int).tolist() if mask.any() else []
         ld_out = loudness_db(whole, m)
         j = min(len(ld_in), len(ld_out))
         corr = float(np.corrcoef(ld_in[:j], ld_out[:j])[0, 1])
         rows.append({"id": m["id"], "heldout_spectral_loss": (m.get("quality") or {}).get("heldout_spectral_loss"),
-                     "pitch_error_cents_median": err, "voiced_frames": int(mask.sum()), "octave_shift": shifts,
+                     "pitch_error_cents_median": err, "pitch_lag_frames": lag, "voiced_frames": int(mask.sum()), "octave_shift": shifts,
                      "loudness_envelope_correlation": corr, "streaming_vs_offline_snr_db": snr_db(whole[:n], streamed[:n])})
         print(f"  sound {m['id']:10s} pitch err {err:.1f} c, loudness corr {corr:.3f}, stream SNR {rows[-1]['streaming_vs_offline_snr_db']:.1f} dB")
     pages.close()
