@@ -476,8 +476,9 @@ def write_report(models_dir: Path, work_root: Path, docs: Path = ROOT / "docs",
             loss_png(h, img / f"{name}_{tag}.png", f"{name}: {tag} (not shipped)", plateau)
             how = (f" Resume it with `python build_models.py --converge --instrument {name} --out DIR` (the default "
                    "config), then compare before shipping." if tag == run_tag(Config(), src.get("program")) else "")
+            why = other.parent / "decision.md"
             lines += [f"Another run in `factory/checkpoints/{name}/{tag}/`, not shipped: " + plateau_text(h, plateau)
-                      + "." + how, "",
+                      + "." + (" " + why.read_text().strip() if why.is_file() else "") + how, "",
                       f"![{name} {tag}, not shipped](img/{name}_{tag}.png)", ""]
         if summary and summary.get("resynth") and Path(summary["resynth"]).is_file():
             with np.load(summary["resynth"]) as z:
