@@ -17,7 +17,7 @@ def test_only_the_named_section_is_replaced(tmp_path):
     report.write_text(before)
     update_sections({"sound": [SOUND_ROW]}, report)
     after = report.read_text()
-    assert "old sound table" not in after and "| sitar | 3.967 | 13.8 | [1] | 0.979 | 131.0 |" in after
+    assert "old sound table" not in after and "| sitar | 3.967 | 13.8" in after  # the new row
     # everything else is byte for byte what it was, in the same order
     assert after.startswith("# Swara benchmarks\n\n## Latency\n\nkept 1\n\n## Sound\n")
     assert after.endswith("## Timbre\n\n| old timbre |\n\n## First-load weight (gzip)\n\nkept 2\n")
