@@ -38,15 +38,7 @@ RUN = """async ([ids, backends, blocks, f0b, ldb]) => {
       const cpu = await k.decoder.loadDecoder(meta.url, meta, { warmupBlockFrames: 4 });
       const window = await k.decoder.loadDecoder(meta.url, meta, { streaming: false });
       // The reference: the whole-sequence graph on the silence a stream starts from + the phrase.
-      const context = meta.receptive_field_frames - 1, total = context + n;
-      const sf0 = new Float32Array(total), sld = new Float32Array(total).fill(k.mapping.SILENCE_DB);
-      sf0.set(f0, context); sld.set(ld, context);
-      const refs = tf.tidy(() => window.model.execute({
-        [window.inputName('f0_hz')]: tf.tensor3d(sf0, [1, total, 1]),
-        [window.inputName('loudness_db')]: tf.tensor3d(sld, [1, total, 1]) }, window.outputNames)
-        .map((t) => tf.slice(t, [0, context, 0], [1, n, t.shape[2]])));
-      const ref = await Promise.all(refs.map((t) => t.data()));
-      tf.dispose(refs);
+      const ref = await k.reference.wholeSequenceControls(window, meta, f0, ld);
       const row = { kind: stream.kind, cpuKind: cpu.kind, reference: ref.map((a) => __f32ToB64(a)), blocks: {}, cpuBlocks: {} };
       for (const [dec, into] of [[stream, row.blocks], [cpu, row.cpuBlocks]]) {
         for (const block of blocks) {

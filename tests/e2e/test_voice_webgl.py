@@ -43,15 +43,7 @@ RUN = """async ([ids, blocks, f0b, ldb, gateb, voiceBlock, leakBlocks]) => {
     // The reference on the cpu backend: the whole-sequence graph on the silence a stream starts from + the phrase.
     await k.tfBackend.useBackend('cpu');
     const window = await k.decoder.loadDecoder(meta.url, meta, { streaming: false });
-    const context = meta.receptive_field_frames - 1, total = context + n;
-    const sf0 = new Float32Array(total), sld = new Float32Array(total).fill(k.mapping.SILENCE_DB);
-    sf0.set(f0, context); sld.set(ld, context);
-    const refs = tf.tidy(() => window.model.execute({
-      [window.inputName('f0_hz')]: tf.tensor3d(sf0, [1, total, 1]),
-      [window.inputName('loudness_db')]: tf.tensor3d(sld, [1, total, 1]) }, window.outputNames)
-      .map((t) => tf.slice(t, [0, context, 0], [1, n, t.shape[2]])));
-    const reference = (await Promise.all(refs.map((t) => t.data()))).map((a) => __f32ToB64(a));
-    tf.dispose(refs);
+    const reference = (await k.reference.wholeSequenceControls(window, meta, f0, ld)).map((a) => __f32ToB64(a));
     window.dispose();
 
     await k.tfBackend.useBackend('webgl');

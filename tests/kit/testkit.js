@@ -31,3 +31,4 @@ export { tf } from "../../static/js/backend.js";
 /** The backend this page runs on (the URL's ?backend=, else the first that starts). */
 export const backend = await initBackend();
 export * as bench from "../../bench/benchkit.js";
+export * as reference from "./reference.js";
