@@ -22,6 +22,15 @@ def sing(open_page, tmp_path, seconds=12.0, f0_hz=220.0, path="/"):
     return page, errors, requests
 
 
+def record_take(page, seconds: float) -> None:
+    """Records `seconds` of the session with the Record button and waits for the take to show."""
+    page.click("#record")
+    page.wait_for_function("document.getElementById('record').getAttribute('aria-pressed') === 'true'")
+    page.wait_for_timeout(int(seconds * 1000))
+    page.click("#record")
+    page.wait_for_selector("#take:not([hidden])", timeout=20_000)
+
+
 def fetch_take(page) -> tuple[np.ndarray, int, str]:
     """The take's WAV, read back from its blob: URL inside the page (it never leaves the page)."""
     b64 = page.evaluate("""async () => {
@@ -38,11 +47,7 @@ def fetch_take(page) -> tuple[np.ndarray, int, str]:
 def test_record_a_take_while_singing_play_it_and_download_it(open_page, tmp_path):
     page, errors, requests = sing(open_page, tmp_path)
     assert page.is_enabled("#record")
-    page.click("#record")
-    page.wait_for_function("document.getElementById('record').getAttribute('aria-pressed') === 'true'")
-    page.wait_for_timeout(2500)
-    page.click("#record")
-    page.wait_for_selector("#take:not([hidden])", timeout=20_000)
+    record_take(page, 2.5)
     audio, sr, filename = fetch_take(page)
     shown = page.inner_text("#record-time")
     m, s = (int(x) for x in shown.split(":"))
@@ -59,11 +64,7 @@ def test_record_a_take_while_singing_play_it_and_download_it(open_page, tmp_path
 def test_the_dry_voice_can_be_the_second_track(open_page, tmp_path):
     page, errors, _ = sing(open_page, tmp_path)
     page.check("#record-dry")
-    page.click("#record")
-    page.wait_for_function("document.getElementById('record').getAttribute('aria-pressed') === 'true'")
-    page.wait_for_timeout(1500)
-    page.click("#record")
-    page.wait_for_selector("#take:not([hidden])", timeout=20_000)
+    record_take(page, 1.5)
     audio, sr, _ = fetch_take(page)
     assert audio.shape[1] == 2
     voice = audio[:, 1]
@@ -156,11 +157,7 @@ def test_screenshots_for_review(open_page, tmp_path, width, height):
 
     page, errors, _ = sing(open_page, tmp_path, f0_hz=261.63)
     page.set_viewport_size({"width": width, "height": height})
-    page.click("#record")
-    page.wait_for_function("document.getElementById('record').getAttribute('aria-pressed') === 'true'")
-    page.wait_for_timeout(1500)
-    page.click("#record")
-    page.wait_for_selector("#take:not([hidden])", timeout=20_000)
+    record_take(page, 1.5)
     page.wait_for_timeout(1500)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     out = ROOT / "build" / "screenshots"
@@ -211,10 +208,7 @@ def test_text_contrast_is_readable(open_page, tmp_path):
     and the toggles pressed."""
     page, errors, _ = sing(open_page, tmp_path, seconds=8.0)
     page.click("#tanpura")
-    page.click("#record")
-    page.wait_for_timeout(800)
-    page.click("#record")
-    page.wait_for_selector("#take:not([hidden])", timeout=20_000)
+    record_take(page, 0.8)
     results = page.evaluate(CONTRAST)
     assert len(results) > 20
     low = [f"{r['id']} {r['text']!r}: {r['ratio']:.2f} < {r['need']}" for r in results if r["ratio"] < r["need"]]
@@ -240,9 +234,7 @@ def test_share_hands_the_take_to_the_web_share_api(open_page, tmp_path):
     page.wait_for_function("document.body.dataset.state === 'ready'", timeout=90_000)
     page.click("#sing")
     page.wait_for_function("document.getElementById('status-text').textContent.startsWith('Playing')", timeout=60_000)
-    page.click("#record")
-    page.wait_for_timeout(1000)
-    page.click("#record")
+    record_take(page, 1.0)
     page.wait_for_selector("#take-share:not([hidden])", timeout=20_000)
     n_before = len(requests)
     page.click("#take-share")
