@@ -1,8 +1,7 @@
 // In-page decoder benchmark: the streaming graph against the whole-sequence graph on windows
 // (the old path, the baseline) in the same page, same backend, same input. Driven by bench/run.py.
 import { tf } from "../static/js/backend.js";
-import { loadDecoder } from "../static/js/decoder.js";
-import { cpuDecoderFits } from "../static/js/decoder-cpu.js";
+import { cpuDecoderFits, loadDecoder } from "../static/js/decoder.js";
 import { webglDecoderFits } from "../static/js/decoder-webgl.js";
 
 function median(xs) {

@@ -28,6 +28,7 @@ const workletBuild = await build({
   entryPoints: {
     "capture-processor": "static/js/worklets/capture-processor.js",
     "output-processor": "static/js/worklets/output-processor.js",
+    "engine-processor": "static/js/worklets/engine-processor.js",
     "recorder-processor": "static/js/worklets/recorder-processor.js",
     "probe-processor": "static/js/worklets/probe-processor.js",
   },

@@ -45,6 +45,22 @@ export function chooseBackend(measurements, budget) {
   return { backend: best.backend, blockFrames: longest, keepsUp: false, p50Ms: best.p50Ms, p99Ms: best.p99Ms, reason: `none keeps up; fastest at ${longest}-frame blocks (p50 ${best.p50Ms.toFixed(1)} ms)` };
 }
 
+/**
+ * Where the engine runs (config.js AUDIO_THREAD): on the audio thread when a measurement of the
+ * plain-JS engine (`decoderKind` "cpu": the wasm and cpu backends run the same JS) at 1-frame
+ * blocks has its p99 under `budget` of the block; else in the Worker, on `choice`.
+ * @returns {{host:"audio"|"worker", reason:string, p99Ms?:number}}
+ */
+export function chooseHost(measurements, budget) {
+  const js = measurements.filter((m) => m.decoderKind === "cpu" && m.blockFrames === 1 && keepsUp(m, budget));
+  if (!js.length) return { host: "worker", reason: `the plain-JS engine's p99 at 1-frame blocks is not under ${100 * budget} % of a block` };
+  const best = js.reduce((a, b) => (b.p99Ms < a.p99Ms ? b : a));
+  return {
+    host: "audio", p99Ms: best.p99Ms,
+    reason: `the plain-JS engine keeps up on the audio thread: p99 ${best.p99Ms.toFixed(2)} ms < ${(budget * best.blockMs).toFixed(1)} ms at 1-frame blocks`,
+  };
+}
+
 /** Backends that kept up at `blockFrames`, fastest first, excluding `current`: where to go when behind. */
 export function fallbackOrder(measurements, blockFrames, current, budget) {
   return measurements

@@ -27,9 +27,12 @@ export async function startCapture(context, { targetSampleRate, onLevel, onOnset
   await context.audioWorklet.addModule("/static/build/capture-processor.js");
   const ring = RingBuffer.create(Math.ceil(CAPTURE_RING_SECONDS * targetSampleRate));
   const source = context.createMediaStreamSource(stream);
+  // Its output is silent: an engine on the audio thread takes it as input so that the graph runs
+  // capture first in every quantum (engine-node.js).
   const node = new AudioWorkletNode(context, "capture-processor", {
     numberOfInputs: 1,
-    numberOfOutputs: 0,
+    numberOfOutputs: 1,
+    outputChannelCount: [1],
     channelCount: 1,
     channelCountMode: "explicit",
     processorOptions: { targetSampleRate, ringBuffer: ring.sab },

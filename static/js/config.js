@@ -35,10 +35,11 @@ export const LOUDNESS_FFT_SIZE_TRAINED = 512;
  * this margin against late blocks. Before playing, the output watches the engine's blocks arrive
  * for `observe` ms (after `settle` ms: the first blocks of a session come in a rush as every thread
  * starts) and starts with the margin those arrivals needed (dsp/arrival-jitter.js), at least
- * `start`; after an underrun it grows to what the arrivals since the last start needed, at least
- * by `step`, never beyond `max`.
+ * `start[host]`: from the Worker blocks come as its thread is woken, from the audio thread in
+ * step with the quanta, so there what was measured is all there is. After an underrun it grows to
+ * what the arrivals since the last start needed, at least by `step`, never beyond `max`.
  */
-export const OUTPUT_MARGIN_MS = { start: 4, step: 2, max: 48, settle: 200, observe: 500 };
+export const OUTPUT_MARGIN_MS = { start: { worker: 4, audio: 0 }, step: 2, max: 48, settle: 200, observe: 500 };
 
 /** Capture ring length in seconds: the engine drops backlog long before it fills. */
 export const CAPTURE_RING_SECONDS = 1;
@@ -71,6 +72,18 @@ export const BACKEND_MEMORY = { days: 7 };
 
 /** A backend qualifies when its p99 block time is under this fraction of a block's duration. */
 export const BACKEND_P99_BUDGET = 0.5;
+
+/**
+ * Where the engine runs. On the audio thread (engine-processor.js) a block rendered from a
+ * quantum's voice is played from that quantum on; from the Worker only after the audio callback
+ * that captured it, one callback later (10 ms where a callback renders 3-4 quanta at once). The
+ * audio thread takes the engine when the plain-JS engine (decoder-cpu.js, the JS synth), measured
+ * at load, keeps up at 1-frame blocks with its p99 under `p99Budget` of a block: the audio thread
+ * must never be late, so it is given a quarter of what a Worker backend may take. It hands the
+ * engine back to the Worker when its load passes `maxLoad` of real time over
+ * FALLING_BEHIND.windowSeconds, or when it does not start within `startTimeoutMs`.
+ */
+export const AUDIO_THREAD = { p99Budget: 0.25, maxLoad: 0.3, startTimeoutMs: 3000 };
 
 /**
  * While singing, over the last `windowSeconds`: compute above `load` of real time, more than

@@ -6,7 +6,8 @@
 //    (block totals up, a serial scan of <= 64 at the top, block prefixes down; live blocks on
 //    unpacked textures with shared binaries, whole clips on packed RGBA textures)
 //    (shaders/cumsum_*.glsl, run with backend.compileAndRun like tfjs's own kernels).
-//  - "float64-js": a plain float64 loop, for the wasm and cpu backends (and node tests).
+//  - "float64-js": a plain float64 loop (dsp/phase.js), for the wasm and cpu backends, the audio
+//    thread and node tests.
 //
 // Why the shader works in fixed point: a float16 texture keeps 11 significant bits, so neither a
 // raw phase increment nor a phase in [0, 2*pi) survives it to 1e-3 rad. Instead each increment is
@@ -24,15 +25,12 @@ import packedTotalsSource from "../../shaders/cumsum_packed_totals.glsl";
 import packedTopSource from "../../shaders/cumsum_packed_top.glsl";
 import packedPrefixesSource from "../../shaders/cumsum_packed_prefixes.glsl";
 
+import { Float64PhaseAccumulator, wrapPhase } from "./dsp/phase.js";
+
 const TWO_PI = 2 * Math.PI;
 const RADIX = 2048; // one base-2048 digit = 11 bits, exact in float16
 const PHASE_STEPS = RADIX * RADIX; // 2^22 fixed-point steps per turn
 const RAD_PER_STEP = TWO_PI / PHASE_STEPS;
-
-/** Wraps a phase in radians into [0, 2*pi). */
-export function wrapPhase(phaseRad) {
-  return phaseRad - TWO_PI * Math.floor(phaseRad / TWO_PI);
-}
 
 /**
  * Calls are padded (with zero increments, which leave the phases before them untouched) to a
@@ -74,46 +72,6 @@ export function scanPlan(nSamples) {
     sizes.push(size);
   }
   return { sizes, blocks };
-}
-
-/** Float64 accumulator for the wasm/cpu backends: exact enough for hours of audio. */
-export class Float64PhaseAccumulator {
-  constructor() {
-    this.kind = "float64-js";
-    this.phase = 0;
-  }
-
-  /** Current phase in radians, [0, 2*pi). */
-  get phaseRad() {
-    return this.phase;
-  }
-
-  /**
-   * @param {Float32Array} omegaPerSample [n] phase increments, rad/sample
-   * @param {Float32Array} [out] [n] destination
-   * @returns {Float32Array} [n] wrapped phase after each sample's increment, rad
-   */
-  accumulate(omegaPerSample, out = new Float32Array(omegaPerSample.length)) {
-    let p = this.phase;
-    for (let i = 0; i < omegaPerSample.length; i++) {
-      p += omegaPerSample[i];
-      if (p >= TWO_PI || p < 0) p = wrapPhase(p);
-      out[i] = p;
-    }
-    this.phase = p;
-    return out;
-  }
-
-  async accumulateAsync(omegaPerSample, out) {
-    return this.accumulate(omegaPerSample, out);
-  }
-
-  /** Restarts from `phaseRad` (default 0). */
-  reset(phaseRad = 0) {
-    this.phase = wrapPhase(phaseRad);
-  }
-
-  dispose() {}
 }
 
 /**

@@ -3,30 +3,38 @@
 // per op. A 4-frame block is ~25k multiply-adds, far less than the cost of dispatching the
 // graph's ~70 kernels. Float64 sums of float32 weights; metadata `streaming.cpu` names each
 // weight in the graph and gives every constant (factory/stream.py cpu_layout).
-import { tf } from "./backend.js";
+// Pure JS, no TF.js: it runs wherever the engine does, the Worker or the audio thread. The
+// weights arrive as a name -> Float32Array map (decoder.js `cpuDecoderWeights` reads them from
+// the graph), which a Worker can post to an AudioWorklet.
 import { SILENCE_DB } from "./config.js";
 
 const SILENCE_F0_HZ = 0;
 const LN2 = Math.log(2);
 
-/** Float32Array of graph weight `name` (float16 weights arrive dequantised). */
-function weight(model, name) {
-  const t = model.weights[name];
-  if (!t || !t[0]) throw new Error(`streaming graph has no weight "${name}" (metadata streaming.cpu)`);
-  return Float32Array.from(t[0].dataSync());
+/** The weight names metadata `streaming.cpu` gives, each layer's and the head's. */
+export function cpuWeightNames(meta) {
+  const cpu = meta.streaming.cpu;
+  return [...cpu.layers.flatMap((l) => [l.filter, l.bias, l.gain, l.offset]), cpu.head.filter, cpu.head.bias];
+}
+
+/** Weight `name` of the map. */
+function weight(weights, name) {
+  const w = weights[name];
+  if (!w) throw new Error(`streaming graph has no weight "${name}" (metadata streaming.cpu)`);
+  return w;
 }
 
 /** One conv layer: its weights, and its input history (past frames + the block's). */
 class Layer {
-  constructor(model, spec, channels, maxBlockFrames) {
+  constructor(weights, spec, channels, maxBlockFrames) {
     this.kernel = spec.kernel;
     this.dilation = spec.dilation;
     this.cin = spec.channels_in;
     this.cout = channels;
-    this.filter = weight(model, spec.filter); // [1, kernel, cin, cout] row-major
-    this.bias = weight(model, spec.bias);
-    this.gain = weight(model, spec.gain);
-    this.offset = weight(model, spec.offset);
+    this.filter = weight(weights, spec.filter); // [1, kernel, cin, cout] row-major
+    this.bias = weight(weights, spec.bias);
+    this.gain = weight(weights, spec.gain);
+    this.offset = weight(weights, spec.offset);
     this.past = (this.kernel - 1) * this.dilation;
     this.maxBlockFrames = maxBlockFrames;
     this.history = new Float32Array((this.past + maxBlockFrames) * this.cin);
@@ -50,25 +58,25 @@ class Layer {
 
 export class CpuStreamingDecoder {
   /**
-   * @param {import("@tensorflow/tfjs-converter").GraphModel} model the streaming graph (weights only
-   *   are read; it is disposed here) @param {object} meta metadata.json
+   * @param {Object<string, Float32Array>} weights the streaming graph's weights by name
+   *   (cpuWeightNames) @param {object} meta metadata.json
    */
-  constructor(model, meta, { maxBlockFrames = 64 } = {}) {
+  constructor(weights, meta, { maxBlockFrames = 64 } = {}) {
     const cpu = meta.streaming.cpu;
     this.kind = "cpu";
     this.meta = meta;
+    this.weights = weights; // read-only: an engine on the audio thread is built from them
     this.k = cpu.constants;
     this.channels = cpu.channels;
     this.nHarmonics = meta.n_harmonics;
     this.nNoise = meta.n_noise;
-    this.layers = cpu.layers.map((spec) => new Layer(model, spec, cpu.channels, maxBlockFrames));
-    this.headFilter = weight(model, cpu.head.filter); // [1, 1, C, 1 + H + N]
-    this.headBias = weight(model, cpu.head.bias);
+    this.layers = cpu.layers.map((spec) => new Layer(weights, spec, cpu.channels, maxBlockFrames));
+    this.headFilter = weight(weights, cpu.head.filter); // [1, 1, C, 1 + H + N]
+    this.headBias = weight(weights, cpu.head.bias);
     this.units = this.headBias.length;
     if (this.units !== 1 + this.nHarmonics + this.nNoise) {
       throw new Error(`head has ${this.units} outputs, metadata says 1 + ${this.nHarmonics} + ${this.nNoise}`);
     }
-    model.dispose();
     this.acc = new Float64Array(Math.max(this.channels, this.units));
     this.x = new Float32Array(maxBlockFrames * this.channels); // the trunk's running activations
     this.silent = null;
@@ -170,9 +178,4 @@ export class CpuStreamingDecoder {
   }
 
   dispose() {}
-}
-
-/** Whether the CPU decoder serves this backend and model: the CPU backends, a layout in metadata. */
-export function cpuDecoderFits(meta) {
-  return Boolean(meta.streaming && meta.streaming.cpu) && ["wasm", "cpu"].includes(tf.getBackend());
 }

@@ -8,7 +8,7 @@
 import { loadGraphModel } from "@tensorflow/tfjs-converter";
 import { tf } from "./backend.js";
 import { SILENCE_DB } from "./config.js";
-import { CpuStreamingDecoder, cpuDecoderFits } from "./decoder-cpu.js";
+import { CpuStreamingDecoder, cpuWeightNames } from "./decoder-cpu.js";
 import { WebGLFusedDecoder, webglDecoderFits } from "./decoder-webgl.js";
 
 export const OUTPUTS = ["amplitudes", "harmonic_distribution", "noise_magnitudes"];
@@ -228,6 +228,32 @@ export class StreamingDecoder {
   }
 }
 
+/** Whether the CPU decoder serves this backend and model: the CPU backends, a layout in metadata. */
+export function cpuDecoderFits(meta) {
+  return Boolean(meta.streaming && meta.streaming.cpu) && ["wasm", "cpu"].includes(tf.getBackend());
+}
+
+/**
+ * The plain-JS decoder's weights, read from the streaming graph (float16 weights arrive
+ * dequantised), which is then disposed: {name: Float32Array} (decoder-cpu.js cpuWeightNames).
+ */
+export function cpuDecoderWeights(model, meta) {
+  const weights = {};
+  for (const name of cpuWeightNames(meta)) {
+    const t = model.weights[name];
+    if (!t || !t[0]) throw new Error(`streaming graph has no weight "${name}" (metadata streaming.cpu)`);
+    weights[name] = Float32Array.from(t[0].dataSync());
+  }
+  model.dispose();
+  return weights;
+}
+
+/** The plain-JS decoder's weights of the instrument at `modelUrl` (for the audio thread's engine). */
+export async function loadCpuDecoderWeights(modelUrl, meta) {
+  if (!(meta.streaming && meta.streaming.cpu)) throw new Error(`${meta.id}: its metadata has no plain-JS decoder layout (streaming.cpu)`);
+  return cpuDecoderWeights(await loadGraphModel(siblingUrl(modelUrl, meta.streaming.model)), meta);
+}
+
 /** `base`'s directory + `file` (works for relative URLs, as in a Worker). */
 function siblingUrl(base, file) {
   return base.replace(/[^/]*$/, file);
@@ -253,7 +279,7 @@ export async function loadDecoder(modelUrl, meta, { warmupBlockFrames = 4, strea
       return decoder;
     }
     if (cpu && cpuDecoderFits(meta)) {
-      const decoder = new CpuStreamingDecoder(model, meta, options);
+      const decoder = new CpuStreamingDecoder(cpuDecoderWeights(model, meta), meta, options);
       decoder.warmUp();
       return decoder;
     }

@@ -1,15 +1,24 @@
-// The page's side of the engine Worker: typed requests with replies, and events.
-// The page never touches TF.js: the Worker owns it (engine-worker.js documents the messages).
+// The page's side of the engine: the Worker's typed requests with replies, and its events; and,
+// where the Worker's measurement put the engine on the audio thread (choice.host "audio"), that
+// engine's node (engine-node.js), whose events come out the same way. The page never touches
+// TF.js: the Worker owns it (engine-worker.js documents the messages).
+import { AUDIO_THREAD, FALLING_BEHIND } from "./config.js";
+import { startAudioEngine } from "./engine-node.js";
 
 export class EngineClient {
-  /** @param {{backend?:string, blockFrames?:number, wasmThreads?:number|null, forceF16?:boolean, probe?:boolean}} options */
+  /** @param {{backend?:string, blockFrames?:number, host?:string, wasmThreads?:number|null, forceF16?:boolean, probe?:boolean}} options */
   constructor(options) {
+    this.options = options;
     this.worker = new Worker("/static/build/engine-worker.js", { type: "module" });
     this.pending = new Map();
     this.nextId = 0;
     this.listeners = new Map();
+    this.choice = null; // the Worker's backend choice, with `host`
+    this.model = null;
+    this.audio = null; // {engine, session, underruns, underrunsAtWindowStart, windowStart} while on the audio thread
     this.worker.onmessage = (e) => this.receive(e.data);
     this.worker.onerror = (e) => this.emit("error", { message: `engine worker failed: ${e.message || "could not load"}` });
+    this.on("backend", (m) => (this.choice = m.choice));
     this.ready = this.request("init", { options });
   }
 
@@ -40,24 +49,121 @@ export class EngineClient {
   }
 
   /** Loads an instrument (measuring the backends on the first call); while singing, swaps to it. */
-  load(model) {
-    return this.request("load", { model });
+  async load(model) {
+    const loaded = await this.request("load", { model });
+    this.model = model;
+    if (this.audio) {
+      const { meta, weights } = await this.request("audioEngine", { model });
+      if (this.audio) this.audio.engine.post({ type: "model", meta, weights }); // swapped between two blocks
+    }
+    return loaded;
   }
 
-  /** Starts streaming between two SharedArrayBuffer rings; resolves to the engine's parameters. */
-  start(captureRing, outputRing, controls) {
-    return this.request("start", { captureRing, outputRing, controls });
+  /** Where the next start runs the engine: "audio" (thread) or "worker". */
+  get host() {
+    return this.choice && this.choice.host === "audio" ? "audio" : "worker";
   }
 
-  stop() {
+  /** Block size the next start runs at (the audio thread's is always 1 frame). */
+  get blockFrames() {
+    return this.host === "audio" ? 1 : this.choice.blockFrames;
+  }
+
+  /**
+   * Starts streaming from the capture ring to the output ring, on the audio thread or in the
+   * Worker as measured; resolves to the engine's parameters ({host, blockFrames, ...}).
+   * @param {{context:AudioContext, capture:object, output:object, controls:object}} s
+   */
+  async start(s) {
+    this.session = s;
+    if (this.host !== "audio") return this.startInWorker(s);
+    try {
+      return await this.startOnAudioThread(s);
+    } catch (err) {
+      this.choice = { ...this.choice, host: "worker" };
+      const params = await this.startInWorker(s);
+      this.announceSwitch({ host: "audio", backend: "js", blockFrames: 1 }, `the audio thread failed: ${err.message}`, params);
+      return params;
+    }
+  }
+
+  /** `take`: the audio thread's take (its mapper's), which the Worker goes on with. */
+  startInWorker({ capture, output, controls }, take = null) {
+    return this.request("start", { captureRing: capture.ring.sab, outputRing: output.ring.sab, controls, take });
+  }
+
+  async startOnAudioThread(s) {
+    const { meta, weights } = await this.request("audioEngine", { model: this.model });
+    const engine = await startAudioEngine(s.context, {
+      capture: s.capture, output: s.output, meta, weights, blockFrames: 1, controls: s.controls,
+      probe: Boolean(this.options.probe), onMessage: (m) => this.receiveFromAudioThread(m),
+    });
+    this.audio = { engine, params: engine.params, underruns: 0, underrunsAtWindowStart: 0, windowStart: performance.now(), take: null };
+    return engine.params;
+  }
+
+  receiveFromAudioThread(msg) {
+    if (!this.audio) return;
+    if (msg.type === "error") return this.leaveAudioThread(msg.message);
+    this.emit(msg.type, msg);
+    if (msg.type === "stats") {
+      this.audio.take = msg.take;
+      this.checkAudioThread(msg);
+    }
+  }
+
+  /**
+   * The audio thread must never be late: above AUDIO_THREAD.maxLoad of real time, or with
+   * FALLING_BEHIND.underruns underruns in a window, the engine moves to the Worker.
+   */
+  checkAudioThread(stats) {
+    const a = this.audio;
+    if (performance.now() - a.windowStart < 1000 * FALLING_BEHIND.windowSeconds) return;
+    const underruns = a.underruns - a.underrunsAtWindowStart;
+    a.underrunsAtWindowStart = a.underruns;
+    a.windowStart = performance.now();
+    if (stats.load > AUDIO_THREAD.maxLoad || underruns >= FALLING_BEHIND.underruns) {
+      this.leaveAudioThread(`on the audio thread: compute at ${(100 * stats.load).toFixed(0)} % of real time, ${underruns} underruns in ${FALLING_BEHIND.windowSeconds} s`);
+    }
+  }
+
+  /** Hands the engine to the Worker, on the same rings and the same take (as of the last stats). */
+  async leaveAudioThread(reason) {
+    const a = this.audio;
+    this.audio = null;
+    if (!a || !this.session) return;
+    a.engine.stop();
+    this.choice = { ...this.choice, host: "worker" };
+    try {
+      const params = await this.startInWorker(this.session, a.take);
+      this.announceSwitch({ host: "audio", backend: "js", blockFrames: 1 }, reason, params);
+    } catch (err) {
+      this.emit("error", { message: `engine stopped: ${reason}; the Worker could not take over: ${err.message}` });
+    }
+  }
+
+  announceSwitch(from, reason, params = null) {
+    const to = { host: "worker", backend: this.choice.backend, blockFrames: this.choice.blockFrames, name: this.choice.backend };
+    this.emit("switched", { from, to, reason, params });
+  }
+
+  async stop() {
+    if (this.audio) {
+      this.audio.engine.stop();
+      this.audio = null;
+    }
+    this.session = null;
     return this.request("stop");
   }
 
   setControls(controls) {
+    if (this.session) this.session.controls = controls;
+    if (this.audio) this.audio.engine.post({ type: "controls", controls });
     this.worker.postMessage({ type: "controls", controls });
   }
 
   reportUnderruns(count) {
+    if (this.audio) this.audio.underruns = count;
     this.worker.postMessage({ type: "underruns", count });
   }
 }

@@ -1,22 +1,26 @@
 // The engine Worker: features -> mapping -> decoder -> synth, off the page's main thread.
 // It owns TF.js (WASM here; WebGL through OffscreenCanvas and WebGPU where the browser gives them), chooses the
 // backend and block size by measuring them at load, and streams: woken by Atomics on the capture
-// ring (the FreeQueue pattern), it renders every complete block into the output ring.
+// ring (the FreeQueue pattern), it renders every complete block into the output ring. Where the
+// plain-JS engine is light enough for the audio thread (choice.host "audio", config.js
+// AUDIO_THREAD), the page runs it there instead (engine-processor.js, from the weights
+// `audioEngine` gives) and the Worker only measures, loads and takes over if it falls behind.
 //
 // Messages (all typed; see engine-client.js for the page's side):
-//   in:  init {options} · load {id, model} · start {id, captureRing, outputRing, controls}
-//        · stop {id} · controls {controls} · underruns {count}
-//   out: reply {id, ok, result|error} · backend {modelId, choice, measurements} · switched {from, to, reason}
+//   in:  init {options} · load {id, model} · start {id, captureRing, outputRing, controls, take}
+//        · audioEngine {id, model} · stop {id} · controls {controls} · underruns {count}
+//   out: reply {id, ok, result|error} · backend {modelId, choice (with host), measurements} · switched {from, to, reason}
 //        · pitch {inputF0Hz, f0Hz} · stats {...} · block {octaveShift} (probe only, when it changes) · error {message}
 import { offeredBackends, tf, configureBackends, describeBackend, useBackend } from "./backend.js";
-import { chooseBackend, fallbackOrder, hopeless, keepsUp, quantile } from "./backend-choice.js";
+import { chooseBackend, chooseHost, fallbackOrder, hopeless, keepsUp, quantile } from "./backend-choice.js";
 import {
-  BACKEND_P99_BUDGET, BACKEND_PROBE, BLOCK_FRAMES_CHOICES, FALLING_BEHIND, MAX_BACKLOG_MS, UI_UPDATES_PER_SECOND,
+  AUDIO_THREAD, BACKEND_P99_BUDGET, BACKEND_PROBE, BLOCK_FRAMES_CHOICES, FALLING_BEHIND, MAX_BACKLOG_MS, UI_UPDATES_PER_SECOND,
 } from "./config.js";
 import * as cumsum from "./cumsum.js";
-import { loadDecoder } from "./decoder.js";
+import { loadCpuDecoderWeights, loadDecoder } from "./decoder.js";
 import { RingBuffer } from "./dsp/ring.js";
 import { Engine } from "./engine.js";
+import { LoadMeter } from "./load-meter.js";
 
 const now = () => performance.now();
 const TWO_PI = 2 * Math.PI;
@@ -27,6 +31,7 @@ const state = {
   backend: null,
   blockFrames: null,
   decoders: new Map(), // `${backend}/${modelId}` -> Promise<Decoder> (failures are not kept)
+  jsWeights: new Map(), // modelId -> Promise<weights> of the plain-JS decoder, for the audio thread
   model: null,
   controls: {},
   session: null,
@@ -111,6 +116,7 @@ async function measure(backend, model, blockFrames) {
       times.push(now() - due);
       due = Math.max(due + blockMs, now() - blockMs); // far behind: measure lateness, not a backlog
     }
+    m.decoderKind = engine.decoder.kind;
     engine.dispose();
     Object.assign(m, { p50Ms: quantile(times, 0.5), p99Ms: quantile(times, 0.99), n: times.length, ...describeBackend() });
   } catch (err) {
@@ -169,8 +175,21 @@ async function chooseByMeasurement(model) {
   await settleBackend(model, measurements, choice);
 }
 
+/**
+ * Where the engine runs: `?host=` as asked; a backend or block pinned by the URL runs in the
+ * Worker; else the audio thread when the plain-JS engine is light enough there (chooseHost).
+ */
+function hostFor(measurements) {
+  const asked = state.options.host;
+  if (asked === "audio" || asked === "worker") return { host: asked, reason: "asked for by the page's URL" };
+  if (state.options.backend || state.options.blockFrames) return { host: "worker", reason: "backend or block pinned by the page's URL" };
+  return chooseHost(measurements, AUDIO_THREAD.p99Budget);
+}
+
 /** Runs on the chosen backend from now on and tells the page what was measured. */
 async function settleBackend(model, measurements, choice) {
+  const where = hostFor(measurements);
+  Object.assign(choice, { host: where.host, hostReason: where.reason });
   state.backends = { measurements, choice };
   state.blockFrames = choice.blockFrames;
   await useBackend(choice.backend);
@@ -180,40 +199,6 @@ async function settleBackend(model, measurements, choice) {
 }
 
 // ---- the live loop -----------------------------------------------------------------------
-
-/** Compute time against audio time over a sliding window: > 1 means falling behind. */
-class LoadMeter {
-  constructor(windowMs) {
-    this.windowMs = windowMs;
-    this.events = []; // [computeMs, audioMs]
-    this.computeMs = 0;
-    this.audioMs = 0;
-  }
-
-  add(computeMs, audioMs) {
-    this.events.push([computeMs, audioMs]);
-    this.computeMs += computeMs;
-    this.audioMs += audioMs;
-    while (this.audioMs - this.events[0][1] >= this.windowMs) {
-      const [c, a] = this.events.shift();
-      this.computeMs -= c;
-      this.audioMs -= a;
-    }
-  }
-
-  get full() {
-    return this.audioMs >= this.windowMs * 0.95;
-  }
-
-  get load() {
-    return this.audioMs ? this.computeMs / this.audioMs : 0;
-  }
-
-  reset() {
-    this.events = [];
-    this.computeMs = this.audioMs = 0;
-  }
-}
 
 class Session {
   constructor(engine, captureRing, outputRing) {
@@ -300,7 +285,7 @@ class Session {
     if (!force && t - this.lastStatsPost < 250) return;
     this.lastStatsPost = t;
     post({
-      type: "stats", modelId: this.engine.meta.id, backend: state.backend, blockFrames: this.engine.blockFrames,
+      type: "stats", host: "worker", modelId: this.engine.meta.id, backend: state.backend, blockFrames: this.engine.blockFrames,
       ...this.stats, load: this.meter.load, blockMsP50: quantile(this.blockTimes, 0.5),
       blockMsP99: quantile(this.blockTimes, 0.99), octaveShift: this.engine.mapper.autoOctaves,
       numTensors: tf.memory().numTensors,
@@ -432,11 +417,13 @@ const handlers = {
     return { id: model.id, backend: state.backend, blockFrames: state.blockFrames };
   },
 
-  async start({ captureRing, outputRing, controls }) {
+  /** `take`: a take an engine on the audio thread started, to go on with (its mapper's). */
+  async start({ captureRing, outputRing, controls, take = null }) {
     if (state.session) throw new Error("the engine is already running");
     if (!state.model) throw new Error("no instrument loaded");
     state.controls = controls || state.controls;
     const engine = await buildEngine(state.model, state.blockFrames);
+    if (take) engine.mapper.continueTake(take);
     const session = new Session(engine, new RingBuffer(captureRing), new RingBuffer(outputRing));
     state.session = session;
     session.captureRing.clear();
@@ -445,9 +432,19 @@ const handlers = {
       post({ type: "error", message: `engine stopped: ${err.message}` });
     });
     return {
-      backend: state.backend, blockFrames: engine.blockFrames, hopSamples: engine.hop, sampleRate: engine.meta.sample_rate,
+      host: "worker", backend: state.backend, blockFrames: engine.blockFrames, hopSamples: engine.hop, sampleRate: engine.meta.sample_rate,
       analysisSamples: engine.analysisSamples, synthLookaheadSamples: engine.synthLookaheadSamples,
     };
+  },
+
+  /** The plain-JS decoder's weights of `model`, for an engine on the audio thread. */
+  async audioEngine({ model }) {
+    if (!state.jsWeights.has(model.id)) {
+      const p = loadCpuDecoderWeights(model.url, model);
+      p.catch(() => state.jsWeights.delete(model.id)); // a failed load may succeed on a retry
+      state.jsWeights.set(model.id, p);
+    }
+    return { meta: model, weights: await state.jsWeights.get(model.id) };
   },
 
   stop() {

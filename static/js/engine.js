@@ -1,14 +1,17 @@
 // The streaming engine: voice in, instrument out, at the model rate, one block of frames at a time.
 //   features (f0, voicing, loudness) -> mapping (register, dynamics, gate) -> decoder -> synth
 // The same Engine renders a whole clip at once (blockFrames = all frames) for parity tests: only
-// the block size differs between the live path and the offline one. It runs wherever TF.js runs:
-// live in the engine Worker (engine-worker.js), offline in a page (tests, benchmarks).
+// the block size differs between the live path and the offline one. It runs live in the engine
+// Worker (engine-worker.js, any TF.js backend) or on the audio thread (engine-processor.js, the
+// plain-JS decoder and synth), offline in a page (tests, benchmarks).
 import { ANALYSIS_FFT_SIZE, LOUDNESS_FFT_SIZE_TRAINED, VOICING } from "./config.js";
 import * as featuresStage from "./features.js";
 import { Mapper } from "./mapping.js";
 import * as synthStage from "./synth.js";
 
-const now = () => performance.now();
+// The audio thread (AudioWorkletGlobalScope) has no `performance`: Date.now() there, whose
+// whole milliseconds still average right over many blocks (LoadMeter).
+const now = globalThis.performance ? () => performance.now() : () => Date.now();
 
 /** Growable per-frame queue of features waiting for a full block. */
 class FrameQueue {

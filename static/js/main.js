@@ -1,10 +1,13 @@
-// Page entry: wires the UI, the two AudioWorklets and the engine Worker. Thin on purpose: each
+// Page entry: wires the UI, the AudioWorklets and the engine Worker. Thin on purpose: each
 // stage lives in its own module; the page's main thread runs no audio and no TF.js.
 //
-//   mic -> capture-processor -> ring -> engine Worker -> ring -> output-processor -> speaker
+//   mic -> capture-processor -> ring -> engine -> ring -> output-processor -> speaker
+// The engine runs in the Worker, or on the audio thread (engine-processor.js) where the Worker's
+// measurement finds the plain-JS engine light enough for it (engine-client.js hides which).
 //
-// URL switches (testing): ?backend=webgl|wasm|cpu and ?block=N skip the measurement,
-// ?wasmThreads=0|N, ?f16=1 (float16 textures), ?probe=1 (the test probe, probe.js).
+// URL switches (testing): ?backend=webgl|wasm|cpu and ?block=N skip the measurement (and run in
+// the Worker), ?host=audio|worker, ?wasmThreads=0|N, ?f16=1 (float16 textures), ?probe=1 (the
+// test probe, probe.js).
 import { deviceKey, recallMeasurement, rememberMeasurement } from "./backend-memory.js";
 import { startCapture } from "./capture.js";
 import { EngineClient } from "./engine-client.js";
@@ -22,6 +25,7 @@ const numberParam = (k) => (params.has(k) ? Number(params.get(k)) : null);
 const options = {
   backend: params.get("backend"),
   blockFrames: numberParam("block"),
+  host: params.get("host"),
   wasmThreads: numberParam("wasmThreads"),
   forceF16: params.get("f16") === "1",
   probe: params.get("probe") === "1",
@@ -68,10 +72,11 @@ async function start() {
     onOnset: (frame) => session.latency.addInputOnset(frame),
   });
   if (!model) return ui.showStatus("Listening (no instrument installed: pitch only).");
-  const loaded = await engine.load(model);
+  await engine.load(model);
   session.output = await startOutput(context, {
     sourceSampleRate: model.sample_rate,
-    blockSamples: loaded.blockFrames * model.hop_samples,
+    blockSamples: engine.blockFrames * model.hop_samples,
+    host: engine.host,
     onStats: (s) => {
       if (s.marginSamples !== session.outputMarginSamples) {
         session.outputMarginSamples = s.marginSamples;
@@ -87,7 +92,7 @@ async function start() {
   // The monitor mix takes over the output node; recordings tap it (and the mic) before the mix.
   session.mixer = createMixer(context, { instrument: session.output.node, voice: session.capture.source, ...state.mix });
   ui.enableRecord(true);
-  session.engineParams = await engine.start(session.capture.ring.sab, session.output.ring.sab, state.controls);
+  session.engineParams = await engine.start({ context, capture: session.capture, output: session.output, controls: state.controls });
   showLatency(session);
   if (state.probe) await state.probe.attach(session);
   ui.setPageState("singing");
@@ -140,9 +145,12 @@ function wireEngineEvents() {
     ui.showBackend(m.choice, m.choice.keepsUp);
     if (!options.backend && !options.blockFrames) rememberMeasurement(storage, m, { ...device, modelId: m.modelId });
   });
-  engine.on("switched", ({ to, reason }) => {
-    if (state.session && state.session.output) state.session.output.setBlockSamples(to.blockFrames * state.model.hop_samples);
-    if (state.session && state.session.engineParams) state.session.engineParams.blockFrames = to.blockFrames;
+  engine.on("switched", ({ to, reason, params }) => {
+    const s = state.session;
+    if (s && s.output) s.output.setBlockSamples(to.blockFrames * state.model.hop_samples);
+    if (s && s.output && to.host) s.output.setHost(to.host);
+    if (s && s.engineParams) s.engineParams = { ...s.engineParams, ...params, blockFrames: to.blockFrames };
+    if (s && s.engineParams) showLatency(s);
     ui.showBackend({ ...to, name: to.backend, reason: `switched while singing: ${reason}` });
     ui.showStatus(`Moved to ${to.backend}, ${to.blockFrames}-frame blocks: ${reason}.`);
   });

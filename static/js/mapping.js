@@ -44,6 +44,17 @@ export class Mapper {
     this.gateStep = 1 / Math.max(1, gateFrames);
   }
 
+  /** The singer's statistics and the take (plain numbers): an engine on another thread goes on with them. */
+  get take() {
+    const { singerMidi, singerLoudMean, singerLoudVar, autoOctaves, lastTakeOctaves, silentFrames, gate } = this;
+    return { singerMidi, singerLoudMean, singerLoudVar, autoOctaves, lastTakeOctaves, silentFrames, gate };
+  }
+
+  /** Goes on with a take another mapper started (`take` as that mapper's). */
+  continueTake(take) {
+    for (const k of Object.keys(this.take)) if (k in take) this[k] = take[k];
+  }
+
   endTake() {
     if (this.autoOctaves !== null) this.lastTakeOctaves = this.autoOctaves;
     this.autoOctaves = null;

@@ -1,9 +1,10 @@
 // The one opt-in test probe (?probe=1): what the e2e tests and the benchmarks read, in one
 // place, so no stage carries test hooks. globalThis.swaraProbe holds:
 //   running, sampleRate, read() -> Float32Array of what was played since the last read,
-//   backend {choice, measurements}, switches [], stats (engine Worker), outputStats (worklet),
+//   backend {choice, measurements}, switches [], stats (the engine: Worker or audio thread, `host`),
+//   outputStats (output worklet),
 //   latency {budget, measuredMs []}, octaveShifts (distinct automatic shifts seen, block by
-//   block), errors [], loseWebGLContext().
+//   block), errors [], loseWebGLContext(), leaveAudioThread().
 import { RingBuffer } from "./dsp/ring.js";
 
 const RECORD_SECONDS = 120;
@@ -22,6 +23,10 @@ export async function createProbe(engine) {
     /** Loses the engine Worker's WebGL context, as a GPU reset would (WEBGL_lose_context). */
     loseWebGLContext() {
       return engine.request("probe", { action: "loseWebGLContext" });
+    },
+    /** Moves an engine on the audio thread to the Worker, as falling behind there would. */
+    leaveAudioThread() {
+      return engine.leaveAudioThread("asked for by the probe");
     },
   };
   globalThis.swaraProbe = probe;

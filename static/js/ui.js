@@ -34,9 +34,10 @@ export function saHz() {
 export function showBackend(choice, ok = true) {
   const el = $("backend");
   const threads = choice.threads > 1 ? ` ×${choice.threads}` : "";
-  el.textContent = choice.name + threads;
+  const onAudioThread = choice.host === "audio";
+  el.textContent = onAudioThread ? "audio thread" : choice.name + threads;
   el.classList.toggle("ok", ok);
-  el.title = choice.reason || "TF.js backend in use";
+  el.title = onAudioThread ? choice.hostReason : choice.reason || "TF.js backend in use";
   $("block-ms").textContent = Number.isFinite(choice.p50Ms) ? `${choice.p50Ms.toFixed(1)} ms / ${choice.blockFrames}-frame block` : "—";
 }
 

@@ -8,7 +8,7 @@
 // the processor watches the blocks arrive for OUTPUT_MARGIN_MS.observe ms (once .settle ms have
 // passed since the first block) and takes the margin
 // those arrivals needed (ArrivalJitter: the audio callback's bursts, the Worker's wake-ups, a
-// throttled device's stalls), at least OUTPUT_MARGIN_MS.start. An underrun (an empty ring
+// throttled device's stalls), at least OUTPUT_MARGIN_MS.start of the engine's host. An underrun (an empty ring
 // mid-play: counted, silence played, re-started) grows it to what the arrivals since the last
 // start needed, and at least by .step.
 import { ONSET, OUTPUT_MARGIN_MS, RENDER_QUANTUM_FRAMES } from "../config.js";
@@ -18,14 +18,15 @@ import { Resampler } from "../dsp/resampler.js";
 import { RingBuffer } from "../dsp/ring.js";
 
 class OutputProcessor extends AudioWorkletProcessor {
-  /** processorOptions: {ringBuffer (SharedArrayBuffer), sourceSampleRate, blockSamples} */
+  /** processorOptions: {ringBuffer (SharedArrayBuffer), sourceSampleRate, blockSamples, host ("worker"|"audio")} */
   constructor(options) {
     super();
     const o = options.processorOptions;
+    if (!(o.host in OUTPUT_MARGIN_MS.start)) throw new Error(`output-processor: unknown engine host "${o.host}"`);
     this.ring = new RingBuffer(o.ringBuffer);
     this.sourceSampleRate = o.sourceSampleRate;
     this.msToSamples = (ms) => Math.round((ms * this.sourceSampleRate) / 1000);
-    this.marginSamples = this.msToSamples(OUTPUT_MARGIN_MS.start);
+    this.marginSamples = this.msToSamples(OUTPUT_MARGIN_MS.start[o.host]);
     this.maxMarginSamples = this.msToSamples(OUTPUT_MARGIN_MS.max);
     this.marginFloor = this.marginSamples; // the least margin the next start takes
     this.blockSamples = o.blockSamples;
@@ -49,6 +50,8 @@ class OutputProcessor extends AudioWorkletProcessor {
     this.port.onmessage = (e) => {
       if (e.data.type === "stop") this.stopped = true;
       if (e.data.type === "block") this.blockSamples = e.data.blockSamples;
+      // The engine moved to the Worker: its blocks come less evenly than the audio thread's.
+      if (e.data.type === "host") this.marginFloor = Math.max(this.marginFloor, this.msToSamples(OUTPUT_MARGIN_MS.start[e.data.host]));
     };
   }
 

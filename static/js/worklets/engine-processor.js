@@ -1,0 +1,157 @@
+// The engine on the audio thread: features -> mapping -> decoder -> synth inside the render
+// quantum that captured the voice. It runs where the plain-JS engine (decoder-cpu.js, the JS
+// synth) takes a small share of a block (config.js AUDIO_THREAD, chosen at load by the Worker).
+//
+// The graph orders the three processors in every quantum (silent connections: capture ->
+// engine -> output), so a block rendered from this quantum's voice is in the output ring before
+// output-processor reads it. From the Worker a block can only follow the audio callback that
+// captured it: one callback later, 10 ms where a callback renders 3-4 quanta at once.
+//
+// The same contract as the Worker's live loop (engine-worker.js Session): capture ring in,
+// output ring out, backlog beyond MAX_BACKLOG_MS dropped, an instrument switch between two blocks.
+// Engine.renderBlock is async (one decoder contract), but with the JS decoder nothing in it
+// waits: it completes in the microtask checkpoint that follows this process() call, before the
+// next processor in the quantum runs.
+//
+// Messages: in  controls {controls} · model {meta, weights} · stop
+//           out started {params} · pitch {inputF0Hz, f0Hz} · block {octaveShift} (probe only)
+//               · stats {..., take} (4 a second; take: the mapper's, for the Worker to go on with)
+//               · error {message}
+import { FALLING_BEHIND, MAX_BACKLOG_MS, UI_UPDATES_PER_SECOND } from "../config.js";
+import { CpuStreamingDecoder } from "../decoder-cpu.js";
+import { RingBuffer } from "../dsp/ring.js";
+import { Engine } from "../engine.js";
+import { LoadMeter } from "../load-meter.js";
+
+const STATS_PER_SECOND = 4;
+
+class EngineProcessor extends AudioWorkletProcessor {
+  /** processorOptions: {captureRing, outputRing (SharedArrayBuffers), meta, weights, blockFrames, controls, probe} */
+  constructor(options) {
+    super();
+    const o = options.processorOptions;
+    this.captureRing = new RingBuffer(o.captureRing);
+    this.outputRing = new RingBuffer(o.outputRing);
+    this.blockFrames = o.blockFrames;
+    this.controls = o.controls || {};
+    this.probe = Boolean(o.probe);
+    this.scratch = new Float32Array(this.captureRing.capacity);
+    this.stats = { blocks: 0, droppedFrames: 0, overflowSamples: 0 };
+    this.meter = new LoadMeter(FALLING_BEHIND.windowSeconds * 1000);
+    this.load = 0; // the last full window's
+    this.rendering = false;
+    this.nextModel = null;
+    this.lastOctaveShift = undefined;
+    this.nextPitchTime = 0;
+    this.nextStatsTime = 0;
+    this.engine = this.build(o.meta, o.weights);
+    this.captureRing.clear();
+    const e = this.engine;
+    this.port.postMessage({
+      type: "started",
+      params: {
+        host: "audio", backend: "js", blockFrames: e.blockFrames, hopSamples: e.hop, sampleRate: e.meta.sample_rate,
+        analysisSamples: e.analysisSamples, synthLookaheadSamples: e.synthLookaheadSamples,
+      },
+    });
+    this.port.onmessage = (ev) => this.receive(ev.data);
+  }
+
+  /** An engine for `meta` on the plain-JS decoder, its histories warmed on silence. */
+  build(meta, weights) {
+    const decoder = new CpuStreamingDecoder(weights, meta, { maxBlockFrames: this.blockFrames });
+    decoder.warmUp();
+    return new Engine({ meta, decoder, blockFrames: this.blockFrames, controls: this.controls });
+  }
+
+  receive(msg) {
+    if (msg.type === "stop") this.stopped = true;
+    if (msg.type === "model") this.nextModel = msg;
+    if (msg.type === "controls") {
+      this.controls = msg.controls;
+      this.engine.setControls(msg.controls);
+    }
+  }
+
+  get blockMs() {
+    return (1000 * this.blockFrames * this.engine.hop) / this.engine.meta.sample_rate;
+  }
+
+  process() {
+    if (this.stopped) return false;
+    if (!this.rendering) {
+      this.rendering = true;
+      this.renderAvailable().then(
+        () => { this.rendering = false; },
+        (err) => {
+          this.stopped = true;
+          this.port.postMessage({ type: "error", message: `engine stopped: ${err.message}` });
+        },
+      );
+    }
+    return true;
+  }
+
+  /** Everything the capture ring holds: features, then every complete block into the output ring. */
+  async renderAvailable() {
+    if (this.nextModel) this.swapModel();
+    const n = this.captureRing.pop(this.scratch);
+    if (n) this.engine.pushAudio(this.scratch.subarray(0, n));
+    this.dropBacklog();
+    while (this.engine.blockReady) {
+      const t0 = Date.now();
+      const block = await this.engine.renderBlock();
+      const written = this.outputRing.push(block.audio);
+      this.stats.overflowSamples += block.audio.length - written;
+      this.stats.blocks++;
+      this.meter.add(Date.now() - t0, this.blockMs);
+      this.postPitch(block);
+    }
+    if (this.meter.full) {
+      this.load = this.meter.load;
+      this.meter.reset();
+    }
+    this.postStats();
+  }
+
+  /** Behind after a stall (the thread was not run): drop the oldest frames rather than play late. */
+  dropBacklog() {
+    const e = this.engine;
+    const maxFrames = Math.max(e.blockFrames, Math.round((MAX_BACKLOG_MS / 1000) * e.meta.frame_rate));
+    const backlog = e.pendingFrames - maxFrames;
+    if (backlog <= 0) return;
+    e.dropFrames(backlog);
+    this.stats.droppedFrames += backlog;
+  }
+
+  swapModel() {
+    const { meta, weights } = this.nextModel;
+    this.nextModel = null;
+    this.engine.dispose();
+    this.engine = this.build(meta, weights);
+    this.captureRing.clear(); // what waited was sung for the old instrument
+  }
+
+  postPitch(block) {
+    const shift = this.engine.mapper.autoOctaves;
+    if (this.probe && shift !== this.lastOctaveShift) {
+      this.lastOctaveShift = shift; // every shift a take had, posted when it changes
+      this.port.postMessage({ type: "block", octaveShift: shift });
+    }
+    if (currentTime < this.nextPitchTime) return; // what the page draws
+    this.nextPitchTime = currentTime + 1 / UI_UPDATES_PER_SECOND;
+    const last = block.n - 1;
+    this.port.postMessage({ type: "pitch", inputF0Hz: block.inputF0Hz[last], f0Hz: block.gate[last] > 0 ? block.f0Hz[last] : 0 });
+  }
+
+  postStats() {
+    if (currentTime < this.nextStatsTime) return;
+    this.nextStatsTime = currentTime + 1 / STATS_PER_SECOND;
+    this.port.postMessage({
+      type: "stats", host: "audio", modelId: this.engine.meta.id, backend: "js", blockFrames: this.blockFrames,
+      ...this.stats, load: this.load, octaveShift: this.engine.mapper.autoOctaves, numTensors: 0, take: this.engine.mapper.take,
+    });
+  }
+}
+
+registerProcessor("engine-processor", EngineProcessor);
