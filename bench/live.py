@@ -1,9 +1,11 @@
 """The live page as a user gets it: the default URL (+ the opt-in probe), a sung take looped by the
 fake microphone, optionally a busy main thread or the whole browser held to half a CPU core.
 
-What it reports per run: the backend and block size the engine chose by measurement (and every
-measurement), underruns, dropped frames, the share of the input's voiced frames that sound, the
-measured mic-to-output latency of each phrase onset, the budget, and any backend switch.
+What it reports per run: where the engine ran (the audio thread, or the Worker's backend and block
+size), chosen by measurement (and every measurement), underruns, dropped frames, the share of the
+input's voiced frames that sound, the measured mic-to-output latency of each phrase onset, the
+budget, how often the audio thread rendered later than a device's buffer allows (glitches an
+underrun counter cannot see, dsp/late-quanta.js), and any switch.
 """
 from __future__ import annotations
 
@@ -59,16 +61,18 @@ def throttling(launcher_note: str) -> dict:
     return {k: int(v) for k, v in (line.split() for line in f.read_text().splitlines())}
 
 
-def live_run(pages, tmp: Path, seconds: float, busy: bool = False, executable: str = CHROMIUM, label: str = "") -> dict:
-    """Sings the take (looped) into the default page for `seconds`; judges what it played."""
+def live_run(pages, tmp: Path, seconds: float, busy: bool = False, executable: str = CHROMIUM, label: str = "",
+             query: str = "") -> dict:
+    """Sings the take (looped) into the default page (+ `query`) for `seconds`; judges what it played."""
     audio, f0, _ = sung_take(sample_rate=48000)
     wav = write_wav(tmp / "take.wav", audio, 48000)
-    page = pages.open("?probe=1", wav=wav, executable=executable)
+    page = pages.open("?probe=1" + query, wav=wav, executable=executable)
     backend = page.evaluate("swaraProbe.backend")
     page.click("#sing")
     page.wait_for_function("swaraProbe.running", timeout=60_000)
     page.wait_for_timeout(1000)
-    start = page.evaluate("({u: swaraProbe.outputStats.underruns || 0, d: swaraProbe.stats.droppedFrames || 0})")
+    start = page.evaluate("""({u: swaraProbe.outputStats.underruns || 0, d: swaraProbe.stats.droppedFrames || 0,
+        late: swaraProbe.audioThreadLate})""")
     page.evaluate("swaraProbe.read()")  # from here on
     if busy:
         page.evaluate(BUSY_MAIN_THREAD)
@@ -80,7 +84,7 @@ def live_run(pages, tmp: Path, seconds: float, busy: bool = False, executable: s
     chunks.append(from_b64(page.evaluate("__f32ToB64(swaraProbe.read())")))
     end = page.evaluate("""() => ({u: swaraProbe.outputStats.underruns, d: swaraProbe.stats.droppedFrames,
         stats: swaraProbe.stats, latency: swaraProbe.latency, switches: swaraProbe.switches, rate: swaraProbe.sampleRate,
-        shifts: swaraProbe.octaveShifts, errors: swaraProbe.errors})""")
+        shifts: swaraProbe.octaveShifts, errors: swaraProbe.errors, late: swaraProbe.audioThreadLate})""")
     pages.close()
     out = np.concatenate(chunks)
     sounding, voiced_frames = sounding_fraction(out, end["rate"], f0[:: 48000 // 100] > 0)
@@ -93,20 +97,26 @@ def live_run(pages, tmp: Path, seconds: float, busy: bool = False, executable: s
         "latency_measured_ms": measured, "latency_budget_ms": end["latency"]["budget"],
         "block_ms_p50": end["stats"].get("blockMsP50"), "block_ms_p99": end["stats"].get("blockMsP99"),
         "load": end["stats"].get("load"), "final_block_frames": end["stats"].get("blockFrames"),
-        "final_backend": end["stats"].get("backend"), "switches": end["switches"], "octave_shifts": end["shifts"],
-        "errors": end["errors"],
+        "final_backend": end["stats"].get("backend"), "final_host": end["stats"].get("host"), "switches": end["switches"], "octave_shifts": end["shifts"],
+        "errors": end["errors"], "audio_thread_late": {
+            "events": end["late"]["events"] - start["late"]["events"], "worst_ms": end["late"]["worstMs"],
+            "tolerance_ms": end["late"].get("toleranceMs")},
     }
     med = float(np.median(measured)) if measured else float("nan")
-    print(f"  live {label:28s} {row['choice']['backend']}/{row['choice']['blockFrames']}f: underruns {row['underruns']}, "
+    print(f"  live {label:28s} {row['final_host']} {row['final_backend']}/{row['final_block_frames']}f: underruns {row['underruns']}, "
           f"dropped {row['dropped_frames']}, voiced sounding {100 * sounding:.1f} %, latency {med:.1f} ms "
-          f"(budget {row['latency_budget_ms']['total']:.1f}), switches {len(row['switches'])}")
+          f"(budget {row['latency_budget_ms']['total']:.1f}), audio thread late {row['audio_thread_late']['events']}x "
+          f"(worst {row['audio_thread_late']['worst_ms']:.0f} ms), "
+          f"switches {len(row['switches'])}")
     return row
 
 
 def bench_live(pages, tmp: Path, seconds: float) -> dict:
-    """The default page for `seconds`: as is, with a busy main thread, and held to half a core."""
+    """The default page for `seconds`: as is, with a busy main thread, and held to half a core; and
+    the baseline, the engine held in the Worker (?host=worker)."""
     runs = [live_run(pages, tmp, seconds, label="default"),
-            live_run(pages, tmp, seconds, busy=True, label="busy main thread")]
+            live_run(pages, tmp, seconds, busy=True, label="busy main thread"),
+            live_run(pages, tmp, seconds, label="baseline: engine in the Worker", query="&host=worker")]
     with cpu_limited_browser(tmp) as (launcher, note):
         if launcher:
             runs.append(live_run(pages, tmp, seconds, executable=launcher, label="half a core"))

@@ -309,16 +309,31 @@ def write_report(results: dict, path: Path) -> None:
     path.write_text("\n".join(L) + "\n")
 
 
+def engine_where(host: str | None, backend: str | None, block_frames) -> str:
+    """Where a run's engine ran, in words."""
+    if host == "audio":
+        return f"on the audio thread (plain JS, {block_frames}-frame blocks)"
+    return f"in the Worker ({backend} at {block_frames}-frame blocks)"
+
+
 def latency_section(lat: dict) -> list[str]:
     L = ["## Latency", "", "| part | ms |", "|---|---|"]
     L += [f"| {k} | {v:.1f} |" for k, v in lat["algorithmic_ms"].items()]
     measured = ", ".join(f"{x:.0f}" for x in lat["measured_ms"])
+    where = engine_where(lat.get("host"), lat["backend"]["backend"], lat.get("block_frames", lat["backend"]["blockFrames"]))
     L += ["", f"Measured mic-to-output delay on the default page (each phrase onset in the fake-mic WAV paired with the "
           f"instrument's onset on the page's AudioContext clock, `static/js/latency.js`): median "
-          f"**{lat['measured_median_ms']:.1f} ms** over {len(lat['measured_ms'])} onsets ({measured} ms), with the engine on "
-          f"{lat['backend']['backend']} at {lat['backend']['blockFrames']}-frame blocks. The device's own output latency "
-          "(context.outputLatency) comes on top.", ""]
-    return L
+          f"**{lat['measured_median_ms']:.1f} ms** over {len(lat['measured_ms'])} onsets ({measured} ms), with the engine "
+          f"{where}. The device's own output latency (context.outputLatency) comes on top."]
+    base = lat.get("worker_baseline")
+    if base:
+        b = ", ".join(f"{x:.0f}" for x in base["measured_ms"])
+        L += ["", f"Baseline, the same page with the engine held in the Worker (`?host=worker`, "
+              f"{engine_where(base.get('host'), base['backend']['backend'], base.get('block_frames'))}): median "
+              f"**{base['measured_median_ms']:.1f} ms** ({b} ms), budget {base['algorithmic_ms']['total']:.1f} ms, of which "
+              f"output margin {base['algorithmic_ms']['outputMargin']:.1f} ms. Ratio default / Worker: "
+              f"{lat['measured_median_ms'] / base['measured_median_ms']:.2f}."]
+    return L + [""]
 
 
 def soak_section(k: dict) -> list[str]:
@@ -336,21 +351,31 @@ def _live_section(live: dict) -> list[str]:
     L = ["## Live: the default page, a sung take looped for " + f"{live['seconds']:.0f} s", "",
          "The default URL (plus the opt-in probe that records what is played), a 9.6 s take spanning a sixth with rests, "
          "meend and consonants, looped by the fake microphone (`bench/live.py`). *Voiced sounding*: the share of the "
-         "input's voiced 10 ms frames during which the output sounds. Half a core: " + live["half_core"] + ".", "",
-         "| run | backend chosen | underruns | dropped frames | voiced sounding | latency measured (median, p10-p90) | budget | block p50 / p99 ms | load | switches |",
-         "|---|---|---|---|---|---|---|---|---|---|"]
+         "input's voiced 10 ms frames during which the output sounds. *Audio thread late*: stalls in which the audio "
+         "thread rendered a quantum more than two callbacks (2 × baseLatency) later than its place on the audio clock "
+         "allows (`dsp/late-quanta.js`, in the probe's worklet), and the worst: on a real speaker each is a glitch, "
+         "which no underrun counter sees and headless Chromium's fake audio device hides by catching up. "
+         "Half a core: " + live["half_core"] + ".", "",
+         "| run | engine | underruns | dropped frames | voiced sounding | latency measured (median, p10-p90) | budget | audio thread late (stalls, worst ms) | block p50 / p99 ms | load | switches |",
+         "|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in live["runs"]:
         m = np.asarray(r["latency_measured_ms"], float)
         lat = f"{np.median(m):.1f} ({np.percentile(m, 10):.0f}-{np.percentile(m, 90):.0f}), n={len(m)}" if len(m) else "—"
         sw = "; ".join(f"{x['from']['backend']}/{x['from']['blockFrames']}f → {x['to']['backend']}/{x['to']['blockFrames']}f ({x['reason']})"
                        for x in r["switches"]) or "none"
-        c = r["choice"]
-        L.append(f"| {r['label']} | {c['backend']} at {c['blockFrames']}-frame blocks | {r['underruns']} | {r['dropped_frames']} | "
+        where = engine_where(r.get("final_host"), r["final_backend"], r["final_block_frames"])
+        p50, p99 = (f"{r[k]:.2f}" if r[k] is not None else "—" for k in ("block_ms_p50", "block_ms_p99"))
+        late = r.get("audio_thread_late")
+        lost = f"{late['events']} ({late['worst_ms']:.0f})" if late else "—"
+        L.append(f"| {r['label']} | {where} | {r['underruns']} | {r['dropped_frames']} | "
                  f"{100 * r['voiced_frames_sounding']:.1f} % of {r['voiced_frames']} | {lat} | {r['latency_budget_ms']['total']:.1f} | "
-                 f"{(r['block_ms_p50'] or float('nan')):.2f} / {(r['block_ms_p99'] or float('nan')):.2f} | {(r['load'] or 0):.2f} | {sw} |")
+                 f"{lost} | {p50} / {p99} | {(r['load'] or 0):.2f} | {sw} |")
     first = live["runs"][0]
     L += ["", f"Backend choice at load ({first['choice']['reason']}): every backend timed on warm blocks of the live size "
-          "(features + decoder + synth), shortest block first; the fastest whose p99 is under half a block wins.", "",
+          "(features + decoder + synth), shortest block first; the fastest whose p99 is under half a block wins. "
+          f"Where the engine runs ({first['choice'].get('hostReason', '')}): on the audio thread when the plain-JS engine's "
+          "p99 at 1-frame blocks is under a quarter block (`config.js` AUDIO_THREAD), else in the Worker. On the audio "
+          "thread blocks are timed with Date.now() (the only clock there), so only the load is given.", "",
           "| backend | block (frames) | block duration ms | p50 ms | p99 ms | note |", "|---|---|---|---|---|---|"]
     for m in first["measurements"]:
         p50 = m.get("p50Ms")

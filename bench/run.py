@@ -198,22 +198,31 @@ def bench_load(pages, ids, repeats):
     return out
 
 
-def bench_latency(pages, tmp: Path, onsets: int = 6):
-    """Measured mic-to-output delay on the default page: each phrase onset after a rest in the
-    fake mic paired with the instrument's onset, on the page's AudioContext clock (latency.js)."""
-    audio, _, _ = sung_phrase([(60, 0.6), (None, 0.6)] * onsets, sample_rate=48000)
-    wav = write_wav(tmp / "onsets.wav", audio, 48000)
-    page = pages.open("?probe=1", wav=wav)
+def measure_latency(pages, wav: Path, onsets: int, query: str = "") -> dict:
+    """Mic-to-output delays of `onsets` phrase onsets on the page at ?probe=1 + `query`."""
+    page = pages.open("?probe=1" + query, wav=wav)
     page.click("#sing")
     page.wait_for_function(f"globalThis.swaraProbe && swaraProbe.latency.measuredMs.length >= {onsets}", timeout=60_000)
     r = page.evaluate("""() => ({ latency: swaraProbe.latency, backend: swaraProbe.backend.choice,
         stats: swaraProbe.stats })""")
     pages.close()
     measured = r["latency"]["measuredMs"]
-    print(f"  latency: budget {r['latency']['budget']['total']:.1f} ms, measured median {np.median(measured):.1f} ms "
-          f"over {len(measured)} onsets on {r['backend']['backend']} at {r['backend']['blockFrames']}-frame blocks")
+    host = r["stats"].get("host")
+    print(f"  latency{query or ' (default)'}: engine {'on the audio thread' if host == 'audio' else 'in the Worker'}, "
+          f"budget {r['latency']['budget']['total']:.1f} ms, measured median {np.median(measured):.1f} ms over {len(measured)} onsets")
     return {"algorithmic_ms": r["latency"]["budget"], "measured_ms": measured, "measured_median_ms": float(np.median(measured)),
-            "backend": r["backend"]}
+            "backend": r["backend"], "host": host, "block_frames": r["stats"].get("blockFrames"), "query": query}
+
+
+def bench_latency(pages, tmp: Path, onsets: int = 6):
+    """Measured mic-to-output delay on the default page: each phrase onset after a rest in the
+    fake mic paired with the instrument's onset, on the page's AudioContext clock (latency.js).
+    Beside it, the baseline: the same page with the engine held in the Worker (?host=worker)."""
+    audio, _, _ = sung_phrase([(60, 0.6), (None, 0.6)] * onsets, sample_rate=48000)
+    wav = write_wav(tmp / "onsets.wav", audio, 48000)
+    default = measure_latency(pages, wav, onsets)
+    default["worker_baseline"] = measure_latency(pages, wav, onsets, "&host=worker")
+    return default
 
 
 def loudness_db(audio, meta: dict):

@@ -4,7 +4,8 @@
 //   backend {choice, measurements}, switches [], stats (the engine: Worker or audio thread, `host`),
 //   outputStats (output worklet),
 //   latency {budget, measuredMs []}, octaveShifts (distinct automatic shifts seen, block by
-//   block), errors [], loseWebGLContext(), leaveAudioThread().
+//   block), errors [], audioThreadLate {events, lateQuanta, worstMs, toleranceMs} (quanta the audio
+//   thread rendered too late for a device's buffer), loseWebGLContext(), leaveAudioThread().
 import { RingBuffer } from "./dsp/ring.js";
 
 const RECORD_SECONDS = 120;
@@ -13,7 +14,7 @@ export async function createProbe(engine) {
   const probe = {
     running: false, sampleRate: null, backend: null, switches: [], stats: {}, outputStats: {},
     latency: { budget: null, measuredMs: [] },
-    octaveShifts: [], errors: [], ring: null,
+    octaveShifts: [], errors: [], ring: null, audioThreadLate: { events: 0, lateQuanta: 0, worstMs: 0 },
     read() {
       if (!this.ring) return new Float32Array(0);
       const out = new Float32Array(this.ring.availableRead());
@@ -44,7 +45,12 @@ export async function createProbe(engine) {
       session = s;
       await s.context.audioWorklet.addModule("/static/build/probe-processor.js");
       probe.ring = RingBuffer.create(Math.ceil(RECORD_SECONDS * s.context.sampleRate));
-      node = new AudioWorkletNode(s.context, "probe-processor", { numberOfInputs: 1, numberOfOutputs: 0, processorOptions: { ringBuffer: probe.ring.sab } });
+      // Late: beyond the spread of one callback's quanta (baseLatency) by another callback.
+      const lateToleranceMs = 2000 * Math.max(s.context.baseLatency || 0, 0.003);
+      node = new AudioWorkletNode(s.context, "probe-processor", {
+        numberOfInputs: 1, numberOfOutputs: 0, processorOptions: { ringBuffer: probe.ring.sab, lateToleranceMs },
+      });
+      node.port.onmessage = (e) => { if (e.data.type === "late") probe.audioThreadLate = { ...e.data, toleranceMs: lateToleranceMs }; };
       s.output.node.connect(node);
       s.output.node.port.addEventListener("message", (e) => { if (e.data.type === "stats") probe.outputStats = e.data; });
       probe.sampleRate = s.context.sampleRate;

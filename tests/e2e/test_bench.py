@@ -24,6 +24,8 @@ def test_quick_benchmark_measures_every_section_and_writes_a_report(tmp_path, pw
     assert all(row["oursMaxErrorRad"] < 1e-3 for r in results["cumsum"] for row in r["rows"])
     assert all(m["flat"] for m in results["memory"]), "tensor count grew over the blocks"
     assert len(results["latency"]["measured_ms"]) >= 5 and results["latency"]["measured_median_ms"] > 0
+    baseline = results["latency"]["worker_baseline"]  # the engine held in the Worker, for the ratio
+    assert baseline["host"] == "worker" and len(baseline["measured_ms"]) >= 5
     for r in results["decoder"]:  # the streaming graph dispatches fewer kernels; no tensor is left behind
         assert r["streaming"]["kernelsPerBlock"] < r["window"]["kernelsPerBlock"]
         assert r["tensors"]["before"] == r["tensors"]["after"]

@@ -24,7 +24,7 @@ def read_pitch_readings(page, seconds: float) -> list[float]:
 
 def test_page_loads_without_console_errors_and_shows_a_backend(open_page):
     page, errors, _ = open_page()
-    assert page.text_content("#backend") in {"webgl", "wasm", "cpu"}
+    assert page.text_content("#backend") in {"webgl", "wasm", "cpu", "audio thread"}
     assert page.evaluate("crossOriginIsolated") is True, "COOP/COEP headers must isolate the page"
     assert page.is_enabled("#sing")
     assert errors == []

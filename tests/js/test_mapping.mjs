@@ -112,3 +112,16 @@ test("a quiet voiced frame below the gate threshold does not open the gate", () 
   const o = m.map(frames(10, { loudnessDb: -50 }), 10, out(10));
   assert.equal(o.gate[9], 0);
 });
+
+test("a take goes on in another mapper (an engine on another thread): same octave, gate and singer", () => {
+  const a = new Mapper(META);
+  a.map(frames(20, { f0Hz: 220 }), 20, out(20)); // A3: the take's octave is +1
+  const b = new Mapper(META);
+  b.continueTake(JSON.parse(JSON.stringify(a.take))); // as posted between threads
+  assert.deepEqual(b.take, a.take);
+  // An octave higher in the same take: an untouched mapper would choose 0, the take keeps +1.
+  const ob = b.map(frames(5, { f0Hz: 440 }), 5, out(5));
+  assert.equal(b.autoOctaves, 1);
+  assert.ok(Math.abs(ob.f0Hz[0] - 880) < 1e-3, "no frame waits for a new take's first note");
+  assert.equal(ob.gate[0], 1, "the gate stays open across the hand-over");
+});

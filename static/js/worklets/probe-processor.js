@@ -1,11 +1,20 @@
 // Test probe (?probe=1 only): records what the output node plays, at the context rate, into a
-// SharedArrayBuffer ring the probe reads. Never part of the product's audio graph otherwise.
+// SharedArrayBuffer ring the probe reads; and counts the quanta the audio thread rendered later
+// than a device's buffer allows (dsp/late-quanta.js: glitches a fake audio device hides). Never
+// part of the product's audio graph otherwise.
+import { LateQuanta } from "../dsp/late-quanta.js";
 import { RingBuffer } from "../dsp/ring.js";
 
+const REPORTS_PER_SECOND = 2;
+
 class ProbeProcessor extends AudioWorkletProcessor {
+  /** processorOptions: {ringBuffer (SharedArrayBuffer), lateToleranceMs} */
   constructor(options) {
     super();
-    this.ring = new RingBuffer(options.processorOptions.ringBuffer);
+    const o = options.processorOptions;
+    this.ring = new RingBuffer(o.ringBuffer);
+    this.late = new LateQuanta(o.lateToleranceMs);
+    this.nextReport = 0;
     this.port.onmessage = (e) => {
       if (e.data.type === "stop") this.stopped = true;
     };
@@ -15,6 +24,12 @@ class ProbeProcessor extends AudioWorkletProcessor {
     if (this.stopped) return false;
     const channel = inputs[0] && inputs[0][0];
     if (channel) this.ring.push(channel);
+    this.late.update(Date.now(), (1000 * currentFrame) / sampleRate);
+    if (currentTime >= this.nextReport) {
+      this.nextReport = currentTime + 1 / REPORTS_PER_SECOND;
+      const { events, lateQuanta, worstMs } = this.late;
+      this.port.postMessage({ type: "late", events, lateQuanta, worstMs });
+    }
     return true;
   }
 }

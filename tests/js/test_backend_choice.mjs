@@ -1,0 +1,41 @@
+// Where the engine runs and on which backend: pure rules over measurements (backend-choice.js).
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { chooseBackend, chooseHost } from "../../static/js/backend-choice.js";
+
+const BLOCK_MS = 4; // one 64-sample frame at 16 kHz
+// p99Ms: due -> done (the Worker's wake-up included); computeP99Ms: the block's own time
+const m = (backend, blockFrames, p50Ms, p99Ms, decoderKind, computeP99Ms = p99Ms) => ({
+  backend, blockFrames, blockMs: BLOCK_MS * blockFrames, p50Ms, p99Ms, decoderKind, computeP99Ms,
+});
+
+test("the fastest backend whose p99 is under half a block wins, at the shortest block where one does", () => {
+  const choice = chooseBackend([m("webgl", 1, 1.5, 2.5, "webgl"), m("wasm", 1, 0.2, 0.9, "cpu"), m("cpu", 1, 0.15, 1.1, "cpu")], 0.5);
+  assert.equal(choice.backend, "cpu");
+  assert.equal(choice.blockFrames, 1);
+  assert.ok(choice.keepsUp);
+});
+
+test("the audio thread takes the engine when the plain-JS engine's compute p99 at 1-frame blocks is under a quarter block", () => {
+  const where = chooseHost([m("webgl", 1, 1.5, 1.8, "webgl"), m("wasm", 1, 0.2, 0.95, "cpu"), m("cpu", 1, 0.15, 0.6, "cpu")], 0.25);
+  assert.equal(where.host, "audio");
+  assert.equal(where.computeP99Ms, 0.6, "the best plain-JS measurement is the one quoted");
+  assert.match(where.reason, /0\.60 ms < 1\.0 ms/);
+});
+
+test("the Worker's late wake-ups do not count against the audio thread, which the device wakes", () => {
+  // due -> done 1.4 ms (the Worker's timer woke it late), the block itself 0.3 ms
+  assert.equal(chooseHost([m("cpu", 1, 0.2, 1.4, "cpu", 0.3)], 0.25).host, "audio");
+});
+
+test("the engine stays in the Worker when the plain-JS engine is only fast enough for a Worker", () => {
+  // compute p99 1.2 ms keeps up in a Worker (< 2 ms) but not on the audio thread (>= 1 ms)
+  assert.equal(chooseHost([m("wasm", 1, 0.4, 1.2, "cpu"), m("cpu", 1, 0.5, 1.3, "cpu")], 0.25).host, "worker");
+});
+
+test("only the plain-JS engine is put on the audio thread, and only at 1-frame blocks", () => {
+  assert.equal(chooseHost([m("webgl", 1, 0.1, 0.2, "webgl")], 0.25).host, "worker", "a GPU backend needs TF.js: Worker");
+  assert.equal(chooseHost([m("cpu", 2, 0.3, 0.5, "cpu")], 0.25).host, "worker", "2-frame blocks: a throttled device, Worker");
+  assert.equal(chooseHost([{ ...m("cpu", 1, 0.1, 0.2, "cpu"), error: "failed" }], 0.25).host, "worker");
+  assert.equal(chooseHost([], 0.25).host, "worker");
+});
