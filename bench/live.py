@@ -113,7 +113,7 @@ def live_run(pages, tmp: Path, seconds: float, busy: bool = False, executable: s
 
 def bench_live(pages, tmp: Path, seconds: float) -> dict:
     """The default page for `seconds`: as is, with a busy main thread, and held to half a core; and
-    the baseline, the engine held in the Worker (?host=worker)."""
+    the baselines, the engine held in the Worker (?host=worker), quiet and at half a core."""
     runs = [live_run(pages, tmp, seconds, label="default"),
             live_run(pages, tmp, seconds, busy=True, label="busy main thread"),
             live_run(pages, tmp, seconds, label="baseline: engine in the Worker", query="&host=worker")]
@@ -122,6 +122,9 @@ def bench_live(pages, tmp: Path, seconds: float) -> dict:
             runs.append(live_run(pages, tmp, seconds, executable=launcher, label="half a core"))
             runs[-1]["cgroup"] = {"note": note, "cpu_stat": throttling(note)}
             runs.append(live_run(pages, tmp, seconds, busy=True, executable=launcher, label="half a core + busy main thread"))
+            runs[-1]["cgroup"] = {"note": note, "cpu_stat": throttling(note)}
+            runs.append(live_run(pages, tmp, seconds, executable=launcher, label="baseline: half a core, engine in the Worker",
+                                 query="&host=worker"))
             runs[-1]["cgroup"] = {"note": note, "cpu_stat": throttling(note)}
         print(f"  half-core runs: {note}")
     return {"seconds": seconds, "runs": runs, "half_core": note}
