@@ -78,12 +78,27 @@ export const BACKEND_P99_BUDGET = 0.5;
  * quantum's voice is played from that quantum on; from the Worker only after the audio callback
  * that captured it, one callback later (10 ms where a callback renders 3-4 quanta at once). The
  * audio thread takes the engine when the plain-JS engine (decoder-cpu.js, the JS synth), measured
- * at load, keeps up at 1-frame blocks with its p99 under `p99Budget` of a block: the audio thread
- * must never be late, so it is given a quarter of what a Worker backend may take. It hands the
- * engine back to the Worker when its load passes `maxLoad` of real time over
- * FALLING_BEHIND.windowSeconds, or when it does not start within `startTimeoutMs`.
+ * at load, keeps up at 1-frame blocks with its compute p99 under `p99Budget` of a block: the audio
+ * thread must never be late, so it is given a quarter of what a Worker backend may take. It hands
+ * the engine back to the Worker when its load passes `maxLoad` of real time over
+ * FALLING_BEHIND.windowSeconds, when it does not start within `startTimeoutMs`, or when the audio
+ * thread itself renders late (dsp/late-quanta.js: beyond `lateCallbacks` callbacks past its floor,
+ * a glitch on a speaker) `maxLateStalls` times within `lateWindowSeconds`, counted from
+ * `settleSeconds` after the start: a starved device, whose audio thread is better off light.
  */
-export const AUDIO_THREAD = { p99Budget: 0.25, maxLoad: 0.3, startTimeoutMs: 3000 };
+export const AUDIO_THREAD = {
+  p99Budget: 0.25, maxLoad: 0.3, startTimeoutMs: 3000,
+  lateCallbacks: 2, maxLateStalls: 3, lateWindowSeconds: 10, settleSeconds: 1,
+};
+
+/**
+ * The lateness beyond its floor at which the audio thread counts as late (dsp/late-quanta.js):
+ * AUDIO_THREAD.lateCallbacks callbacks (baseLatency; at least 3 ms), since one callback's quanta
+ * spread over a callback's duration even when nothing is late.
+ */
+export function lateToleranceMs(baseLatencySeconds) {
+  return 1000 * AUDIO_THREAD.lateCallbacks * Math.max(baseLatencySeconds || 0, 0.003);
+}
 
 /**
  * While singing, over the last `windowSeconds`: compute above `load` of real time, more than

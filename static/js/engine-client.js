@@ -98,27 +98,39 @@ export class EngineClient {
       capture: s.capture, output: s.output, meta, weights, blockFrames: 1, controls: s.controls,
       probe: Boolean(this.options.probe), onMessage: (m) => this.receiveFromAudioThread(m),
     });
-    this.audio = { engine, params: engine.params, underruns: 0, underrunsAtWindowStart: 0, windowStart: performance.now(), take: null };
+    this.audio = {
+      engine, params: engine.params, underruns: 0, underrunsAtWindowStart: 0, windowStart: performance.now(), take: null,
+      lateStalls: [], // [performance.now(), total] per stats message within AUDIO_THREAD.lateWindowSeconds
+    };
     return engine.params;
   }
 
   receiveFromAudioThread(msg) {
     if (!this.audio) return;
     if (msg.type === "error") return this.leaveAudioThread(msg.message);
-    this.emit(msg.type, msg);
-    if (msg.type === "stats") {
-      this.audio.take = msg.take;
-      this.checkAudioThread(msg);
-    }
+    if (msg.type !== "stats") return this.emit(msg.type, msg);
+    const stats = { ...msg, underruns: this.audio.underruns }; // as the Worker's stats carry them
+    this.emit("stats", stats);
+    this.audio.take = stats.take;
+    this.checkAudioThread(stats);
   }
 
   /**
-   * The audio thread must never be late: above AUDIO_THREAD.maxLoad of real time, or with
-   * FALLING_BEHIND.underruns underruns in a window, the engine moves to the Worker.
+   * The audio thread must never be late: when it renders late AUDIO_THREAD.maxLateStalls times in
+   * AUDIO_THREAD.lateWindowSeconds (a starved device), or the engine takes more than
+   * AUDIO_THREAD.maxLoad of real time, or FALLING_BEHIND.underruns underruns come in a window,
+   * the engine moves to the Worker.
    */
   checkAudioThread(stats) {
     const a = this.audio;
-    if (performance.now() - a.windowStart < 1000 * FALLING_BEHIND.windowSeconds) return;
+    const t = performance.now();
+    a.lateStalls.push([t, stats.lateStalls]);
+    while (t - a.lateStalls[0][0] > 1000 * AUDIO_THREAD.lateWindowSeconds) a.lateStalls.shift();
+    const stalls = stats.lateStalls - a.lateStalls[0][1];
+    if (stalls >= AUDIO_THREAD.maxLateStalls) {
+      return this.leaveAudioThread(`the audio thread rendered late ${stalls} times in ${AUDIO_THREAD.lateWindowSeconds} s`);
+    }
+    if (t - a.windowStart < 1000 * FALLING_BEHIND.windowSeconds) return;
     const underruns = a.underruns - a.underrunsAtWindowStart;
     a.underrunsAtWindowStart = a.underruns;
     a.windowStart = performance.now();

@@ -6,6 +6,7 @@
 //   latency {budget, measuredMs []}, octaveShifts (distinct automatic shifts seen, block by
 //   block), errors [], audioThreadLate {events, lateQuanta, worstMs, toleranceMs} (quanta the audio
 //   thread rendered too late for a device's buffer), loseWebGLContext(), leaveAudioThread().
+import { lateToleranceMs } from "./config.js";
 import { RingBuffer } from "./dsp/ring.js";
 
 const RECORD_SECONDS = 120;
@@ -45,12 +46,11 @@ export async function createProbe(engine) {
       session = s;
       await s.context.audioWorklet.addModule("/static/build/probe-processor.js");
       probe.ring = RingBuffer.create(Math.ceil(RECORD_SECONDS * s.context.sampleRate));
-      // Late: beyond the spread of one callback's quanta (baseLatency) by another callback.
-      const lateToleranceMs = 2000 * Math.max(s.context.baseLatency || 0, 0.003);
+      const toleranceMs = lateToleranceMs(s.context.baseLatency);
       node = new AudioWorkletNode(s.context, "probe-processor", {
-        numberOfInputs: 1, numberOfOutputs: 0, processorOptions: { ringBuffer: probe.ring.sab, lateToleranceMs },
+        numberOfInputs: 1, numberOfOutputs: 0, processorOptions: { ringBuffer: probe.ring.sab, lateToleranceMs: toleranceMs },
       });
-      node.port.onmessage = (e) => { if (e.data.type === "late") probe.audioThreadLate = { ...e.data, toleranceMs: lateToleranceMs }; };
+      node.port.onmessage = (e) => { if (e.data.type === "late") probe.audioThreadLate = { ...e.data, toleranceMs }; };
       s.output.node.connect(node);
       s.output.node.port.addEventListener("message", (e) => { if (e.data.type === "stats") probe.outputStats = e.data; });
       probe.sampleRate = s.context.sampleRate;

@@ -1,0 +1,108 @@
+// The engine on the audio thread (worklets/engine-processor.js), driven quantum by quantum in node
+// inside the globals an AudioWorkletGlobalScope gives it: from the capture ring to the output ring
+// it plays exactly what the Engine renders offline, finishing each quantum's blocks before the
+// next processor would run (the microtask checkpoint after process()).
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync, existsSync } from "node:fs";
+import { test } from "node:test";
+import * as tf from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-backend-cpu";
+
+import { CpuStreamingDecoder, cpuWeightNames } from "../../static/js/decoder-cpu.js";
+import { RingBuffer } from "../../static/js/dsp/ring.js";
+import { Engine } from "../../static/js/engine.js";
+
+const MODELS = new URL("../../static/models/", import.meta.url);
+const CONTEXT_RATE = 44100;
+const QUANTUM = 128;
+
+/** The first shipped model's metadata and plain-JS decoder weights (decoded as TF.js would). */
+async function firstModel() {
+  const id = readdirSync(MODELS).sort().find((d) => existsSync(new URL(`${d}/metadata.json`, MODELS)));
+  assert.ok(id, "no shipped model in static/models");
+  const meta = JSON.parse(readFileSync(new URL(`${id}/metadata.json`, MODELS)));
+  const graph = JSON.parse(readFileSync(new URL(`${id}/${meta.streaming.model}`, MODELS)));
+  const [group] = graph.weightsManifest;
+  const bin = readFileSync(new URL(`${id}/${group.paths[0]}`, MODELS));
+  await tf.setBackend("cpu");
+  const tensors = tf.io.decodeWeights(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length), group.weights);
+  const weights = Object.fromEntries(cpuWeightNames(meta).map((n) => [n, Float32Array.from(tensors[n].dataSync())]));
+  tf.dispose(Object.values(tensors));
+  return { meta: { ...meta, id }, weights };
+}
+
+/** A sung phrase at the model rate: a glide with vibrato, a rest, a second note. */
+function voice(sampleRate, seconds = 2) {
+  const out = new Float32Array(Math.round(seconds * sampleRate));
+  let phase = 0;
+  for (let i = 0; i < out.length; i++) {
+    const t = i / sampleRate;
+    const rest = t > 0.9 && t < 1.2;
+    const f0 = (t < 0.9 ? 220 + 40 * t : 262) * (1 + 0.01 * Math.sin(2 * Math.PI * 5.5 * t));
+    phase += (2 * Math.PI * f0) / sampleRate;
+    out[i] = rest ? 0 : 0.3 * Math.sin(phase) + 0.12 * Math.sin(2 * phase) + 0.05 * Math.sin(3 * phase);
+  }
+  return out;
+}
+
+/** The AudioWorkletGlobalScope the processor needs, and its class once registered. */
+async function loadProcessor() {
+  let registered = null;
+  globalThis.AudioWorkletProcessor = class {
+    constructor() {
+      this.port = { sent: [], onmessage: null, postMessage(m) { this.sent.push(m); } };
+    }
+  };
+  globalThis.registerProcessor = (name, cls) => { registered = cls; };
+  globalThis.sampleRate = CONTEXT_RATE;
+  globalThis.currentTime = 0;
+  await import("../../static/js/worklets/engine-processor.js");
+  return registered;
+}
+
+const afterMicrotasks = () => new Promise((resolve) => setImmediate(resolve));
+
+test("on the audio thread the engine plays exactly what it renders offline, quantum by quantum", async () => {
+  const { meta, weights } = await firstModel();
+  const EngineProcessor = await loadProcessor();
+  const capture = RingBuffer.create(meta.sample_rate), output = RingBuffer.create(meta.sample_rate);
+  const proc = new EngineProcessor({
+    processorOptions: { captureRing: capture.sab, outputRing: output.sab, meta, weights, blockFrames: 1, controls: {}, probe: false },
+  });
+  const started = proc.port.sent.find((m) => m.type === "started");
+  assert.equal(started.params.host, "audio");
+  assert.equal(started.params.blockFrames, 1);
+
+  const sung = voice(meta.sample_rate);
+  const perQuantum = (QUANTUM * meta.sample_rate) / CONTEXT_RATE; // model-rate samples a quantum captures
+  const played = [];
+  const drained = new Float32Array(meta.sample_rate);
+  let pushed = 0, quanta = 0;
+  const lookahead = started.params.analysisSamples; // frame t is complete once t * hop + lookahead samples are in
+  while (pushed < sung.length) {
+    const n = Math.min(sung.length - pushed, Math.floor((quanta + 1) * perQuantum) - pushed);
+    capture.push(sung.subarray(pushed, pushed + n));
+    pushed += n;
+    globalThis.currentTime = (quanta++ * QUANTUM) / CONTEXT_RATE;
+    assert.equal(proc.process([[new Float32Array(QUANTUM)]], [[new Float32Array(QUANTUM)]]), true);
+    await afterMicrotasks(); // the checkpoint after process(): the quantum's blocks are done
+    const got = output.pop(drained);
+    played.push(Float32Array.from(drained.subarray(0, got)));
+    // Every frame complete by the end of this quantum was rendered in it: none waits a quantum.
+    const complete = pushed < lookahead ? 0 : Math.floor((pushed - lookahead) / meta.hop_samples) + 1;
+    assert.equal(proc.stats.blocks, complete, `quantum ${quanta}: a complete frame waited`);
+  }
+  const live = Float32Array.from(played.flatMap((c) => [...c]));
+
+  const decoder = new CpuStreamingDecoder(weights, meta, { maxBlockFrames: 1 });
+  decoder.warmUp();
+  const offline = await new Engine({ meta, decoder, blockFrames: 1 }).renderClip(sung, { streaming: true });
+  assert.equal(live.length, offline.length);
+  let worst = 0;
+  for (let i = 0; i < live.length; i++) worst = Math.max(worst, Math.abs(live[i] - offline[i]));
+  assert.ok(worst <= 1e-7, `live differs from offline by up to ${worst}`);
+  assert.ok(Math.max(...live.map(Math.abs)) > 0.01, "the phrase sounds");
+
+  proc.port.onmessage({ data: { type: "stop" } });
+  assert.equal(proc.process([[new Float32Array(QUANTUM)]], [[new Float32Array(QUANTUM)]]), false, "stopped: the node may go");
+});
