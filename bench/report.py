@@ -328,8 +328,8 @@ def latency_section(lat: dict) -> list[str]:
     base = lat.get("worker_baseline")
     if base:
         b = ", ".join(f"{x:.0f}" for x in base["measured_ms"])
-        L += ["", f"Baseline, the same page with the engine held in the Worker (`?host=worker`, "
-              f"{engine_where(base.get('host'), base['backend']['backend'], base.get('block_frames'))}): median "
+        L += ["", f"Baseline, the same page with the engine held in the Worker (`?host=worker`; "
+              f"{base['backend']['backend']} at {base.get('block_frames')}-frame blocks): median "
               f"**{base['measured_median_ms']:.1f} ms** ({b} ms), budget {base['algorithmic_ms']['total']:.1f} ms, of which "
               f"output margin {base['algorithmic_ms']['outputMargin']:.1f} ms. Ratio default / Worker: "
               f"{lat['measured_median_ms'] / base['measured_median_ms']:.2f}."]
@@ -374,8 +374,9 @@ def _live_section(live: dict) -> list[str]:
     L += ["", f"Backend choice at load ({first['choice']['reason']}): every backend timed on warm blocks of the live size "
           "(features + decoder + synth), shortest block first; the fastest whose p99 is under half a block wins. "
           f"Where the engine runs ({first['choice'].get('hostReason', '')}): on the audio thread when the plain-JS engine's "
-          "p99 at 1-frame blocks is under a quarter block (`config.js` AUDIO_THREAD), else in the Worker. On the audio "
-          "thread blocks are timed with Date.now() (the only clock there), so only the load is given.", "",
+          "compute p99 at 1-frame blocks (the block's own time, without the Worker's wake-up) is under a quarter block "
+          "(`config.js` AUDIO_THREAD), else in the Worker; from the audio thread to the Worker after 3 late stalls in "
+          "10 s. On the audio thread blocks are timed with Date.now() (the only clock there), so only the load is given.", "",
           "| backend | block (frames) | block duration ms | p50 ms | p99 ms | note |", "|---|---|---|---|---|---|"]
     for m in first["measurements"]:
         p50 = m.get("p50Ms")
