@@ -136,7 +136,9 @@ MEASURE_MEMORY = "async () => (await performance.measureUserAgentSpecificMemory(
 def bench_soak(pages, tmp: Path, seconds: float, every: float = 60) -> dict:
     """The default page singing a looped take for `seconds`: the engine Worker's tensor count and
     the page's memory (every realm, workers included; measureUserAgentSpecificMemory, which waits
-    for a garbage collection) at the start and the end, underruns and dropped frames along the way."""
+    for a garbage collection) at the start and the end; along the way underruns, dropped frames
+    (the engine's, since it last started), where the engine ran, the audio thread's late stalls,
+    and any switch."""
     audio, _, _ = sung_take(sample_rate=48000)
     wav = write_wav(tmp / "take.wav", audio, 48000)
     page = pages.open("?probe=1", wav=wav)
@@ -151,14 +153,18 @@ def bench_soak(pages, tmp: Path, seconds: float, every: float = 60) -> dict:
         page.wait_for_timeout(int(step * 1000))
         elapsed += step
         page.evaluate("swaraProbe.read()")  # the probe's own recording is not the engine's memory
-        s = page.evaluate("({t: swaraProbe.stats.numTensors, u: swaraProbe.outputStats.underruns, d: swaraProbe.stats.droppedFrames, b: swaraProbe.stats.blocks})")
-        series.append({"seconds": elapsed, "numTensors": s["t"], "underruns": s["u"], "droppedFrames": s["d"], "blocks": s["b"]})
+        s = page.evaluate("""({t: swaraProbe.stats.numTensors, u: swaraProbe.outputStats.underruns, d: swaraProbe.stats.droppedFrames,
+            b: swaraProbe.stats.blocks, h: swaraProbe.stats.host, late: swaraProbe.audioThreadLate.events})""")
+        series.append({"seconds": elapsed, "numTensors": s["t"], "underruns": s["u"], "droppedFrames": s["d"], "blocks": s["b"],
+                       "host": s["h"], "late_stalls": s["late"]})
     bytes_end = page.evaluate(MEASURE_MEMORY)
+    switches = page.evaluate("swaraProbe.switches")
     pages.close()
     tensors = [x["numTensors"] for x in series]
-    row = {"seconds": seconds, "series": series, "tensors_flat": len(set(tensors)) == 1,
+    row = {"seconds": seconds, "series": series, "tensors_flat": len(set(tensors)) == 1, "switches": switches,
            "memory_start_mb": bytes_start / 2**20, "memory_end_mb": bytes_end / 2**20,
            "memory_growth_mb": (bytes_end - bytes_start) / 2**20}
     print(f"  soak {seconds:.0f} s: numTensors {sorted(set(tensors))}, memory {row['memory_start_mb']:.1f} -> "
-          f"{row['memory_end_mb']:.1f} MB, underruns {series[-1]['underruns']}, dropped {series[-1]['droppedFrames']}")
+          f"{row['memory_end_mb']:.1f} MB, underruns {series[-1]['underruns']}, dropped {series[-1]['droppedFrames']}, "
+          f"hosts {[x['host'] for x in series]}, late stalls {series[-1]['late_stalls']}, switches {len(switches)}")
     return row

@@ -338,12 +338,18 @@ def latency_section(lat: dict) -> list[str]:
 
 def soak_section(k: dict) -> list[str]:
     last = k["series"][-1]
+    hosts = [x.get("host") for x in k["series"]]
+    where = ("on the audio thread throughout" if set(hosts) == {"audio"} else "in the Worker throughout" if set(hosts) == {"worker"}
+             else "where it ran minute by minute: " + ", ".join(str(h) for h in hosts))
+    switches = "; ".join(f"{x['from'].get('host') or x['from']['backend']} → {x['to'].get('host') or x['to']['backend']} ({x['reason']})"
+                         for x in k.get("switches", [])) or "none"
     return [f"## Soak: {k['seconds'] / 60:.0f} minutes of singing", "",
-            f"The default page, a looped take, {last['blocks']} engine blocks: numTensors "
+            f"The default page, a looped take, {last['blocks']} engine blocks (since the engine last started): numTensors "
             f"{'flat at ' + str(k['series'][0]['numTensors']) if k['tensors_flat'] else 'changing: ' + str([x['numTensors'] for x in k['series']])}; "
             f"memory of every realm (page, Worker, worklets; `measureUserAgentSpecificMemory`) {k['memory_start_mb']:.1f} → "
             f"{k['memory_end_mb']:.1f} MB ({k['memory_growth_mb']:+.1f} MB); {last['underruns']} underruns and "
-            f"{last['droppedFrames']} dropped frames over the run.", ""]
+            f"{last['droppedFrames']} dropped frames over the run; the engine {where}; audio thread late "
+            f"{last.get('late_stalls', '—')} times; switches: {switches}.", ""]
 
 
 def _live_section(live: dict) -> list[str]:
@@ -352,7 +358,7 @@ def _live_section(live: dict) -> list[str]:
          "The default URL (plus the opt-in probe that records what is played), a 9.6 s take spanning a sixth with rests, "
          "meend and consonants, looped by the fake microphone (`bench/live.py`). *Voiced sounding*: the share of the "
          "input's voiced 10 ms frames during which the output sounds. *Audio thread late*: stalls in which the audio "
-         "thread rendered a quantum more than two callbacks (2 × baseLatency) later than its place on the audio clock "
+         "thread rendered a quantum more than three callbacks (3 × baseLatency) later than its place on the audio clock "
          "allows (`dsp/late-quanta.js`, in the probe's worklet), and the worst: on a real speaker each is a glitch, "
          "which no underrun counter sees and headless Chromium's fake audio device hides by catching up. "
          "Half a core: " + live["half_core"] + ".", "",

@@ -88,13 +88,14 @@ export const BACKEND_P99_BUDGET = 0.5;
  */
 export const AUDIO_THREAD = {
   p99Budget: 0.25, maxLoad: 0.3, startTimeoutMs: 3000,
-  lateCallbacks: 2, maxLateStalls: 3, lateWindowSeconds: 10, settleSeconds: 1,
+  lateCallbacks: 3, maxLateStalls: 3, lateWindowSeconds: 10, settleSeconds: 1,
 };
 
 /**
  * The lateness beyond its floor at which the audio thread counts as late (dsp/late-quanta.js):
  * AUDIO_THREAD.lateCallbacks callbacks (baseLatency; at least 3 ms), since one callback's quanta
- * spread over a callback's duration even when nothing is late.
+ * spread over a callback's duration even when nothing is late (and here a quiet minute's worst
+ * is 10-16 ms at 10 ms callbacks): 30 ms here, about where a device's output buffer runs dry.
  */
 export function lateToleranceMs(baseLatencySeconds) {
   return 1000 * AUDIO_THREAD.lateCallbacks * Math.max(baseLatencySeconds || 0, 0.003);
