@@ -360,7 +360,7 @@ def _live_section(live: dict) -> list[str]:
          "input's voiced 10 ms frames during which the output sounds. *Audio thread late*: stalls in which the audio "
          "thread rendered a quantum more than three callbacks (3 × baseLatency) later than its place on the audio clock "
          "allows (`dsp/late-quanta.js`, in the probe's worklet), and the worst: on a real speaker each is a glitch, "
-         "which no underrun counter sees and headless Chromium's fake audio device hides by catching up. "
+         "which no underrun counter sees and headless Chromium's fake audio device hides. "
          "Half a core: " + live["half_core"] + ".", "",
          "| run | engine | underruns | dropped frames | voiced sounding | latency measured (median, p10-p90) | budget | audio thread late (stalls, worst ms) | block p50 / p99 ms | load | switches |",
          "|---|---|---|---|---|---|---|---|---|---|---|"]

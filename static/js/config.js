@@ -81,15 +81,10 @@ export const BACKEND_P99_BUDGET = 0.5;
  * at load, keeps up at 1-frame blocks with its compute p99 under `p99Budget` of a block: the audio
  * thread must never be late, so it is given a quarter of what a Worker backend may take. It hands
  * the engine back to the Worker when its load passes `maxLoad` of real time over
- * FALLING_BEHIND.windowSeconds, when it does not start within `startTimeoutMs`, or when the audio
- * thread itself renders late (dsp/late-quanta.js: beyond `lateCallbacks` callbacks past its floor,
- * a glitch on a speaker) `maxLateStalls` times within `lateWindowSeconds`, counted from
- * `settleSeconds` after the start: a starved device, whose audio thread is better off light.
+ * FALLING_BEHIND.windowSeconds, or when it does not start within `startTimeoutMs`.
+ * `lateCallbacks`: see lateToleranceMs (the probe's measure of a late audio thread).
  */
-export const AUDIO_THREAD = {
-  p99Budget: 0.25, maxLoad: 0.3, startTimeoutMs: 3000,
-  lateCallbacks: 3, maxLateStalls: 3, lateWindowSeconds: 10, settleSeconds: 1,
-};
+export const AUDIO_THREAD = { p99Budget: 0.25, maxLoad: 0.3, startTimeoutMs: 3000, lateCallbacks: 3 };
 
 /**
  * The lateness beyond its floor at which the audio thread counts as late (dsp/late-quanta.js):

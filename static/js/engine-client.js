@@ -98,10 +98,7 @@ export class EngineClient {
       capture: s.capture, output: s.output, meta, weights, blockFrames: 1, controls: s.controls,
       probe: Boolean(this.options.probe), onMessage: (m) => this.receiveFromAudioThread(m),
     });
-    this.audio = {
-      engine, params: engine.params, underruns: 0, underrunsAtWindowStart: 0, windowStart: performance.now(), take: null,
-      lateStalls: [], // [performance.now(), total] per stats message within AUDIO_THREAD.lateWindowSeconds
-    };
+    this.audio = { engine, params: engine.params, underruns: 0, underrunsAtWindowStart: 0, windowStart: performance.now(), take: null };
     return engine.params;
   }
 
@@ -116,24 +113,18 @@ export class EngineClient {
   }
 
   /**
-   * The audio thread must never be late: when it renders late AUDIO_THREAD.maxLateStalls times in
-   * AUDIO_THREAD.lateWindowSeconds (a starved device), or the engine takes more than
-   * AUDIO_THREAD.maxLoad of real time, or FALLING_BEHIND.underruns underruns come in a window,
-   * the engine moves to the Worker.
+   * The engine must not load the audio thread: above AUDIO_THREAD.maxLoad of real time there, or
+   * with FALLING_BEHIND.underruns underruns in a window, it moves to the Worker. (A starved
+   * device's audio thread renders late as often whichever thread hosts the engine: measured,
+   * moving does not help there; docs/architecture.md.)
    */
   checkAudioThread(stats) {
     const a = this.audio;
     const t = performance.now();
-    a.lateStalls.push([t, stats.lateStalls]);
-    while (t - a.lateStalls[0][0] > 1000 * AUDIO_THREAD.lateWindowSeconds) a.lateStalls.shift();
-    const stalls = stats.lateStalls - a.lateStalls[0][1];
-    if (stalls >= AUDIO_THREAD.maxLateStalls) {
-      return this.leaveAudioThread(`the audio thread rendered late ${stalls} times in ${AUDIO_THREAD.lateWindowSeconds} s`);
-    }
     if (t - a.windowStart < 1000 * FALLING_BEHIND.windowSeconds) return;
     const underruns = a.underruns - a.underrunsAtWindowStart;
     a.underrunsAtWindowStart = a.underruns;
-    a.windowStart = performance.now();
+    a.windowStart = t;
     if (stats.load > AUDIO_THREAD.maxLoad || underruns >= FALLING_BEHIND.underruns) {
       this.leaveAudioThread(`on the audio thread: compute at ${(100 * stats.load).toFixed(0)} % of real time, ${underruns} underruns in ${FALLING_BEHIND.windowSeconds} s`);
     }

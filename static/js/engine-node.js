@@ -1,7 +1,7 @@
 // The page's side of the engine on the audio thread (worklets/engine-processor.js): the node,
 // wired between the capture and output nodes so that the graph runs the three in that order in
 // every quantum (their connections carry silence; the rings carry the audio).
-import { AUDIO_THREAD, lateToleranceMs } from "./config.js";
+import { AUDIO_THREAD } from "./config.js";
 
 /**
  * @param {AudioContext} context
@@ -19,10 +19,7 @@ export async function startAudioEngine(context, { capture, output, meta, weights
     outputChannelCount: [1],
     channelCount: 1,
     channelCountMode: "explicit",
-    processorOptions: {
-      captureRing: capture.ring.sab, outputRing: output.ring.sab, meta, weights, blockFrames, controls, probe,
-      lateToleranceMs: lateToleranceMs(context.baseLatency),
-    },
+    processorOptions: { captureRing: capture.ring.sab, outputRing: output.ring.sab, meta, weights, blockFrames, controls, probe },
   });
   const started = new Promise((resolve, reject) => {
     node.onprocessorerror = () => reject(new Error("the audio thread could not start the engine"));

@@ -5,15 +5,19 @@ import { LateQuanta } from "../../static/js/dsp/late-quanta.js";
 
 const QUANTUM_MS = (128 / 44100) * 1000;
 
-/** Quanta rendered in callbacks of `perCallback` at once, every callback on time unless `stallMs[c]`. */
-function render(meter, callbacks, perCallback, stallMs = {}) {
+/**
+ * Quanta rendered in callbacks of `perCallback` at once, every callback on time unless
+ * `stallMs[c]`; after a stall the device catches up 2 ms a callback, or (skip) never: the lost
+ * time is gone for good, as a fake device that skips ahead does.
+ */
+function render(meter, callbacks, perCallback, stallMs = {}, { skip = false } = {}) {
   let q = 0, wallMs = 1e6, debt = 0;
   for (let c = 0; c < callbacks; c++) {
     const due = 1e6 + c * perCallback * QUANTUM_MS;
     debt += stallMs[c] || 0;
     wallMs = Math.max(wallMs, Math.floor(due + debt)); // Date.now(): whole ms
     for (let i = 0; i < perCallback; i++) meter.update(wallMs, q++ * QUANTUM_MS);
-    debt = Math.max(0, debt - 2); // a late thread catches up a little each callback
+    if (!skip) debt = Math.max(0, debt - 2);
   }
 }
 
@@ -43,3 +47,12 @@ test("two stalls a second apart are two events", () => {
   render(meter, 2000, 4, { 500: 50, 600: 50 }); // 100 callbacks of 4 quanta: 1.16 s apart
   assert.equal(meter.events, 2);
 });
+
+test("a device that skips the lost time: each stall counts once, and the next one again", () => {
+  const meter = new LateQuanta(30);
+  render(meter, 3000, 4, { 500: 100, 1500: 100 }, { skip: true }); // the stalls are 11.6 s apart
+  assert.equal(meter.events, 2);
+  const lateSeconds = (meter.lateQuanta * QUANTUM_MS) / 1000;
+  assert.ok(lateSeconds < 4, `the floor follows the lasting shift within seconds: ${lateSeconds.toFixed(1)} s counted late`);
+});
+

@@ -15,12 +15,10 @@
 //
 // Messages: in  controls {controls} · model {meta, weights} · stop
 //           out started {params} · pitch {inputF0Hz, f0Hz} · block {octaveShift} (probe only)
-//               · stats {..., lateStalls, take} (4 a second; lateStalls: times this thread rendered
-//                 late, dsp/late-quanta.js; take: the mapper's, for the Worker to go on with)
+//               · stats {..., take} (4 a second; take: the mapper's, for the Worker to go on with)
 //               · error {message}
-import { AUDIO_THREAD, FALLING_BEHIND, MAX_BACKLOG_MS, UI_UPDATES_PER_SECOND } from "../config.js";
+import { FALLING_BEHIND, MAX_BACKLOG_MS, UI_UPDATES_PER_SECOND } from "../config.js";
 import { CpuStreamingDecoder } from "../decoder-cpu.js";
-import { LateQuanta } from "../dsp/late-quanta.js";
 import { RingBuffer } from "../dsp/ring.js";
 import { Engine } from "../engine.js";
 import { LoadMeter } from "../load-meter.js";
@@ -28,10 +26,7 @@ import { LoadMeter } from "../load-meter.js";
 const STATS_PER_SECOND = 4;
 
 class EngineProcessor extends AudioWorkletProcessor {
-  /**
-   * processorOptions: {captureRing, outputRing (SharedArrayBuffers), meta, weights, blockFrames,
-   * controls, probe, lateToleranceMs (config.js lateToleranceMs)}
-   */
+  /** processorOptions: {captureRing, outputRing (SharedArrayBuffers), meta, weights, blockFrames, controls, probe} */
   constructor(options) {
     super();
     const o = options.processorOptions;
@@ -44,9 +39,6 @@ class EngineProcessor extends AudioWorkletProcessor {
     this.stats = { blocks: 0, droppedFrames: 0, overflowSamples: 0 };
     this.meter = new LoadMeter(FALLING_BEHIND.windowSeconds * 1000);
     this.load = 0; // the last full window's
-    // Whether this thread itself renders late (a starved device): counted once the start settled.
-    this.late = new LateQuanta(o.lateToleranceMs);
-    this.lateFrom = currentTime + AUDIO_THREAD.settleSeconds;
     this.rendering = false;
     this.nextModel = null;
     this.lastOctaveShift = undefined;
@@ -87,7 +79,6 @@ class EngineProcessor extends AudioWorkletProcessor {
 
   process() {
     if (this.stopped) return false;
-    if (currentTime >= this.lateFrom) this.late.update(Date.now(), 1000 * currentTime);
     if (!this.rendering) {
       this.rendering = true;
       this.renderAvailable().then(
@@ -158,7 +149,7 @@ class EngineProcessor extends AudioWorkletProcessor {
     this.nextStatsTime = currentTime + 1 / STATS_PER_SECOND;
     this.port.postMessage({
       type: "stats", host: "audio", modelId: this.engine.meta.id, backend: "js", blockFrames: this.blockFrames,
-      ...this.stats, load: this.load, lateStalls: this.late.events, octaveShift: this.engine.mapper.autoOctaves, numTensors: 0, take: this.engine.mapper.take,
+      ...this.stats, load: this.load, octaveShift: this.engine.mapper.autoOctaves, numTensors: 0, take: this.engine.mapper.take,
     });
   }
 }
