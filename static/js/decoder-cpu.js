@@ -65,7 +65,6 @@ export class CpuStreamingDecoder {
     const cpu = meta.streaming.cpu;
     this.kind = "cpu";
     this.meta = meta;
-    this.weights = weights; // read-only: an engine on the audio thread is built from them
     this.k = cpu.constants;
     this.channels = cpu.channels;
     this.nHarmonics = meta.n_harmonics;

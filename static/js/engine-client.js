@@ -98,7 +98,7 @@ export class EngineClient {
       capture: s.capture, output: s.output, meta, weights, blockFrames: 1, controls: s.controls,
       probe: Boolean(this.options.probe), onMessage: (m) => this.receiveFromAudioThread(m),
     });
-    this.audio = { engine, params: engine.params, underruns: 0, underrunsAtWindowStart: 0, windowStart: performance.now(), take: null };
+    this.audio = { engine, underruns: 0, underrunsAtWindowStart: 0, windowStart: performance.now(), take: null };
     return engine.params;
   }
 

@@ -13,8 +13,9 @@
 //        · pitch {inputF0Hz, f0Hz} · stats {...} · block {octaveShift} (probe only, when it changes) · error {message}
 import { offeredBackends, tf, configureBackends, describeBackend, useBackend } from "./backend.js";
 import { chooseBackend, chooseHost, fallbackOrder, hopeless, keepsUp, quantile } from "./backend-choice.js";
+import { BlockReporter } from "./block-report.js";
 import {
-  AUDIO_THREAD, BACKEND_P99_BUDGET, BACKEND_PROBE, BLOCK_FRAMES_CHOICES, FALLING_BEHIND, MAX_BACKLOG_MS, UI_UPDATES_PER_SECOND,
+  AUDIO_THREAD, BACKEND_P99_BUDGET, BACKEND_PROBE, BLOCK_FRAMES_CHOICES, FALLING_BEHIND, MAX_BACKLOG_MS,
 } from "./config.js";
 import * as cumsum from "./cumsum.js";
 import { loadCpuDecoderWeights, loadDecoder } from "./decoder.js";
@@ -221,9 +222,8 @@ class Session {
     this.droppedAtWindowStart = 0;
     this.underrunsAtWindowStart = 0;
     this.fellBehind = new Set(); // backends left behind in this session: never gone back to
-    this.lastPitchPost = 0;
     this.lastStatsPost = 0;
-    this.lastOctaveShift = undefined;
+    this.reporter = new BlockReporter(post, { probe: Boolean(state.options.probe) });
   }
 
   get blockMs() {
@@ -236,7 +236,7 @@ class Session {
       const seen = this.captureRing.writePosition;
       const n = this.captureRing.pop(this.scratch);
       if (n) this.engine.pushAudio(this.scratch.subarray(0, n));
-      this.dropBacklog();
+      this.stats.droppedFrames += this.engine.dropBacklog(MAX_BACKLOG_MS);
       try {
         while (this.running && this.engine.blockReady) await this.renderOne();
         if (webglContextLost()) throw new Error("WebGL context lost");
@@ -252,15 +252,6 @@ class Session {
     this.engine.dispose();
   }
 
-  /** Behind after a stall: drop the oldest frames rather than play late. */
-  dropBacklog() {
-    const maxFrames = Math.max(this.engine.blockFrames, Math.round((MAX_BACKLOG_MS / 1000) * this.engine.meta.frame_rate));
-    const backlog = this.engine.pendingFrames - maxFrames;
-    if (backlog <= 0) return;
-    this.engine.dropFrames(backlog);
-    this.stats.droppedFrames += backlog;
-  }
-
   async renderOne() {
     const t0 = now();
     const block = await raceContextLoss(this.engine.renderBlock());
@@ -271,20 +262,7 @@ class Session {
     this.blockTimes.push(ms);
     if (this.blockTimes.length > 500) this.blockTimes.splice(0, 250);
     this.stats.blocks++;
-    this.postPitch(block);
-  }
-
-  postPitch(block) {
-    const last = block.n - 1;
-    const shift = this.engine.mapper.autoOctaves;
-    if (state.options.probe && shift !== this.lastOctaveShift) {
-      this.lastOctaveShift = shift; // every shift a take had, posted when it changes
-      post({ type: "block", octaveShift: shift });
-    }
-    const t = now();
-    if (t - this.lastPitchPost < 1000 / UI_UPDATES_PER_SECOND) return; // what the page draws
-    this.lastPitchPost = t;
-    post({ type: "pitch", inputF0Hz: block.inputF0Hz[last], f0Hz: block.gate[last] > 0 ? block.f0Hz[last] : 0 });
+    this.reporter.report(block, this.engine.mapper.autoOctaves, now());
   }
 
   postStats(force = false) {

@@ -85,9 +85,16 @@ export class Engine {
     this.timings.featuresMs += now() - t0;
   }
 
-  /** Drops the oldest `n` waiting frames (the live loop catching up after a stall). */
-  dropFrames(n) {
-    this.queue.shift(Math.min(n, this.queue.length));
+  /**
+   * Behind after a stall: drops the oldest waiting frames beyond `maxBacklogMs` (at least a block
+   * is kept) rather than play them late. @returns {number} the frames dropped
+   */
+  dropBacklog(maxBacklogMs) {
+    const maxFrames = Math.max(this.blockFrames, Math.round((maxBacklogMs / 1000) * this.meta.frame_rate));
+    const backlog = this.queue.length - maxFrames;
+    if (backlog <= 0) return 0;
+    this.queue.shift(backlog);
+    return backlog;
   }
 
   /** Frames waiting for a block. */

@@ -106,3 +106,18 @@ test("on the audio thread the engine plays exactly what it renders offline, quan
   proc.port.onmessage({ data: { type: "stop" } });
   assert.equal(proc.process([[new Float32Array(QUANTUM)]], [[new Float32Array(QUANTUM)]]), false, "stopped: the node may go");
 });
+
+test("after a stall the engine drops the backlog beyond 100 ms, oldest first, and keeps the rest", async () => {
+  const { meta, weights } = await firstModel();
+  const decoder = new CpuStreamingDecoder(weights, meta, { maxBlockFrames: 1 });
+  decoder.warmUp();
+  const engine = new Engine({ meta, decoder, blockFrames: 1 });
+  engine.pushAudio(voice(meta.sample_rate, 0.5)); // half a second waited unrendered
+  const waiting = engine.pendingFrames;
+  const loudnessDb = Float32Array.from(engine.queue.loudnessDb.subarray(0, waiting));
+  const kept = Math.round(0.1 * meta.frame_rate);
+  assert.equal(engine.dropBacklog(100), waiting - kept);
+  assert.equal(engine.pendingFrames, kept);
+  assert.deepEqual(engine.queue.loudnessDb.subarray(0, kept), loudnessDb.subarray(waiting - kept), "the newest frames are kept");
+  assert.equal(engine.dropBacklog(100), 0, "nothing more to drop");
+});

@@ -17,7 +17,8 @@
 //           out started {params} · pitch {inputF0Hz, f0Hz} · block {octaveShift} (probe only)
 //               · stats {..., take} (4 a second; take: the mapper's, for the Worker to go on with)
 //               · error {message}
-import { FALLING_BEHIND, MAX_BACKLOG_MS, UI_UPDATES_PER_SECOND } from "../config.js";
+import { BlockReporter } from "../block-report.js";
+import { FALLING_BEHIND, MAX_BACKLOG_MS } from "../config.js";
 import { CpuStreamingDecoder } from "../decoder-cpu.js";
 import { RingBuffer } from "../dsp/ring.js";
 import { Engine } from "../engine.js";
@@ -34,15 +35,13 @@ class EngineProcessor extends AudioWorkletProcessor {
     this.outputRing = new RingBuffer(o.outputRing);
     this.blockFrames = o.blockFrames;
     this.controls = o.controls || {};
-    this.probe = Boolean(o.probe);
     this.scratch = new Float32Array(this.captureRing.capacity);
     this.stats = { blocks: 0, droppedFrames: 0, overflowSamples: 0 };
     this.meter = new LoadMeter(FALLING_BEHIND.windowSeconds * 1000);
     this.load = 0; // the last full window's
     this.rendering = false;
     this.nextModel = null;
-    this.lastOctaveShift = undefined;
-    this.nextPitchTime = 0;
+    this.reporter = new BlockReporter((msg) => this.port.postMessage(msg), { probe: Boolean(o.probe) });
     this.nextStatsTime = 0;
     this.engine = this.build(o.meta, o.weights);
     this.captureRing.clear();
@@ -97,7 +96,7 @@ class EngineProcessor extends AudioWorkletProcessor {
     if (this.nextModel) this.swapModel();
     const n = this.captureRing.pop(this.scratch);
     if (n) this.engine.pushAudio(this.scratch.subarray(0, n));
-    this.dropBacklog();
+    this.stats.droppedFrames += this.engine.dropBacklog(MAX_BACKLOG_MS);
     while (this.engine.blockReady) {
       const t0 = Date.now();
       const block = await this.engine.renderBlock();
@@ -105,7 +104,7 @@ class EngineProcessor extends AudioWorkletProcessor {
       this.stats.overflowSamples += block.audio.length - written;
       this.stats.blocks++;
       this.meter.add(Date.now() - t0, this.blockMs);
-      this.postPitch(block);
+      this.reporter.report(block, this.engine.mapper.autoOctaves, 1000 * currentTime);
     }
     if (this.meter.full) {
       this.load = this.meter.load;
@@ -114,34 +113,12 @@ class EngineProcessor extends AudioWorkletProcessor {
     this.postStats();
   }
 
-  /** Behind after a stall (the thread was not run): drop the oldest frames rather than play late. */
-  dropBacklog() {
-    const e = this.engine;
-    const maxFrames = Math.max(e.blockFrames, Math.round((MAX_BACKLOG_MS / 1000) * e.meta.frame_rate));
-    const backlog = e.pendingFrames - maxFrames;
-    if (backlog <= 0) return;
-    e.dropFrames(backlog);
-    this.stats.droppedFrames += backlog;
-  }
-
   swapModel() {
     const { meta, weights } = this.nextModel;
     this.nextModel = null;
     this.engine.dispose();
     this.engine = this.build(meta, weights);
     this.captureRing.clear(); // what waited was sung for the old instrument
-  }
-
-  postPitch(block) {
-    const shift = this.engine.mapper.autoOctaves;
-    if (this.probe && shift !== this.lastOctaveShift) {
-      this.lastOctaveShift = shift; // every shift a take had, posted when it changes
-      this.port.postMessage({ type: "block", octaveShift: shift });
-    }
-    if (currentTime < this.nextPitchTime) return; // what the page draws
-    this.nextPitchTime = currentTime + 1 / UI_UPDATES_PER_SECOND;
-    const last = block.n - 1;
-    this.port.postMessage({ type: "pitch", inputF0Hz: block.inputF0Hz[last], f0Hz: block.gate[last] > 0 ? block.f0Hz[last] : 0 });
   }
 
   postStats() {
