@@ -82,19 +82,8 @@ export const BACKEND_P99_BUDGET = 0.5;
  * thread must never be late, so it is given a quarter of what a Worker backend may take. It hands
  * the engine back to the Worker when its load passes `maxLoad` of real time over
  * FALLING_BEHIND.windowSeconds, or when it does not start within `startTimeoutMs`.
- * `lateCallbacks`: see lateToleranceMs (the probe's measure of a late audio thread).
  */
-export const AUDIO_THREAD = { p99Budget: 0.25, maxLoad: 0.3, startTimeoutMs: 3000, lateCallbacks: 3 };
-
-/**
- * The lateness beyond its floor at which the audio thread counts as late (dsp/late-quanta.js):
- * AUDIO_THREAD.lateCallbacks callbacks (baseLatency; at least 3 ms), since one callback's quanta
- * spread over a callback's duration even when nothing is late (and here a quiet minute's worst
- * is 10-16 ms at 10 ms callbacks): 30 ms here, about where a device's output buffer runs dry.
- */
-export function lateToleranceMs(baseLatencySeconds) {
-  return 1000 * AUDIO_THREAD.lateCallbacks * Math.max(baseLatencySeconds || 0, 0.003);
-}
+export const AUDIO_THREAD = { p99Budget: 0.25, maxLoad: 0.3, startTimeoutMs: 3000 };
 
 /**
  * While singing, over the last `windowSeconds`: compute above `load` of real time, more than
