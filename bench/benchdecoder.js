@@ -1,8 +1,8 @@
 // In-page decoder benchmark: the streaming graph against the whole-sequence graph on windows
 // (the old path, the baseline) in the same page, same backend, same input. Driven by bench/run.py.
-import { tf } from "../static/js/backend.js";
-import { cpuDecoderFits, loadDecoder } from "../static/js/decoder.js";
-import { webglDecoderFits } from "../static/js/decoder-webgl.js";
+import { tf } from "../static/js/worker/backend.js";
+import { cpuDecoderFits, loadDecoder } from "../static/js/worker/decoder-tfjs.js";
+import { webglDecoderFits } from "../static/js/gpu/decoder-webgl.js";
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);

@@ -1,8 +1,8 @@
 // In-page WebGL cost model, driven by bench/run.py: what one kernel dispatch, one read-back and
 // one upload cost on this GL (SwiftShader here), and where a streaming-graph decoder block's time
 // goes. Explains the engine's WebGL numbers; every figure is a median over repeats.
-import { tf } from "../static/js/backend.js";
-import { loadDecoder } from "../static/js/decoder.js";
+import { tf } from "../static/js/worker/backend.js";
+import { loadDecoder } from "../static/js/worker/decoder-tfjs.js";
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -136,8 +136,8 @@ async function countGpuWork(fn) {
  */
 export async function benchWebglPaths({ id, voice, blockFrames = 4, repeats = 3, warmup = 1 }) {
   if (tf.getBackend() !== "webgl") throw new Error(`benchWebglPaths needs webgl, not ${tf.getBackend()}`);
-  const { Engine } = await import("../static/js/engine.js");
-  const cumsum = await import("../static/js/cumsum.js");
+  const { Engine } = await import("../static/js/engine/engine.js");
+  const cumsum = await import("../static/js/gpu/phase-scan.js");
   const manifest = await (await fetch("/models/manifest.json")).json();
   const meta = manifest.models.find((m) => m.id === id);
   const graph = await loadDecoder(meta.url, meta, { webgl: false, cpu: false, warmupBlockFrames: blockFrames });

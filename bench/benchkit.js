@@ -1,10 +1,10 @@
 // In-page benchmarks, driven by bench/run.py through Playwright. Every timing is a median over
 // repeats after warm-up, with its spread; every comparison is measured in the same page.
 import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
-import { tf } from "../static/js/backend.js";
-import * as cumsum from "../static/js/cumsum.js";
-import { loadDecoder } from "../static/js/decoder.js";
-import { Engine } from "../static/js/engine.js";
+import { tf } from "../static/js/worker/backend.js";
+import * as cumsum from "../static/js/gpu/phase-scan.js";
+import { loadDecoder } from "../static/js/worker/decoder-tfjs.js";
+import { Engine } from "../static/js/engine/engine.js";
 
 export { benchDecoder } from "./benchdecoder.js";
 export { benchWebglCosts, benchWebglPaths } from "./benchgpu.js";

@@ -2,7 +2,7 @@
 // (FeatureExtractor: loudness spectrum + YIN, 250 frames/s), with YIN's difference function by
 // FFT (the default) and by the direct sum (the old path, the baseline), in the same run.
 //   node bench/features.mjs [--seconds 20] [--repeats 7] [--json]
-import { FeatureExtractor, LoudnessMeter } from "../static/js/features.js";
+import { FeatureExtractor, LoudnessMeter } from "../static/js/engine/features.js";
 import { Yin } from "../static/js/dsp/yin.js";
 
 const SAMPLE_RATE = 16000;

@@ -49,7 +49,7 @@ end
 """
 
 
-# The page's scripts: the page module and the engine Worker it starts (static/js/engine-client.js),
+# The page's scripts: the page module and the engine Worker it starts (static/js/page/engine-client.js),
 # then the AudioWorklet modules a Sing tap adds (capture.js, output.js).
 ENTRY_SCRIPTS = ("app.js", "engine-worker.js")
 WORKLETS = ("capture-processor.js", "output-processor.js")

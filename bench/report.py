@@ -89,7 +89,7 @@ def engine_section(rows) -> list[str]:
         L.append(f"| {label} | {r['id']} | {r.get('phaseAccumulator')} | {_ms(r['featuresMsPerS'])} | {_ms(r['decoderMsPerS'])} | "
                  f"{_ms(r['synthMsPerS'])} | {_ms(r['engineMsPerS'])} | {r['realTimeFactor']:.3f} |")
     L += ["", "`gpu-voice` (webgl): decoder and synth run as one chain of GPU passes with one read-back "
-          "(`static/js/voice-webgl.js`), so their time is one figure, under decoder; the synth column is then the JS reverb "
+          "(`static/js/gpu/voice-webgl.js`), so their time is one figure, under decoder; the synth column is then the JS reverb "
           "(off here). See *WebGL: one read-back a block* for the old webgl path in the same page.", "",
           "%s" % WASM_NOTE, "", "![engine](img/bench_engine.png)", ""]
     return L
@@ -322,7 +322,7 @@ def latency_section(lat: dict) -> list[str]:
     measured = ", ".join(f"{x:.0f}" for x in lat["measured_ms"])
     where = engine_where(lat.get("host"), lat["backend"]["backend"], lat.get("block_frames", lat["backend"]["blockFrames"]))
     L += ["", f"Measured mic-to-output delay on the default page (each phrase onset in the fake-mic WAV paired with the "
-          f"instrument's onset on the page's AudioContext clock, `static/js/latency.js`): median "
+          f"instrument's onset on the page's AudioContext clock, `static/js/page/latency.js`): median "
           f"**{lat['measured_median_ms']:.1f} ms** over {len(lat['measured_ms'])} onsets ({measured} ms), with the engine "
           f"{where}. The device's own output latency (context.outputLatency) comes on top."]
     base = lat.get("worker_baseline")

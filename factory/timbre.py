@@ -33,7 +33,7 @@ EDGE_FRAMES = 12              # skip 48 ms after onsets / before offsets (attack
 LEVEL_RANGE_DB = 25.0
 MIN_FRAMES = 10               # a harmonic needs this many analysed frames to count
 N_MFCC = 13                   # c0 … c12; c0 dropped
-SILENCE_DB = -80.0            # static/js/mapping.js SILENCE_DB (loudness of a gated frame)
+SILENCE_DB = -80.0            # static/js/engine/mapping.js SILENCE_DB (loudness of a gated frame)
 GATE_DB = -40.0               # mapping.js default gateDb: quieter input frames are silence
 SINGER_MIDI = 57.0            # mapping.js's initial singer pitch estimate (A3)
 PLUCK_SETTLE_FRAMES = 25      # 100 ms: a plucked preset plucks notes held at least this long
@@ -198,7 +198,7 @@ def render_preset(f0_hz: np.ndarray, program: int, soundfont: str = "FluidR3_GM.
 
 
 def engine_inputs(meta: dict, voice: np.ndarray, f0_hz: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """What the engine asks of the instrument (static/js/mapping.js, settled), from the voice
+    """What the engine asks of the instrument (static/js/engine/mapping.js, settled), from the voice
     [n] at 16 kHz and its known f0_hz [n // HOP] (not the engine's tracker): the sung f0 moved by
     whole octaves nearest the instrument's mean pitch, the sung loudness mapped onto the
     instrument's mean and spread; gated frames silent.

@@ -16,7 +16,7 @@ const common = { bundle: true, format: "esm", target: "es2022", sourcemap: true,
 const pageBuild = await build({
   metafile: true,
   ...common,
-  entryPoints: { app: "static/js/main.js", testkit: "tests/kit/testkit.js", "engine-worker": "static/js/engine-worker.js" },
+  entryPoints: { app: "static/js/page/main.js", testkit: "tests/kit/testkit.js", "engine-worker": "static/js/worker/engine-worker.js" },
   outdir: out,
   splitting: true,
   chunkNames: "chunks/[name]-[hash]",

@@ -38,6 +38,6 @@ def test_checked_in_fixture_matches_a_fresh_ddsp_run(name):
 
 
 def test_mulberry32_first_values_are_the_reference_sequence():
-    """Pins the PRNG shared with static/js/synth.js (mulberry32, seed 1)."""
+    """Pins the PRNG shared with static/js/engine/synth/synth.js (mulberry32, seed 1)."""
     u = make_golden.mulberry32(1, 3)
     assert np.allclose(u, [0.6270739405881613, 0.002735721180215478, 0.5274470399599522])

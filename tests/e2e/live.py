@@ -6,7 +6,7 @@ import numpy as np
 from tests.e2e.browser_io import from_b64, install_js_helpers
 from tests.signals import cents
 
-# The default page, plus the one opt-in test probe (static/js/probe.js): no engine switch.
+# The default page, plus the one opt-in test probe (static/js/probe/probe.js): no engine switch.
 LIVE = "/?probe=1"
 
 

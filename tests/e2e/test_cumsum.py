@@ -1,4 +1,4 @@
-"""Our WebGL phase cumsum (static/js/cumsum.js + shaders/cumsum_*.glsl) in headless Chromium.
+"""Our WebGL phase cumsum (static/js/gpu/phase-scan.js + shaders/cumsum_*.glsl) in headless Chromium.
 
 The shader runs on SwiftShader (software WebGL2) with float32 textures and again with float16
 textures forced; the reference is a float64 cumsum of the same float32 increments, wrapped.

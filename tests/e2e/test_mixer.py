@@ -1,4 +1,4 @@
-"""The monitor mix (static/js/mixer.js): levels, output gain, and a limiter that keeps it unclipped."""
+"""The monitor mix (static/js/audio/mixer.js): levels, output gain, and a limiter that keeps it unclipped."""
 from __future__ import annotations
 
 import numpy as np

@@ -40,7 +40,7 @@ def test_after_one_visit_the_page_loads_and_plays_offline(pw, live_server, tmp_p
         assert sw["scope"] == live_server + "/" and len(sw["caches"]) == 1
         context.set_offline(True)
         with pytest.raises(Exception, match="Failed to fetch"):  # the network is really off (this file is not precached)
-            page.evaluate("fetch('/static/js/ui.js', {cache: 'no-store'}).then(r => r.status)")
+            page.evaluate("fetch('/static/js/page/ui.js', {cache: 'no-store'}).then(r => r.status)")
         page.reload()
         page.wait_for_selector("#sing:not([disabled])", timeout=60_000)
         assert page.evaluate("crossOriginIsolated") is True, "the cached page keeps its isolation headers"

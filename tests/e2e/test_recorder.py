@@ -1,4 +1,4 @@
-"""The recorder (static/js/recorder.js + recorder-processor): a valid WAV of the right length."""
+"""The recorder (static/js/audio/recorder.js + recorder-processor): a valid WAV of the right length."""
 from __future__ import annotations
 
 import base64

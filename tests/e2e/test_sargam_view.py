@@ -1,4 +1,4 @@
-"""The sargam view's instrument feed (static/js/sargam-view.js) in a real canvas."""
+"""The sargam view's instrument feed (static/js/page/sargam-view.js) in a real canvas."""
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,4 @@
-"""The tanpura player (static/js/tanpura.js) in a real Web Audio graph (OfflineAudioContext)."""
+"""The tanpura player (static/js/audio/tanpura-player.js) in a real Web Audio graph (OfflineAudioContext)."""
 from __future__ import annotations
 
 import numpy as np

@@ -1,7 +1,7 @@
 // Where the engine runs and on which backend: pure rules over measurements (backend-choice.js).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { chooseBackend, chooseHost } from "../../static/js/backend-choice.js";
+import { chooseBackend, chooseHost } from "../../static/js/worker/backend-choice.js";
 
 const BLOCK_MS = 4; // one 64-sample frame at 16 kHz
 // p99Ms: due -> done (the Worker's wake-up included); computeP99Ms: the block's own time

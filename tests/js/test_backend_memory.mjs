@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 
-import { deviceKey, recallMeasurement, rememberMeasurement } from "../../static/js/backend-memory.js";
+import { deviceKey, recallMeasurement, rememberMeasurement } from "../../static/js/page/backend-memory.js";
 import { BACKEND_MEMORY, BLOCK_FRAMES_CHOICES } from "../../static/js/config.js";
 
 class MemoryStorage {

@@ -8,9 +8,9 @@ import { test } from "node:test";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 
-import { CpuStreamingDecoder, cpuWeightNames } from "../../static/js/decoder-cpu.js";
+import { CpuStreamingDecoder, cpuWeightNames } from "../../static/js/engine/decoder-cpu.js";
 import { RingBuffer } from "../../static/js/dsp/ring.js";
-import { Engine } from "../../static/js/engine.js";
+import { Engine } from "../../static/js/engine/engine.js";
 
 const MODELS = new URL("../../static/models/", import.meta.url);
 const CONTEXT_RATE = 44100;

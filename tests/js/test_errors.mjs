@@ -1,8 +1,8 @@
-// Failure messages (static/js/errors.js): each says what happened and what to do.
+// Failure messages (static/js/page/errors.js): each says what happened and what to do.
 import assert from "node:assert/strict";
 import test from "node:test";
 
-import { explainError, missingCapability } from "../../static/js/errors.js";
+import { explainError, missingCapability } from "../../static/js/page/errors.js";
 
 const dom = (name, message = "x") => Object.assign(new Error(message), { name });
 

@@ -1,9 +1,9 @@
-// FeatureExtractor (static/js/features.js) against ddsp 3.7's compute_loudness on a sung phrase
+// FeatureExtractor (static/js/engine/features.js) against ddsp 3.7's compute_loudness on a sung phrase
 // (tests/fixtures/loudness.*, written by tests/fixtures/make_golden.py).
 import assert from "node:assert/strict";
 import test from "node:test";
 
-import { FeatureExtractor, aWeightingDb } from "../../static/js/features.js";
+import { FeatureExtractor, aWeightingDb } from "../../static/js/engine/features.js";
 
 import { loadFixture } from "../fixtures/load.mjs";
 

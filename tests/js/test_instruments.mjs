@@ -1,9 +1,9 @@
-// Instrument cards' text (static/js/instruments.js).
+// Instrument cards' text (static/js/page/instruments.js).
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import test from "node:test";
 
-import { describeInstrument, INSTRUMENT_NOTES } from "../../static/js/instruments.js";
+import { describeInstrument, INSTRUMENT_NOTES } from "../../static/js/page/instruments.js";
 
 test("a shipped instrument: its picture, its line, the SoundFont and preset it learned from", () => {
   const meta = JSON.parse(readFileSync(new URL("../../static/models/bansuri/metadata.json", import.meta.url)));

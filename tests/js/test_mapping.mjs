@@ -1,7 +1,7 @@
 // Mapping: register and loudness matching, manual shifts, and the silence gate.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Mapper } from "../../static/js/mapping.js";
+import { Mapper } from "../../static/js/engine/mapping.js";
 
 const META = {
   frame_rate: 250,

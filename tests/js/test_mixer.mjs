@@ -1,8 +1,8 @@
-// The limiter's curve (static/js/mixer.js): identity below the knee, monotonic, never past full scale.
+// The limiter's curve (static/js/audio/mixer.js): identity below the knee, monotonic, never past full scale.
 import assert from "node:assert/strict";
 import test from "node:test";
 
-import { LIMITER, limiterCurve } from "../../static/js/mixer.js";
+import { LIMITER, limiterCurve } from "../../static/js/audio/mixer.js";
 
 test("limiter curve: identity below the knee, rising, bounded by full scale, odd", () => {
   const c = limiterCurve();

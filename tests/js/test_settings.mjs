@@ -1,9 +1,9 @@
-// Settings (static/js/settings.js): remembered choices, validated on every read.
+// Settings (static/js/page/settings.js): remembered choices, validated on every read.
 import assert from "node:assert/strict";
 import test from "node:test";
 
 import { SA_MIDI_DEFAULT } from "../../static/js/dsp/sargam.js";
-import { createSettings } from "../../static/js/settings.js";
+import { createSettings } from "../../static/js/page/settings.js";
 
 function memoryStorage() {
   const m = new Map();

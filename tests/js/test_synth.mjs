@@ -1,4 +1,4 @@
-// Synth (static/js/synth.js) against ddsp 3.7 golden fixtures (tests/fixtures/make_golden.py),
+// Synth (static/js/engine/synth/synth.js) against ddsp 3.7 golden fixtures (tests/fixtures/make_golden.py),
 // with the float64 JS phase accumulator. The WebGL shader accumulator runs the same harmonic
 // parity check in Chromium: tests/e2e/test_synth.py.
 import assert from "node:assert/strict";
@@ -16,9 +16,9 @@ register(
       return { format: "module", source, shortCircuit: true };
     }`),
 );
-const { Synth } = await import("../../static/js/synth.js");
-const { HarmonicSynth } = await import("../../static/js/synth/harmonic.js");
-const { FilteredNoiseSynth } = await import("../../static/js/synth/noise.js");
+const { Synth } = await import("../../static/js/engine/synth/synth.js");
+const { HarmonicSynth } = await import("../../static/js/engine/synth/harmonic.js");
+const { FilteredNoiseSynth } = await import("../../static/js/engine/synth/noise.js");
 const { mulberry32 } = await import("../../static/js/dsp/prng.js");
 
 import { loadFixture } from "../fixtures/load.mjs";

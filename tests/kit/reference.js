@@ -1,6 +1,6 @@
 // The decoders' reference in tests: the whole-sequence graph run at once over the silence a
 // stream starts from (receptive_field_frames - 1 frames) followed by the phrase.
-import { tf } from "../../static/js/backend.js";
+import { tf } from "../../static/js/worker/backend.js";
 import { SILENCE_DB } from "../../static/js/config.js";
 
 /**

@@ -17,12 +17,12 @@
 //           out started {params} · pitch {inputF0Hz, f0Hz} · block {octaveShift} (probe only)
 //               · stats {..., take} (4 a second; take: the mapper's, for the Worker to go on with)
 //               · error {message}
-import { BlockReporter } from "../block-report.js";
+import { BlockReporter } from "../engine/block-report.js";
 import { FALLING_BEHIND, MAX_BACKLOG_MS } from "../config.js";
-import { CpuStreamingDecoder } from "../decoder-cpu.js";
+import { CpuStreamingDecoder } from "../engine/decoder-cpu.js";
 import { RingBuffer } from "../dsp/ring.js";
-import { Engine } from "../engine.js";
-import { LoadMeter } from "../load-meter.js";
+import { Engine } from "../engine/engine.js";
+import { LoadMeter } from "../engine/load-meter.js";
 
 const STATS_PER_SECOND = 4;
 

@@ -2,7 +2,7 @@
 // SharedArrayBuffer ring the probe reads; and counts the quanta the audio thread rendered later
 // than a device's buffer allows (dsp/late-quanta.js: glitches a fake audio device hides). Never
 // part of the product's audio graph otherwise.
-import { LateQuanta } from "../dsp/late-quanta.js";
+import { LateQuanta } from "../probe/late-quanta.js";
 import { RingBuffer } from "../dsp/ring.js";
 
 const REPORTS_PER_SECOND = 2;

@@ -17,10 +17,10 @@
 // `latencySamples` = one hop (4 ms at 16 kHz / 64), preceded by that many zeros. flush() returns
 // the final frame(s) at the end of a clip, holding the last controls as ddsp's endpoint does.
 // With this delay, block-by-block rendering equals one call on the whole clip exactly.
-import { ensure } from "./dsp/scratch.js";
-import { HarmonicSynth } from "./synth/harmonic.js";
-import { FilteredNoiseSynth } from "./synth/noise.js";
-import { Reverb } from "./synth/reverb.js";
+import { ensure } from "../../dsp/scratch.js";
+import { HarmonicSynth } from "./harmonic.js";
+import { FilteredNoiseSynth } from "./noise.js";
+import { Reverb } from "./reverb.js";
 
 /** Harmonic + filtered noise (+ optional reverb) for one model, from its metadata.json. */
 export class Synth {

@@ -4,10 +4,10 @@
 // the block size differs between the live path and the offline one. It runs live in the engine
 // Worker (engine-worker.js, any TF.js backend) or on the audio thread (engine-processor.js, the
 // plain-JS decoder and synth), offline in a page (tests, benchmarks).
-import { ANALYSIS_FFT_SIZE, LOUDNESS_FFT_SIZE_TRAINED, VOICING } from "./config.js";
+import { ANALYSIS_FFT_SIZE, LOUDNESS_FFT_SIZE_TRAINED, VOICING } from "../config.js";
 import * as featuresStage from "./features.js";
 import { Mapper } from "./mapping.js";
-import * as synthStage from "./synth.js";
+import * as synthStage from "./synth/synth.js";
 
 // The audio thread (AudioWorkletGlobalScope) has no `performance`: Date.now() there, whose
 // whole milliseconds still average right over many blocks (LoadMeter).
@@ -47,7 +47,7 @@ class FrameQueue {
 
 export class Engine {
   /**
-   * @param {{meta:object, decoder:import("./decoder.js").Decoder, phaseAccumulator?:object,
+   * @param {{meta:object, decoder:import("../worker/decoder-tfjs.js").Decoder, phaseAccumulator?:object,
    *          blockFrames:number, controls?:object, analysisFftSize?:number, mapper?:Mapper}} o
    *   mapper: an engine replacing another for the same instrument keeps its mapper (the take)
    */

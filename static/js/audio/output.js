@@ -1,7 +1,7 @@
 // Output stage: engine audio (model rate) -> SharedArrayBuffer ring -> output-processor
 // (resamples to the context rate) -> speaker.
-import { CAPTURE_RING_SECONDS } from "./config.js";
-import { RingBuffer } from "./dsp/ring.js";
+import { CAPTURE_RING_SECONDS } from "../config.js";
+import { RingBuffer } from "../dsp/ring.js";
 
 /**
  * @param {AudioContext} context

@@ -6,7 +6,7 @@
 // Pure JS, no TF.js: it runs wherever the engine does, the Worker or the audio thread. The
 // weights arrive as a name -> Float32Array map (decoder.js `cpuDecoderWeights` reads them from
 // the graph), which a Worker can post to an AudioWorklet.
-import { SILENCE_DB } from "./config.js";
+import { SILENCE_DB } from "../config.js";
 
 const SILENCE_F0_HZ = 0;
 const LN2 = Math.log(2);

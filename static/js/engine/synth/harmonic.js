@@ -4,8 +4,8 @@
 // frame j glide from frame j's value to frame j+1's, so render(frames t0..t0+n-1) returns the
 // audio of frames t0-1..t0+n-2 (one frame of look-ahead, see synth.js). Phase comes from a phase
 // accumulator (cumsum.js): our WebGL scan on webgl, float64 JS elsewhere.
-import { Float64PhaseAccumulator } from "../dsp/phase.js";
-import { ensure } from "../dsp/scratch.js";
+import { Float64PhaseAccumulator } from "../../dsp/phase.js";
+import { ensure } from "../../dsp/scratch.js";
 
 const TWO_PI = 2 * Math.PI;
 

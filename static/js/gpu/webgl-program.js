@@ -1,7 +1,7 @@
 // Helpers shared by our WebGL programs (decoder-webgl.js, voice-webgl.js): they follow
 // tfjs-backend-webgl's GPGPUProgram form and run with backend.runWebGLProgram, whose outputs are
 // backend TensorInfos (not tf.Tensors: tf.dispose does not free them).
-import { tf } from "./backend.js";
+import { tf } from "../worker/backend.js";
 
 /**
  * `#define NAME value` lines for a shader's integer and float constants (GLSL ES converts

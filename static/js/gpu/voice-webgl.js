@@ -14,12 +14,12 @@
 //    same audio.
 //  - layer 0's inputs, f0 and the gate per frame (with the previous frame's, for the glide).
 // Same output as synth.js's Synth for the same controls (tests/e2e/test_voice_webgl.py).
-import framesSource from "../../shaders/synth_frames.glsl";
-import mixSource from "../../shaders/synth_mix.glsl";
-import { tf } from "./backend.js";
-import { ImpulseResponseDesigner } from "./dsp/impulse-response.js";
-import { mulberry32 } from "./dsp/prng.js";
-import { Reverb } from "./synth/reverb.js";
+import framesSource from "../../../shaders/synth_frames.glsl";
+import mixSource from "../../../shaders/synth_mix.glsl";
+import { tf } from "../worker/backend.js";
+import { ImpulseResponseDesigner } from "../dsp/impulse-response.js";
+import { mulberry32 } from "../dsp/prng.js";
+import { Reverb } from "../engine/synth/reverb.js";
 import { defines, disposeInfo, texelAccessors, uploadLength, uploadTensor } from "./webgl-program.js";
 
 const TWO_PI = 2 * Math.PI;

@@ -13,15 +13,15 @@
 //        · pitch {inputF0Hz, f0Hz} · stats {...} · block {octaveShift} (probe only, when it changes) · error {message}
 import { offeredBackends, tf, configureBackends, describeBackend, useBackend } from "./backend.js";
 import { chooseBackend, chooseHost, fallbackOrder, hopeless, keepsUp, quantile } from "./backend-choice.js";
-import { BlockReporter } from "./block-report.js";
+import { BlockReporter } from "../engine/block-report.js";
 import {
   AUDIO_THREAD, BACKEND_P99_BUDGET, BACKEND_PROBE, BLOCK_FRAMES_CHOICES, FALLING_BEHIND, MAX_BACKLOG_MS,
-} from "./config.js";
-import * as cumsum from "./cumsum.js";
-import { loadCpuDecoderWeights, loadDecoder } from "./decoder.js";
-import { RingBuffer } from "./dsp/ring.js";
-import { Engine } from "./engine.js";
-import { LoadMeter } from "./load-meter.js";
+} from "../config.js";
+import * as cumsum from "../gpu/phase-scan.js";
+import { loadCpuDecoderWeights, loadDecoder } from "./decoder-tfjs.js";
+import { RingBuffer } from "../dsp/ring.js";
+import { Engine } from "../engine/engine.js";
+import { LoadMeter } from "../engine/load-meter.js";
 
 const now = () => performance.now();
 const TWO_PI = 2 * Math.PI;

@@ -1,9 +1,9 @@
 // Sargam view: the sung pitch and the instrument's pitch as traces scrolling right to left over
 // the swara lines of the singer's Sa (canvas). Pitches are kept in Hz, so a new Sa or naming
 // redraws the history in place.
-import { centsFromSa, swaraLines, swaraShort } from "./dsp/sargam.js";
-import { noteName } from "./dsp/notes.js";
-import { UI_UPDATES_PER_SECOND } from "./config.js";
+import { centsFromSa, swaraLines, swaraShort } from "../dsp/sargam.js";
+import { noteName } from "../dsp/notes.js";
+import { UI_UPDATES_PER_SECOND } from "../config.js";
 import { createFrameThrottle } from "./frame-throttle.js";
 
 const COLORS = {

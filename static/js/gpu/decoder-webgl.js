@@ -17,11 +17,11 @@
 // Programs follow tfjs-backend-webgl's GPGPUProgram form (source + variable names + uniforms),
 // run with backend.runWebGLProgram; shapes are constants (each block size compiles its own set,
 // at load for the live size), so every texel read's index arithmetic folds away.
-import convSource from "../../shaders/decoder_conv.glsl";
-import normSource from "../../shaders/decoder_norm.glsl";
-import headSource from "../../shaders/decoder_head.glsl";
-import { tf } from "./backend.js";
-import { SILENCE_DB } from "./config.js";
+import convSource from "../../../shaders/decoder_conv.glsl";
+import normSource from "../../../shaders/decoder_norm.glsl";
+import headSource from "../../../shaders/decoder_head.glsl";
+import { tf } from "../worker/backend.js";
+import { SILENCE_DB } from "../config.js";
 import { WebGLVoice } from "./voice-webgl.js";
 import { defines, disposeInfo, texelAccessors, uploadTensor } from "./webgl-program.js";
 

@@ -6,7 +6,7 @@
 //   latency {budget, measuredMs []}, octaveShifts (distinct automatic shifts seen, block by
 //   block), errors [], audioThreadLate {events, lateQuanta, worstMs, toleranceMs} (quanta the audio
 //   thread rendered too late for a device's buffer), loseWebGLContext(), leaveAudioThread().
-import { RingBuffer } from "./dsp/ring.js";
+import { RingBuffer } from "../dsp/ring.js";
 
 const RECORD_SECONDS = 120;
 

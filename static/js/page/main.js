@@ -9,15 +9,15 @@
 // the Worker), ?host=audio|worker, ?wasmThreads=0|N, ?f16=1 (float16 textures), ?probe=1 (the
 // test probe, probe.js).
 import { deviceKey, recallMeasurement, rememberMeasurement } from "./backend-memory.js";
-import { startCapture } from "./capture.js";
+import { startCapture } from "../audio/capture.js";
 import { EngineClient } from "./engine-client.js";
 import { explainError, missingCapability } from "./errors.js";
 import { LatencyMeter, latencyBudgetMs } from "./latency.js";
-import { createMixer } from "./mixer.js";
-import { registerOffline } from "./offline.js";
-import { startOutput } from "./output.js";
-import { TakeRecorder } from "./recorder.js";
-import { createDrone } from "./tanpura.js";
+import { createMixer } from "../audio/mixer.js";
+import { registerOffline } from "./service-worker-registration.js";
+import { startOutput } from "../audio/output.js";
+import { TakeRecorder } from "../audio/recorder.js";
+import { createDrone } from "../audio/tanpura-player.js";
 import * as ui from "./ui.js";
 
 const params = new URLSearchParams(location.search);
@@ -160,7 +160,7 @@ function wireEngineEvents() {
 
 async function boot() {
   wireEngineEvents();
-  if (options.probe) state.probe = await (await import("./probe.js")).createProbe(engine);
+  if (options.probe) state.probe = await (await import("../probe/probe.js")).createProbe(engine);
   state.controls = ui.bindControls((controls) => {
     state.controls = controls;
     engine.setControls(controls);

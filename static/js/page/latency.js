@@ -1,8 +1,8 @@
 // Latency, two ways: the algorithmic budget the engine is configured for, and the delay measured
 // in the page from each phrase's mic onset to the instrument's onset (one AudioContext clock).
-import { ONSET, RENDER_QUANTUM_FRAMES } from "./config.js";
-import { designKernel } from "./dsp/resampler.js";
-import { quantile } from "./backend-choice.js";
+import { ONSET, RENDER_QUANTUM_FRAMES } from "../config.js";
+import { designKernel } from "../dsp/resampler.js";
+import { quantile } from "../worker/backend-choice.js";
 
 /** Group delay, in seconds, of the resampler between two rates. */
 export function resamplerDelaySeconds(inRate, outRate) {

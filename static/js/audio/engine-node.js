@@ -1,7 +1,7 @@
 // The page's side of the engine on the audio thread (worklets/engine-processor.js): the node,
 // wired between the capture and output nodes so that the graph runs the three in that order in
 // every quantum (their connections carry silence; the rings carry the audio).
-import { AUDIO_THREAD } from "./config.js";
+import { AUDIO_THREAD } from "../config.js";
 
 /**
  * @param {AudioContext} context

@@ -13,7 +13,7 @@
 // end with zeros as ddsp does, so a clip of n samples yields floor(n/hop) + 1 frames in total.
 import FFT from "fft.js";
 
-import { Yin } from "./dsp/yin.js";
+import { Yin } from "../dsp/yin.js";
 
 const A_WEIGHT_CONSTS = [12194.217, 20.598997, 107.65265, 737.86223].map((c) => c * c);
 

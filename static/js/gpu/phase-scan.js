@@ -17,15 +17,15 @@
 // The quantisation uses error feedback (the rounding residual is carried to the next sample), so
 // the accumulated phase never drifts more than half an LSB (2^-23 turn = 7.5e-7 rad) from the
 // exact float64 sum, however long it runs.
-import chunkTotalsSource from "../../shaders/cumsum_chunk_totals.glsl";
-import chunkOffsetsSource from "../../shaders/cumsum_chunk_offsets.glsl";
-import phasesSource from "../../shaders/cumsum_phases.glsl";
-import digitsSource from "../../shaders/cumsum_digits.glsl";
-import packedTotalsSource from "../../shaders/cumsum_packed_totals.glsl";
-import packedTopSource from "../../shaders/cumsum_packed_top.glsl";
-import packedPrefixesSource from "../../shaders/cumsum_packed_prefixes.glsl";
+import chunkTotalsSource from "../../../shaders/cumsum_chunk_totals.glsl";
+import chunkOffsetsSource from "../../../shaders/cumsum_chunk_offsets.glsl";
+import phasesSource from "../../../shaders/cumsum_phases.glsl";
+import digitsSource from "../../../shaders/cumsum_digits.glsl";
+import packedTotalsSource from "../../../shaders/cumsum_packed_totals.glsl";
+import packedTopSource from "../../../shaders/cumsum_packed_top.glsl";
+import packedPrefixesSource from "../../../shaders/cumsum_packed_prefixes.glsl";
 
-import { Float64PhaseAccumulator, wrapPhase } from "./dsp/phase.js";
+import { Float64PhaseAccumulator, wrapPhase } from "../dsp/phase.js";
 
 const TWO_PI = 2 * Math.PI;
 const RADIX = 2048; // one base-2048 digit = 11 bits, exact in float16

@@ -2,7 +2,7 @@
 // blocks it renders: the take's automatic octave shift whenever it changes (only for the opt-in
 // probe: every shift a take had), and the pitch for the page's readouts at most
 // UI_UPDATES_PER_SECOND (what the page draws). Each host brings its own clock and port.
-import { UI_UPDATES_PER_SECOND } from "./config.js";
+import { UI_UPDATES_PER_SECOND } from "../config.js";
 
 export class BlockReporter {
   /** @param {(msg:object)=>void} post @param {{probe:boolean}} o */

@@ -1,7 +1,7 @@
 // Capture stage: opens the microphone raw (no echo cancellation, noise suppression or AGC:
 // they smear pitch and pump loudness) and runs capture-processor in an AudioWorklet.
-import { CAPTURE_RING_SECONDS } from "./config.js";
-import { RingBuffer } from "./dsp/ring.js";
+import { CAPTURE_RING_SECONDS } from "../config.js";
+import { RingBuffer } from "../dsp/ring.js";
 
 export const MIC_CONSTRAINTS = {
   audio: {

@@ -1,7 +1,7 @@
 // Recorder: the instrument (and optionally the dry voice, as a second track) to a WAV file in
 // memory. Nothing leaves the device: the page plays it back, downloads it or hands it to the
 // Web Share API when the singer asks.
-import { encodeWav } from "./dsp/wav.js";
+import { encodeWav } from "../dsp/wav.js";
 
 /** A recording stops itself after this long (memory: 2 tracks × 48 kHz × 4 bytes × 10 min ≈ 230 MB while recording). */
 export const MAX_RECORDING_SECONDS = 600;

@@ -1,7 +1,7 @@
 // The singer's choices, remembered on this device (localStorage): each read is validated, so a
 // stale or hand-edited value falls back to the default instead of breaking the page.
-import { parseSaMidi } from "./dsp/sargam.js";
-import { OUTPUT_GAIN_DB_RANGE } from "./mixer.js";
+import { parseSaMidi } from "../dsp/sargam.js";
+import { OUTPUT_GAIN_DB_RANGE } from "../audio/mixer.js";
 
 const PREFIX = "swara.";
 

@@ -1,7 +1,7 @@
 // Tanpura player: the rendered drone cycle looped through its own gain to the speakers only.
 // It never connects to the capture node, so the pitch tracker hears the singer alone (with
 // headphones; a loudspeaker would leak it into the microphone like any sound in the room).
-import { renderTanpuraCycle } from "./dsp/tanpura.js";
+import { renderTanpuraCycle } from "../dsp/tanpura.js";
 
 const FADE_SECONDS = 0.4;
 

@@ -2,8 +2,8 @@
 // where the Worker's measurement put the engine on the audio thread (choice.host "audio"), that
 // engine's node (engine-node.js), whose events come out the same way. The page never touches
 // TF.js: the Worker owns it (engine-worker.js documents the messages).
-import { AUDIO_THREAD, FALLING_BEHIND } from "./config.js";
-import { startAudioEngine } from "./engine-node.js";
+import { AUDIO_THREAD, FALLING_BEHIND } from "../config.js";
+import { startAudioEngine } from "../audio/engine-node.js";
 
 export class EngineClient {
   /** @param {{backend?:string, blockFrames?:number, host?:string, wasmThreads?:number|null, forceF16?:boolean, probe?:boolean}} options */

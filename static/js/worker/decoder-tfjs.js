@@ -7,9 +7,9 @@
 // are read back. No DOM: runs in a module Worker as well as on the page.
 import { loadGraphModel } from "@tensorflow/tfjs-converter";
 import { tf } from "./backend.js";
-import { SILENCE_DB } from "./config.js";
-import { CpuStreamingDecoder, cpuWeightNames } from "./decoder-cpu.js";
-import { WebGLFusedDecoder, webglDecoderFits } from "./decoder-webgl.js";
+import { SILENCE_DB } from "../config.js";
+import { CpuStreamingDecoder, cpuWeightNames } from "../engine/decoder-cpu.js";
+import { WebGLFusedDecoder, webglDecoderFits } from "../gpu/decoder-webgl.js";
 
 export const OUTPUTS = ["amplitudes", "harmonic_distribution", "noise_magnitudes"];
 /** @typedef {StreamingDecoder|CpuStreamingDecoder|WebGLFusedDecoder|WindowDecoder} Decoder what loadDecoder resolves to (one contract) */

@@ -1,9 +1,9 @@
 // Filtered noise == ddsp.synths.FilteredNoise.get_signal (ddsp.core.frequency_filter), streaming.
 // frequency_filter crops its overlap-add output `start` = (irSize-1)//2 - 1 samples late, so frame
 // j's noise needs the next frame's filter too: `delayFrames` (at least one) of look-ahead.
-import { ImpulseResponseDesigner } from "../dsp/impulse-response.js";
-import { mulberry32 } from "../dsp/prng.js";
-import { ensure } from "../dsp/scratch.js";
+import { ImpulseResponseDesigner } from "../../dsp/impulse-response.js";
+import { mulberry32 } from "../../dsp/prng.js";
+import { ensure } from "../../dsp/scratch.js";
 
 export class FilteredNoiseSynth {
   /**

@@ -4,7 +4,7 @@
 // measures everything again when it no longer keeps up. Only a choice at the shortest block is
 // remembered (a longer one may have been a bad moment; the next visit measures again), and only
 // for the same browser build, core count and instrument, for BACKEND_MEMORY.days.
-import { BACKEND_MEMORY, BLOCK_FRAMES_CHOICES } from "./config.js";
+import { BACKEND_MEMORY, BLOCK_FRAMES_CHOICES } from "../config.js";
 
 const KEY = "swara.backendMeasurement";
 const DAY_MS = 24 * 3600 * 1000;

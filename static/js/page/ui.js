@@ -1,7 +1,7 @@
 // UI stage: everything that touches the DOM. Other stages call these; none reads the DOM.
-import { describePitch, saChoices, saHzFromMidi } from "./dsp/sargam.js";
+import { describePitch, saChoices, saHzFromMidi } from "../dsp/sargam.js";
 import { describeInstrument } from "./instruments.js";
-import { UI_UPDATES_PER_SECOND } from "./config.js";
+import { UI_UPDATES_PER_SECOND } from "../config.js";
 import { createFrameThrottle } from "./frame-throttle.js";
 import { createSargamView } from "./sargam-view.js";
 import { createSettings } from "./settings.js";

@@ -6,8 +6,8 @@
 // the singer stops for TAKE_GAP_SECONDS, or changes the octave by hand. A musician hears one
 // instrument, never a melody broken by octaves.
 
-import { SILENCE_DB, TAKE_GAP_SECONDS, TAKE_START, VOICING } from "./config.js";
-import { hzToMidi } from "./dsp/notes.js";
+import { SILENCE_DB, TAKE_GAP_SECONDS, TAKE_START, VOICING } from "../config.js";
+import { hzToMidi } from "../dsp/notes.js";
 
 export { SILENCE_DB };
 
