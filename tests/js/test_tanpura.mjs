@@ -74,3 +74,10 @@ test("peak 0.9, same audio for the same Sa (deterministic), bad Sa is a clear er
   assert.deepEqual(a, b);
   assert.throws(() => renderTanpuraCycle({ saHz: 0, sampleRate: SR }), /Sa must be a positive frequency/);
 });
+
+test("the first string follows the raga: tuned to mandra Ma (2/3 of Sa), the drone has Ma and no Pa", () => {
+  const sa = 146.83;
+  const x = renderTanpuraCycle({ saHz: sa, sampleRate: SR, firstStringRatio: 2 / 3 });
+  assert.ok(power(x, sa * 2 / 3) > 100 * power(x, sa * 0.75), "mandra Ma 20 dB above mandra Pa");
+  assert.throws(() => renderTanpuraCycle({ saHz: sa, sampleRate: SR, firstStringRatio: 1.5 }), /first string's ratio/);
+});

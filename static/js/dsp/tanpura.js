@@ -1,11 +1,15 @@
-// Tanpura drone, synthesized: four plucked strings (Pa Sa Sa Sa) rendered once into a loop.
+// Tanpura drone, synthesized: four plucked strings (Pa Sa Sa Sa; the first string follows the
+// raga: Pa, Ma or Ni, dsp/ragas.js) rendered once into a loop.
 // Each string is a Karplus-Strong string: a delay line one period long (with an all-pass for the
 // fractional part, so the tuning is exact), a gentle loop filter that keeps the upper harmonics
 // ringing, and a one-sided soft limit at the bridge standing in for the jivari (the thread under
 // the strings that makes them buzz: bright while loud, mellowing as the string decays).
 // Tails are folded into the loop (sample i lands at i mod loop length), so the loop is seamless.
 
-/** The cycle: [ratio to Sa, onset in seconds]; Pa and the low Sa are an octave down (mandra). */
+/**
+ * The cycle: [ratio to Sa, onset in seconds]; Pa and the low Sa are an octave down (mandra).
+ * The first string's ratio is the default: a raga may tune it to Ma or Ni (`firstStringRatio`).
+ */
 export const TANPURA_STRINGS = Object.freeze([
   [0.75, 0.0], // mandra Pa
   [1.0, 1.15], // madhya Sa
@@ -78,14 +82,20 @@ export function pluckString({ f0Hz, sampleRate, seconds, seed = 1 }) {
 
 /**
  * One seamless cycle of the drone with Sa at `saHz`, peak 0.9.
- * @param {{saHz:number, sampleRate:number, cycleSeconds?:number}} o
+ * @param {{saHz:number, sampleRate:number, cycleSeconds?:number, firstStringRatio?:number}} o
+ *   firstStringRatio: the first string's pitch / Sa, in (0.5, 1) (3/4 Pa, 2/3 Ma, 15/16 Ni, all
+ *   in the lower octave; dsp/ragas.js tanpuraFirstString)
  * @returns {Float32Array} [round(cycleSeconds * sampleRate)], meant to be played looped
  */
-export function renderTanpuraCycle({ saHz, sampleRate, cycleSeconds = TANPURA_CYCLE_SECONDS }) {
+export function renderTanpuraCycle({ saHz, sampleRate, cycleSeconds = TANPURA_CYCLE_SECONDS, firstStringRatio = TANPURA_STRINGS[0][0] }) {
   if (!(saHz > 0)) throw new Error(`renderTanpuraCycle: Sa must be a positive frequency, got ${saHz}`);
+  if (!(firstStringRatio > 0.5 && firstStringRatio < 1)) {
+    throw new Error(`renderTanpuraCycle: the first string's ratio to Sa must lie in (0.5, 1) (the lower octave), got ${firstStringRatio}`);
+  }
   const L = Math.round(cycleSeconds * sampleRate);
   const loop = new Float32Array(L);
-  TANPURA_STRINGS.forEach(([ratio, onsetSeconds], s) => {
+  const strings = [[firstStringRatio, TANPURA_STRINGS[0][1]], ...TANPURA_STRINGS.slice(1)];
+  strings.forEach(([ratio, onsetSeconds], s) => {
     const detune = s === 2 ? 2 ** (SECOND_SA_DETUNE_CENTS / 1200) : 1;
     // Three cycles long (down > 60 dB by then): what rings past one cycle folds back onto the
     // start, as the previous round's strings still ringing when the loop comes round.
