@@ -24,6 +24,29 @@ DEFAULT_INPUTS = ("f0_hz", "loudness_db")
 OUTPUT_WIDTH_KEYS = {"amplitudes": None, "harmonic_distribution": "n_harmonics", "noise_magnitudes": "n_noise"}
 
 
+# metadata.json "playing": how the instrument is played (static/js/engine/idiom/, docs/models.md).
+# A key maps to (low, high) for a number, ("pair", low, high) for [low < high], ("ints", low, high)
+# for a list of integers, bool for a flag, or a nested section. The factory writes the section
+# (factory/playing.py) and checks it with check_playing before it ships.
+STRIKE_SCHEMA = {"jump_semitones": (0.25, 12), "jump_ms": (1, 100), "consonant_max_ms": (10, 1000)}
+TARAF_SCHEMA = {"ring_s": (0.05, 20), "level_db": (-60, 0)}
+CHIKARI_SCHEMA = {"ring_s": (0.05, 20), "level_db": (-60, 0), "octaves": ("ints", -2, 3),
+                  "pick_hz": ("pair", 20, 8000), "default_on": bool}
+PLAYING_SCHEMA = {
+    "voice": {},
+    "keyed": {"key_change_ms": (0, 100), "key_hysteresis_semitones": (0, 0.5), "bellows_ms": (1, 2000)},
+    "plucked": {"attack_ms": (1, 500), "strength_ms": (1, 500), "decay_early_db_per_s": (0, 200),
+                "decay_late_db_per_s": (0, 200), "decay_knee_ms": (1, 10000), "meend_max_semitones": (0, 12),
+                "strike": STRIKE_SCHEMA},
+    "bowed": {"attack_ms": (1, 500), "bow_change_ms": (1, 500), "bow_change_db": (0, 40), "strike": STRIKE_SCHEMA},
+    "breath": {"band_hz": ("pair", 20, 8000), "level_db": (-60, 0), "aperiodicity_ref": (0.001, 1),
+               "onset_db": (0, 40), "onset_ms": (1, 1000), "soft_db_per_db": (0, 2), "tongue_db": (0, 20),
+               "tongue_ms": (1, 1000), "strike": STRIKE_SCHEMA},
+}
+PLAYING_OPTIONAL = {"taraf": TARAF_SCHEMA, "chikari": CHIKARI_SCHEMA}
+PLAYING_FREE_KEYS = {"idiom", "measured"}  # "measured": how the factory found the numbers (text)
+
+
 class ModelFault(ValueError):
     """A model that must not be offered; the message names the file and the fault."""
 
@@ -50,7 +73,65 @@ def read_metadata(path: Path) -> dict:
         raise ModelFault(f"{label}: missing keys {', '.join(missing)}")
     if not (path.parent / "model.json").is_file():
         raise ModelFault(f"{label}: no model.json beside it")
+    check_playing(meta, label)
     return meta
+
+
+def _check_value(value, spec, where: str) -> None:
+    if spec is bool:
+        if not isinstance(value, bool):
+            raise ModelFault(f"{where} must be true or false, found {value!r}")
+    elif isinstance(spec, dict):
+        _check_section(value, spec, where)
+    elif spec[0] == "pair":
+        lo, hi = spec[1:]
+        if not (isinstance(value, list) and len(value) == 2 and all(_is_number(v) for v in value)
+                and lo <= value[0] < value[1] <= hi):
+            raise ModelFault(f"{where} must be [low, high] with {lo} <= low < high <= {hi}, found {value!r}")
+    elif spec[0] == "ints":
+        lo, hi = spec[1:]
+        if not (isinstance(value, list) and value and all(isinstance(v, int) and not isinstance(v, bool)
+                                                           and lo <= v <= hi for v in value)):
+            raise ModelFault(f"{where} must be a non-empty list of integers {lo} to {hi}, found {value!r}")
+    else:
+        lo, hi = spec
+        if not (_is_number(value) and lo <= value <= hi):
+            raise ModelFault(f"{where} must be a number from {lo} to {hi}, found {value!r}")
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and v == v and abs(v) != float("inf")
+
+
+def _check_section(section, schema: dict, where: str, optional: dict | None = None, free=()) -> None:
+    if not isinstance(section, dict):
+        raise ModelFault(f"{where} must be an object, found {type(section).__name__}")
+    optional = optional or {}
+    for key, spec in schema.items():
+        if key not in section:
+            raise ModelFault(f"{where} lacks {key!r}")
+        _check_value(section[key], spec, f"{where}.{key}")
+    for key, value in section.items():
+        if key in optional:
+            _check_value(value, optional[key], f"{where}.{key}")
+        elif key not in schema and key not in free:
+            raise ModelFault(f"{where} has an unknown key {key!r} (known: {', '.join(sorted(schema) + sorted(optional))})")
+
+
+def check_playing(meta: dict, label: str) -> None:
+    """metadata.json's "playing" section (optional: without it the instrument plays as the voice
+    sings) names a known idiom with every number that idiom needs, in range."""
+    playing = meta.get("playing")
+    if playing is None:
+        return
+    where = f"{label}: playing"
+    if not isinstance(playing, dict):
+        raise ModelFault(f"{where} must be an object, found {type(playing).__name__}")
+    idiom = playing.get("idiom")
+    if idiom not in PLAYING_SCHEMA:
+        raise ModelFault(f"{where}.idiom must be one of {', '.join(PLAYING_SCHEMA)}, found {idiom!r}")
+    optional = {k: v for k, v in PLAYING_OPTIONAL.items() if k != "chikari" or idiom == "plucked"}
+    _check_section(playing, PLAYING_SCHEMA[idiom], where, optional, PLAYING_FREE_KEYS)
 
 
 def _dims(spec: dict) -> list[int]:

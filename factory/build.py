@@ -122,6 +122,7 @@ def build_instrument(name: str, out: Path = DEFAULT_OUT, quick: bool = False, pl
     from factory import convert as fconvert
     from factory import export as fexport
     from factory import train as ftrain
+    from factory.playing import playing_section
     from factory.model import count_params, synth_metadata
 
     if name not in fdata.INSTRUMENTS:
@@ -198,6 +199,8 @@ def build_instrument(name: str, out: Path = DEFAULT_OUT, quick: bool = False, pl
                          "sec_per_step": None if res["sec_per_step"] is None else round(res["sec_per_step"], 4),
                          "quick": bool(quick), "wall_seconds": round(time.time() - t0, 1)},
             **synth_metadata(cfg),
+            # How it is played (keys, plucks, bow, breath); a plucked one measured from its teacher.
+            "playing": playing_section(name, preset),
         }
         if choice:
             meta["preset_choice"] = choice

@@ -195,3 +195,50 @@ def test_install_leftovers_are_not_offered_as_models(models):
     shutil.copytree(models / VICTIM, models / f".{VICTIM}.new-abc123")
     body = build_manifest(models)
     assert sorted(m["id"] for m in body["models"]) == SHIPPED and body["errors"] == []
+
+
+def write_playing(models: Path, playing) -> None:
+    p = models / VICTIM / "metadata.json"
+    meta = json.loads(p.read_text())
+    meta["playing"] = playing
+    p.write_text(json.dumps(meta))
+
+
+def test_every_shipped_model_declares_how_it_is_played():
+    body = build_manifest(ROOT / "static" / "models")
+    assert {m["id"]: m["playing"]["idiom"] for m in body["models"]} == {
+        "bansuri": "breath", "shehnai": "breath", "sarangi": "bowed", "sitar": "plucked", "harmonium": "keyed"}
+
+
+def test_a_model_without_a_playing_section_plays_as_the_voice_sings(models):
+    write_playing(models, None)
+    meta = meta_of(models)
+    del meta["playing"]
+    (models / VICTIM / "metadata.json").write_text(json.dumps(meta))
+    assert VICTIM in [m["id"] for m in build_manifest(models)["models"]]
+
+
+def test_playing_section_naming_an_unknown_idiom(models):
+    write_playing(models, {"idiom": "strummed"})
+    assert manifest_after_fault(models) == (
+        f"{VICTIM}/metadata.json: playing.idiom must be one of voice, keyed, plucked, bowed, breath, found 'strummed'")
+
+
+def test_playing_section_missing_a_number_its_idiom_needs(models):
+    playing = meta_of(models)["playing"]
+    del playing["strike"]["jump_ms"]
+    write_playing(models, playing)
+    assert manifest_after_fault(models) == f"{VICTIM}/metadata.json: playing.strike lacks 'jump_ms'"
+
+
+@pytest.mark.parametrize("key, value, message", [
+    ("onset_ms", -5, "playing.onset_ms must be a number from 1 to 1000, found -5"),
+    ("band_hz", [5000, 800], "playing.band_hz must be [low, high] with 20 <= low < high <= 8000, found [5000, 800]"),
+    ("level_db", "loud", "playing.level_db must be a number from -60 to 0, found 'loud'"),
+    ("chikari", {"ring_s": 1}, "playing has an unknown key 'chikari'"),
+])
+def test_playing_section_with_a_bad_value(models, key, value, message):
+    playing = meta_of(models)["playing"]
+    playing[key] = value
+    write_playing(models, playing)
+    assert message in manifest_after_fault(models)

@@ -1,11 +1,13 @@
 // The streaming engine: voice in, instrument out, at the model rate, one block of frames at a time.
-//   features (f0, voicing, loudness) -> mapping (register, dynamics, gate) -> decoder -> synth
+//   features (f0, voicing, loudness) -> mapping (register, dynamics, gate; then the instrument's
+//   idiom: keys, plucks, bow, breath) -> decoder -> synth -> the idiom's own sound (taraf, breath)
 // The same Engine renders a whole clip at once (blockFrames = all frames) for parity tests: only
 // the block size differs between the live path and the offline one. It runs live in the engine
 // Worker (engine-worker.js, any TF.js backend) or on the audio thread (engine-processor.js, the
 // plain-JS decoder and synth), offline in a page (tests, benchmarks).
 import { ANALYSIS_FFT_SIZE, LOUDNESS_FFT_SIZE_TRAINED, VOICING } from "../config.js";
 import * as featuresStage from "./features.js";
+import { createIdiom } from "./idiom/index.js";
 import { Mapper } from "./mapping.js";
 import * as synthStage from "./synth/synth.js";
 
@@ -13,25 +15,26 @@ import * as synthStage from "./synth/synth.js";
 // whole milliseconds still average right over many blocks (LoadMeter).
 const now = globalThis.performance ? () => performance.now() : () => Date.now();
 
+const QUEUED = ["f0Hz", "loudnessDb", "voiced", "confidence"];
+
 /** Growable per-frame queue of features waiting for a full block. */
 class FrameQueue {
   constructor(capacity) {
     this.f0Hz = new Float32Array(capacity);
     this.loudnessDb = new Float32Array(capacity);
     this.voiced = new Uint8Array(capacity);
+    this.confidence = new Float32Array(capacity); // 1 - the voice's aperiodicity (the breath idiom's air)
     this.length = 0;
   }
 
   push(frames, count) {
     if (this.length + count > this.f0Hz.length) this.grow(this.length + count);
-    this.f0Hz.set(frames.f0Hz.subarray(0, count), this.length);
-    this.loudnessDb.set(frames.loudnessDb.subarray(0, count), this.length);
-    this.voiced.set(frames.voiced.subarray(0, count), this.length);
+    for (const k of QUEUED) this[k].set(frames[k].subarray(0, count), this.length);
     this.length += count;
   }
 
   grow(size) {
-    for (const k of ["f0Hz", "loudnessDb", "voiced"]) {
+    for (const k of QUEUED) {
       const next = new this[k].constructor(Math.max(size, 2 * this[k].length));
       next.set(this[k].subarray(0, this.length));
       this[k] = next;
@@ -40,7 +43,7 @@ class FrameQueue {
 
   /** Removes the first n frames. */
   shift(n) {
-    for (const k of ["f0Hz", "loudnessDb", "voiced"]) this[k].copyWithin(0, n, this.length);
+    for (const k of QUEUED) this[k].copyWithin(0, n, this.length);
     this.length -= n;
   }
 }
@@ -61,6 +64,8 @@ export class Engine {
       minVoicedRun: VOICING.minVoicedRun,
     });
     this.mapper = mapper || new Mapper(meta, controls);
+    this.idiom = createIdiom(meta);
+    this.idiom.setControls(controls);
     // On webgl the decoder keeps the whole voice on the GPU (decoder, gate, synth; one read-back
     // per block: voice-webgl.js); it takes the synth's place (same latency, reverb, dispose).
     // Without float32 textures it offers none (null): its controls, read once, go to the JS synth.
@@ -74,6 +79,7 @@ export class Engine {
 
   setControls(controls) {
     this.mapper.setControls(controls);
+    this.idiom.setControls(controls);
     if (controls.reverbWet !== undefined) this.synth.setReverbWet(controls.reverbWet);
   }
 
@@ -118,6 +124,7 @@ export class Engine {
     this.reserve(n);
     this.inputF0Hz.set(this.queue.f0Hz.subarray(0, n));
     const m = this.mapper.map(this.queue, n, this.mapped);
+    this.idiom.shape(this.queue, m, n, this.mapper);
     this.queue.shift(n);
     let t0 = now();
     let audio;
@@ -132,6 +139,9 @@ export class Engine {
       audio = this.synth.render({ f0Hz: m.f0Hz.subarray(0, n), ...controls });
       this.timings.synthMs += now() - t0;
     }
+    t0 = now();
+    this.idiom.render(audio, n); // one frame behind the controls (the synth's look-ahead): 4 ms
+    this.timings.synthMs += now() - t0;
     this.timings.blocks++;
     this.timings.framesOut += n;
     return { audio, n, inputF0Hz: this.inputF0Hz.subarray(0, n), f0Hz: m.f0Hz.subarray(0, n), gate: m.gate.subarray(0, n) };

@@ -1,0 +1,92 @@
+// How an instrument is played, after the mapping stage: the voice's contour becomes keys, plucks,
+// a bow or breath (metadata.json "playing", docs/models.md). An idiom works in two places:
+//   shape(voice, mapped, n)  per frame, before the decoder: the pitch and loudness asked of the
+//                            instrument (keys, a pluck's envelope, bow changes, tonguing)
+//   render(audio, n)         per sample, after the synth: what the decoder does not play (the
+//                            taraf's sympathetic strings, the chikari, breath noise)
+// Its controls come with the engine's (setControls): the singer's Sa and the raga's swaras
+// (`scale`), the manual transposition, the taraf's level and the chikari.
+import { midiToHz } from "../../dsp/notes.js";
+import { ResonatorBank } from "../../dsp/resonator-bank.js";
+import { checkScale, DEFAULT_SCALE, SA_PA_DEGREES } from "./keys.js";
+
+/** Lowest taraf string below the instrument's mean pitch, in semitones (sizes the delay lines). */
+const TARAF_SPAN_BELOW_MEAN = 18;
+
+export class Idiom {
+  /** @param {object} meta metadata.json (frame_rate, hop_samples, sample_rate, f0_stats, playing) */
+  constructor(meta) {
+    this.meta = meta;
+    this.playing = meta.playing || { idiom: "voice" };
+    this.frameRate = meta.frame_rate;
+    this.hop = meta.hop_samples;
+    this.scale = DEFAULT_SCALE;
+    this.semitoneShift = 0;
+    const taraf = this.playing.taraf;
+    this.taraf = taraf ? new ResonatorBank({
+      sampleRate: meta.sample_rate, ringSeconds: taraf.ring_s, minHz: midiToHz(meta.f0_stats.mean_midi - TARAF_SPAN_BELOW_MEAN),
+    }) : null;
+    this.tarafGain = taraf ? 10 ** (taraf.level_db / 20) : 0;
+    this.tarafLevel = 1;
+    if (this.taraf) this.tuneTaraf();
+  }
+
+  /** Frames of `ms` milliseconds (at least one). */
+  frames(ms) {
+    return Math.max(1, Math.round((ms / 1000) * this.frameRate));
+  }
+
+  /**
+   * @param {{scale?:{saMidi:number, degrees:number[]}, semitoneShift?:number, tarafLevel?:number,
+   *          chikari?:boolean}} controls  tarafLevel: 0 (off) … 1 (the instrument's own balance) … 2
+   */
+  setControls({ scale, semitoneShift, tarafLevel } = {}) {
+    const retune = (scale && scale !== this.scale) || (semitoneShift !== undefined && semitoneShift !== this.semitoneShift);
+    if (scale) this.scale = checkScale(scale);
+    if (semitoneShift !== undefined) this.semitoneShift = semitoneShift;
+    if (tarafLevel !== undefined) {
+      if (!(tarafLevel >= 0 && tarafLevel <= 2)) throw new Error(`tarafLevel must be 0-2 (1: the instrument's own), got ${tarafLevel}`);
+      this.tarafLevel = tarafLevel;
+    }
+    if (retune && this.taraf) this.tuneTaraf();
+  }
+
+  /** The scale where the instrument plays it: Sa moved by the manual transposition. */
+  get playedScale() {
+    return { saMidi: this.scale.saMidi + this.semitoneShift, degrees: this.scale.degrees };
+  }
+
+  /**
+   * Taraf strings: Sa, Pa and the raga's swaras in the saptak around the instrument's register
+   * (its Sa the one nearest half an octave below its mean pitch), and the taar Sa above.
+   */
+  tarafPitchesMidi() {
+    const { saMidi, degrees } = this.playedScale;
+    const sa = saMidi + 12 * Math.round((this.meta.f0_stats.mean_midi - 6 - saMidi) / 12);
+    const all = [...new Set([...SA_PA_DEGREES, ...degrees])].sort((a, b) => a - b);
+    return [...all.map((d) => sa + d), sa + 12];
+  }
+
+  tuneTaraf() {
+    this.taraf.tune(this.tarafPitchesMidi().map(midiToHz));
+  }
+
+  /**
+   * Per frame, in place: the pitch and loudness asked of the instrument. The voice alone plays
+   * as the mapping stage left it.
+   * @param {{f0Hz:Float32Array, loudnessDb:Float32Array, voiced:Uint8Array, confidence:Float32Array}} voice [n] each
+   * @param {{f0Hz:Float32Array, loudnessDb:Float32Array, gate:Float32Array}} mapped [n] each, in place
+   * @param {number} n frames
+   * @param {{gateDb:number}} mapping the mapping stage's gate level (the voice is sounding above it)
+   */
+  shape(voice, mapped, n, mapping) {} // eslint-disable-line no-unused-vars
+
+  /**
+   * Per sample, in place: adds what the decoder does not play to the block's audio [n * hop].
+   * The taraf hears the instrument (and, in a subclass, what it adds before calling this).
+   */
+  render(audio, n) {
+    if (this.taraf && this.tarafLevel > 0) this.taraf.process(audio, audio, n * this.hop, this.tarafGain * this.tarafLevel);
+    return audio;
+  }
+}

@@ -1,0 +1,55 @@
+// A keyed instrument (harmonium): the pitch is always one of the keys of the singer's Sa (the
+// raga's swaras once a raga is chosen). The voice chooses the key; a key change is fast and
+// straight, with no glide between keys and no vibrato on them. The bellows follow the voice's
+// loudness, slowly enough that the voice's own tremolo does not reach the reeds.
+import { hzToMidi, midiToHz } from "../../dsp/notes.js";
+import { Idiom } from "./idiom.js";
+import { nearestKey } from "./keys.js";
+
+export class KeyedIdiom extends Idiom {
+  constructor(meta) {
+    super(meta);
+    const p = this.playing;
+    this.changeFrames = this.frames(p.key_change_ms);
+    // A key is left only when another is nearer by this much: a voice singing a little flat or
+    // with wide vibrato stays on its key.
+    this.hysteresis = p.key_hysteresis_semitones;
+    this.bellowsFrames = this.frames(p.bellows_ms);
+    this.bellowsAlpha = 1 - Math.exp(-1 / this.bellowsFrames);
+    this.key = null; // the key held (MIDI), null between notes
+  }
+
+  shape(voice, mapped, n) {
+    const scale = this.playedScale;
+    for (let i = 0; i < n; i++) {
+      if (mapped.gate[i] === 0 || !(mapped.f0Hz[i] > 0)) {
+        this.key = null;
+        continue;
+      }
+      const midi = hzToMidi(mapped.f0Hz[i]);
+      const ld = mapped.loudnessDb[i];
+      if (this.key === null) {
+        // A new note: the key goes down at once, the bellows start at the voice's level.
+        this.key = this.fromMidi = nearestKey(midi, scale);
+        this.changeFrame = this.changeFrames;
+        this.bellowsDb = ld;
+        this.noteFrames = 0;
+      } else {
+        const candidate = nearestKey(midi, scale);
+        if (candidate !== this.key && Math.abs(midi - candidate) + this.hysteresis < Math.abs(midi - this.key)) {
+          this.fromMidi = this.playedMidi;
+          this.key = candidate;
+          this.changeFrame = 0;
+        }
+        // The voice's onset swell sets the pressure; after it the bellows move slowly.
+        if (++this.noteFrames < this.bellowsFrames && ld > this.bellowsDb) this.bellowsDb = ld;
+        else this.bellowsDb += this.bellowsAlpha * (ld - this.bellowsDb);
+      }
+      if (this.changeFrame < this.changeFrames) this.changeFrame++;
+      const x = this.changeFrame / this.changeFrames; // straight, not a glide: linear in pitch
+      this.playedMidi = this.fromMidi + (this.key - this.fromMidi) * x;
+      mapped.f0Hz[i] = midiToHz(this.playedMidi);
+      mapped.loudnessDb[i] = this.bellowsDb;
+    }
+  }
+}
