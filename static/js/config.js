@@ -103,3 +103,19 @@ export const ONSET = { inputThreshold: 0.05, outputThreshold: 0.01, minSilenceSe
  * audio threads; 20 a second still reads as continuous.
  */
 export const UI_UPDATES_PER_SECOND = 20;
+
+/**
+ * Gentle raga tuning (engine/raga-tuning.js). A note becomes held (nyas) when its last
+ * `heldSeconds` stay within a band of 2 × `heldCents`, neither trending (the mean of their last
+ * third within `driftCents` of their first's: a glide) nor arching (the middle third within
+ * `arcCents` of the outer two: the crest of an andolan); it stays held until it leaves the band or
+ * trends by `releaseDriftCents`. Only a held note is moved, toward its nearest swara if that
+ * swara is in the raga and within `captureCents`, with the time constant `fullStrengthSeconds` /
+ * strength; when it stops being held the correction lets go over `releaseSeconds`. A held note
+ * that swings out of its band (andolan, gamak) is left alone until the singer moves more than
+ * `newNoteCents` from it or rests.
+ */
+export const RAGA_TUNING = {
+  heldCents: 15, heldSeconds: 0.25, driftCents: 5, arcCents: 2, releaseDriftCents: 8, captureCents: 35,
+  fullStrengthSeconds: 0.1, releaseSeconds: 0.03, newNoteCents: 80,
+};

@@ -3,33 +3,15 @@
 // it plays exactly what the Engine renders offline, finishing each quantum's blocks before the
 // next processor would run (the microtask checkpoint after process()).
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { test } from "node:test";
-import * as tf from "@tensorflow/tfjs-core";
-import "@tensorflow/tfjs-backend-cpu";
 
-import { CpuStreamingDecoder, cpuWeightNames } from "../../static/js/engine/decoder-cpu.js";
+import { CpuStreamingDecoder } from "../../static/js/engine/decoder-cpu.js";
 import { RingBuffer } from "../../static/js/dsp/ring.js";
 import { Engine } from "../../static/js/engine/engine.js";
+import { firstModel } from "../kit/shipped-model.js";
 
-const MODELS = new URL("../../static/models/", import.meta.url);
 const CONTEXT_RATE = 44100;
 const QUANTUM = 128;
-
-/** The first shipped model's metadata and plain-JS decoder weights (decoded as TF.js would). */
-async function firstModel() {
-  const id = readdirSync(MODELS).sort().find((d) => existsSync(new URL(`${d}/metadata.json`, MODELS)));
-  assert.ok(id, "no shipped model in static/models");
-  const meta = JSON.parse(readFileSync(new URL(`${id}/metadata.json`, MODELS)));
-  const graph = JSON.parse(readFileSync(new URL(`${id}/${meta.streaming.model}`, MODELS)));
-  const [group] = graph.weightsManifest;
-  const bin = readFileSync(new URL(`${id}/${group.paths[0]}`, MODELS));
-  await tf.setBackend("cpu");
-  const tensors = tf.io.decodeWeights(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length), group.weights);
-  const weights = Object.fromEntries(cpuWeightNames(meta).map((n) => [n, Float32Array.from(tensors[n].dataSync())]));
-  tf.dispose(Object.values(tensors));
-  return { meta: { ...meta, id }, weights };
-}
 
 /** A sung phrase at the model rate: a glide with vibrato, a rest, a second note. */
 function voice(sampleRate, seconds = 2) {

@@ -1,6 +1,7 @@
 // The streaming engine: voice in, instrument out, at the model rate, one block of frames at a time.
-//   features (f0, voicing, loudness) -> mapping (register, dynamics, gate; then the instrument's
-//   idiom: keys, plucks, bow, breath) -> decoder -> synth -> the idiom's own sound (taraf, breath)
+//   features (f0, voicing, loudness) -> raga tuning (held notes, when on) -> mapping (register,
+//   dynamics, gate; then the instrument's idiom: keys, plucks, bow, breath) -> decoder -> synth
+//   -> the idiom's own sound (taraf, breath)
 // The same Engine renders a whole clip at once (blockFrames = all frames) for parity tests: only
 // the block size differs between the live path and the offline one. It runs live in the engine
 // Worker (engine-worker.js, any TF.js backend) or on the audio thread (engine-processor.js, the
@@ -9,6 +10,7 @@ import { ANALYSIS_FFT_SIZE, LOUDNESS_FFT_SIZE_TRAINED, VOICING } from "../config
 import * as featuresStage from "./features.js";
 import { createIdiom } from "./idiom/index.js";
 import { Mapper } from "./mapping.js";
+import { RagaTuner } from "./raga-tuning.js";
 import * as synthStage from "./synth/synth.js";
 
 // The audio thread (AudioWorkletGlobalScope) has no `performance`: Date.now() there, whose
@@ -66,6 +68,8 @@ export class Engine {
     this.mapper = mapper || new Mapper(meta, controls);
     this.idiom = createIdiom(meta);
     this.idiom.setControls(controls);
+    this.tuner = new RagaTuner({ frameRate: meta.frame_rate });
+    this.tuner.set(controls.tuning ?? null); // {saHz, semitones, strength} or null (off)
     // On webgl the decoder keeps the whole voice on the GPU (decoder, gate, synth; one read-back
     // per block: voice-webgl.js); it takes the synth's place (same latency, reverb, dispose).
     // Without float32 textures it offers none (null): its controls, read once, go to the JS synth.
@@ -80,6 +84,7 @@ export class Engine {
   setControls(controls) {
     this.mapper.setControls(controls);
     this.idiom.setControls(controls);
+    this.tuner.set(controls.tuning ?? null);
     if (controls.reverbWet !== undefined) this.synth.setReverbWet(controls.reverbWet);
   }
 
@@ -122,7 +127,8 @@ export class Engine {
    */
   async renderBlock(n = this.blockFrames) {
     this.reserve(n);
-    this.inputF0Hz.set(this.queue.f0Hz.subarray(0, n));
+    this.inputF0Hz.set(this.queue.f0Hz.subarray(0, n)); // the sung pitch, before any tuning
+    this.tuner.process(this.queue.f0Hz, this.queue.voiced, n);
     const m = this.mapper.map(this.queue, n, this.mapped);
     this.idiom.shape(this.queue, m, n, this.mapper);
     this.queue.shift(n);
