@@ -174,6 +174,11 @@ def features_section(r) -> list[str]:
     return L
 
 
+def tonic_section(r) -> list[str]:
+    """Find my Sa: the markdown bench/tonic.mjs writes (one formatter for the script and the report)."""
+    return list(r["markdown"]) if r else []
+
+
 def sound_section(rows) -> list[str]:
     L = ["## Sound", "", "| instrument | held-out spectral loss | pitch error vs asked (cents, median; output lag in frames) | octave shift | loudness-envelope corr. | streaming vs offline SNR (dB) |",
          "|---|---|---|---|---|---|"]
@@ -199,7 +204,7 @@ def timbre_section(timbre: dict) -> list[str]:
 
 # Those `bench.run --only` can refresh. A section new to the report (webgl) goes before "## Features".
 SECTIONS = {"engine": engine_section, "decoder": decoder_section, "webgl": webgl_section,
-            "sound": sound_section, "timbre": timbre_section}
+            "sound": sound_section, "timbre": timbre_section, "tonic": tonic_section}
 
 
 def update_sections(results: dict, path: Path, measured: list[str] | None = None) -> None:
@@ -248,6 +253,7 @@ def write_report(results: dict, path: Path) -> None:
     L += decoder_section(results.get("decoder", []))
     L += webgl_section(results.get("webgl"))
     L += features_section(results.get("features"))
+    L += tonic_section(results.get("tonic"))
     L += ["## Phase cumsum: our WebGL shader vs `tf.cumsum` vs a JS float64 loop", "",
           "| textures | samples | ours (ms) | tf.cumsum (ms) | JS float64 (ms) | ours / tf.cumsum | ours max err (rad) | tf.cumsum max err (rad) |",
           "|---|---|---|---|---|---|---|---|"]

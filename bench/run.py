@@ -166,6 +166,17 @@ def bench_features(seconds, repeats):
     return r
 
 
+def bench_tonic():
+    """node bench/tonic.mjs: Find my Sa's error and the seconds it needs, Sa C3-F4."""
+    import subprocess
+
+    out = subprocess.run(["node", str(ROOT / "bench" / "tonic.mjs"), "--json"], check=True, capture_output=True, text=True, cwd=ROOT)
+    r = json.loads(out.stdout)
+    for row in r["rows"]:
+        print(f"  {row['kind']:20s} within ±20 cents {100 * row['withinTolerance']:.1f} %, {row['medianSecondsNeeded']} s needed (median)")
+    return r
+
+
 def model_sizes(metas):
     rows = []
     for m in metas:
@@ -414,6 +425,8 @@ def run(quick: bool, out_dir: Path, report_path: Path | None, tmp: Path, playwri
             pages.close()
     print("features:")
     results["features"] = bench_features(2 if quick else 20, 2 if quick else 7)
+    print("find my Sa:")
+    results["tonic"] = bench_tonic()
     results["first_load"] = first_load_weight(metas)
     print("serving under load:")
     results["serve_load"] = bench_serve_load(**(LOAD_QUICK if quick else {}))
@@ -437,6 +450,7 @@ ONLY = {
     "latency": lambda pages, metas, voice, f0, tmp: bench_latency(pages, tmp),
     "live": lambda pages, metas, voice, f0, tmp: bench_live(pages, tmp, 60),
     "soak": lambda pages, metas, voice, f0, tmp: bench_soak(pages, tmp, 600),
+    "tonic": lambda pages, metas, voice, f0, tmp: bench_tonic(),
 }
 
 

@@ -33,3 +33,17 @@ def test_a_report_without_the_section_is_an_error_not_a_silent_append(tmp_path):
     with pytest.raises(ValueError, match="no section '## Sound'"):
         update_sections({"sound": [SOUND_ROW]}, report)
     assert report.read_text() == "# Swara benchmarks\n\n## Latency\n\nx\n"
+
+
+def test_the_find_my_sa_section_is_what_bench_tonic_writes(tmp_path):
+    from pathlib import Path
+
+    from bench.report import update_sections
+
+    report = tmp_path / "benchmarks.md"
+    report.write_text((Path(__file__).parent.parent / "docs" / "benchmarks.md").read_text())
+    markdown = ["## Find my Sa (node, generated phrases, Sa C3–F4)", "", "| case | new |", "|---|---|", "| held Sa | 1 |", ""]
+    update_sections({"tonic": {"rows": [], "markdown": markdown}}, report)
+    text = report.read_text()
+    assert "| held Sa | 1 |" in text and text.count("## Find my Sa") == 1
+    assert text.index("## Find my Sa") < text.index("## Phase cumsum"), "the section keeps its place"
