@@ -119,3 +119,15 @@ export const RAGA_TUNING = {
   heldCents: 15, heldSeconds: 0.25, driftCents: 5, arcCents: 2, releaseDriftCents: 8, captureCents: 35,
   fullStrengthSeconds: 0.1, releaseSeconds: 0.03, newNoteCents: 80,
 };
+
+/** Engine stats (load, blocks, dropped frames) posted to the page, from either host. */
+export const ENGINE_STATS_PER_SECOND = 4;
+
+/** Output worklet stats (underruns, margin) posted to the page. */
+export const OUTPUT_STATS_PER_SECOND = 20;
+
+/** The recording clock beside the Record button. */
+export const RECORDING_CLOCK_UPDATES_PER_SECOND = 4;
+
+/** The probe worklet's late-quanta reports (?probe=1 only). */
+export const PROBE_REPORTS_PER_SECOND = 2;

@@ -2,6 +2,7 @@
 // they smear pitch and pump loudness) and runs capture-processor in an AudioWorklet.
 import { CAPTURE_RING_SECONDS } from "../config.js";
 import { RingBuffer } from "../dsp/ring.js";
+import { CAPTURE_EVENT, WORKLET_MESSAGE } from "../protocol.js";
 
 export const MIC_CONSTRAINTS = {
   audio: {
@@ -38,12 +39,12 @@ export async function startCapture(context, { targetSampleRate, onLevel, onOnset
     processorOptions: { targetSampleRate, ringBuffer: ring.sab },
   });
   node.port.onmessage = (e) => {
-    if (e.data.type === "level" && onLevel) onLevel(e.data);
-    if (e.data.type === "onset" && onOnset) onOnset(e.data.frame);
+    if (e.data.type === CAPTURE_EVENT.LEVEL && onLevel) onLevel(e.data);
+    if (e.data.type === CAPTURE_EVENT.ONSET && onOnset) onOnset(e.data.frame);
   };
   source.connect(node);
   const stop = () => {
-    node.port.postMessage({ type: "stop" });
+    node.port.postMessage({ type: WORKLET_MESSAGE.STOP });
     source.disconnect();
     stream.getTracks().forEach((t) => t.stop());
   };

@@ -2,6 +2,7 @@
 // wired between the capture and output nodes so that the graph runs the three in that order in
 // every quantum (their connections carry silence; the rings carry the audio).
 import { AUDIO_THREAD } from "../config.js";
+import { ENGINE_EVENT, ENGINE_NODE_MESSAGE } from "../protocol.js";
 
 /**
  * @param {AudioContext} context
@@ -24,14 +25,14 @@ export async function startAudioEngine(context, { capture, output, meta, weights
   const started = new Promise((resolve, reject) => {
     node.onprocessorerror = () => reject(new Error("the audio thread could not start the engine"));
     node.port.onmessage = (e) => {
-      if (e.data.type === "started") resolve(e.data.params);
+      if (e.data.type === ENGINE_EVENT.STARTED) resolve(e.data.params);
       else onMessage(e.data);
     };
   });
   capture.node.connect(node);
   node.connect(output.node);
   const stop = () => {
-    node.port.postMessage({ type: "stop" });
+    node.port.postMessage({ type: ENGINE_NODE_MESSAGE.STOP });
     capture.node.disconnect(node);
     node.disconnect();
   };

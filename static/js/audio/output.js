@@ -2,6 +2,7 @@
 // (resamples to the context rate) -> speaker.
 import { CAPTURE_RING_SECONDS } from "../config.js";
 import { RingBuffer } from "../dsp/ring.js";
+import { OUTPUT_EVENT, OUTPUT_MESSAGE } from "../protocol.js";
 
 /**
  * @param {AudioContext} context
@@ -22,14 +23,14 @@ export async function startOutput(context, { sourceSampleRate, blockSamples, hos
     processorOptions: { ringBuffer: ring.sab, sourceSampleRate, blockSamples, host },
   });
   node.port.onmessage = (e) => {
-    if (e.data.type === "stats" && onStats) onStats(e.data);
-    if (e.data.type === "onset" && onOnset) onOnset(e.data.frame);
+    if (e.data.type === OUTPUT_EVENT.STATS && onStats) onStats(e.data);
+    if (e.data.type === OUTPUT_EVENT.ONSET && onOnset) onOnset(e.data.frame);
   };
   node.connect(context.destination);
-  const setBlockSamples = (n) => node.port.postMessage({ type: "block", blockSamples: n });
-  const setHost = (h) => node.port.postMessage({ type: "host", host: h });
+  const setBlockSamples = (n) => node.port.postMessage({ type: OUTPUT_MESSAGE.BLOCK, blockSamples: n });
+  const setHost = (h) => node.port.postMessage({ type: OUTPUT_MESSAGE.HOST, host: h });
   const stop = () => {
-    node.port.postMessage({ type: "stop" });
+    node.port.postMessage({ type: OUTPUT_MESSAGE.STOP });
     node.disconnect();
   };
   return { ring, node, setBlockSamples, setHost, stop };

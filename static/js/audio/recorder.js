@@ -1,7 +1,9 @@
 // Recorder: the instrument (and optionally the dry voice, as a second track) to a WAV file in
 // memory. Nothing leaves the device: the page plays it back, downloads it or hands it to the
 // Web Share API when the singer asks.
+import { RECORDING_CLOCK_UPDATES_PER_SECOND } from "../config.js";
 import { encodeWav } from "../dsp/wav.js";
+import { RECORDER_EVENT, RECORDER_MESSAGE } from "../protocol.js";
 
 /** A recording stops itself after this long (memory: 2 tracks × 48 kHz × 4 bytes × 10 min ≈ 230 MB while recording). */
 export const MAX_RECORDING_SECONDS = 600;
@@ -34,11 +36,11 @@ export async function startRecorder(context, { instrument, voice = null, startAt
   node.port.onmessage = (e) => {
     chunks.push(e.data.tracks);
     total += e.data.tracks[0].length;
-    if (e.data.type === "done") resolveDone();
+    if (e.data.type === RECORDER_EVENT.DONE) resolveDone();
   };
 
   async function stop(atTime = context.currentTime) {
-    node.port.postMessage({ type: "stop", atTime });
+    node.port.postMessage({ type: RECORDER_MESSAGE.STOP, atTime });
     await done;
     instrument.disconnect(node);
     if (voice) voice.disconnect(node);
@@ -55,7 +57,7 @@ export async function startRecorder(context, { instrument, voice = null, startAt
 
 /**
  * One take at a time for the page: start while singing, stop to get the WAV; reports the
- * elapsed time every quarter second while recording.
+ * elapsed time RECORDING_CLOCK_UPDATES_PER_SECOND while recording.
  */
 export class TakeRecorder {
   /** @param {(seconds:number)=>void} onTime */
@@ -73,7 +75,7 @@ export class TakeRecorder {
   async start(context, tracks) {
     if (this.active) throw new Error("already recording");
     this.active = await startRecorder(context, tracks);
-    this.timer = setInterval(() => this.onTime(this.active ? this.active.elapsedSeconds() : 0), 250);
+    this.timer = setInterval(() => this.onTime(this.active ? this.active.elapsedSeconds() : 0), 1000 / RECORDING_CLOCK_UPDATES_PER_SECOND);
   }
 
   /** @returns {Promise<{wav: ArrayBuffer, seconds: number, sampleRate: number, tracks: number}|null>} null when not recording */

@@ -1,7 +1,7 @@
 // Phase accumulation in float64 JS: phase[i] = (phase0 + sum_{j<=i} omega[j]) mod 2*pi, carried
 // across blocks (ddsp's inclusive cumsum of angular frequency). Exact enough for hours of audio,
 // where a float32 running sum drifts by radians in seconds. Pure JS: the engine's DSP core uses it
-// wherever it runs (the Worker's CPU backends, the audio thread, node tests); cumsum.js holds the
+// wherever it runs (the Worker's CPU backends, the audio thread, node tests); gpu/phase-scan.js holds the
 // WebGL scan behind the same API.
 
 const TWO_PI = 2 * Math.PI;
@@ -11,7 +11,7 @@ export function wrapPhase(phaseRad) {
   return phaseRad - TWO_PI * Math.floor(phaseRad / TWO_PI);
 }
 
-/** The float64 accumulator (see the file comment), API as cumsum.js's WebGL one. */
+/** The float64 accumulator (see the file comment), API as gpu/phase-scan.js's WebGL one. */
 export class Float64PhaseAccumulator {
   constructor() {
     this.kind = "float64-js";

@@ -4,7 +4,7 @@
 //   -> the idiom's own sound (taraf, breath)
 // The same Engine renders a whole clip at once (blockFrames = all frames) for parity tests: only
 // the block size differs between the live path and the offline one. It runs live in the engine
-// Worker (engine-worker.js, any TF.js backend) or on the audio thread (engine-processor.js, the
+// Worker (worker/session.js, any TF.js backend) or on the audio thread (engine-processor.js, the
 // plain-JS decoder and synth), offline in a page (tests, benchmarks).
 import { ANALYSIS_FFT_SIZE, LOUDNESS_FFT_SIZE_TRAINED, VOICING } from "../config.js";
 import * as featuresStage from "./features.js";

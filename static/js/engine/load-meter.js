@@ -1,6 +1,6 @@
 // How much of real time the live engine takes: compute time against the audio time it rendered,
 // over a window the caller closes (reset) once it is full. Both engine hosts keep one
-// (engine-worker.js, engine-processor.js): above FALLING_BEHIND.load (AUDIO_THREAD.maxLoad on the
+// (worker/session.js, worklets/engine-processor.js): above FALLING_BEHIND.load (AUDIO_THREAD.maxLoad on the
 // audio thread) the engine is falling behind. Two sums, no allocation: it runs on the audio thread.
 
 export class LoadMeter {

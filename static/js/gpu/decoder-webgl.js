@@ -17,9 +17,7 @@
 // Programs follow tfjs-backend-webgl's GPGPUProgram form (source + variable names + uniforms),
 // run with backend.runWebGLProgram; shapes are constants (each block size compiles its own set,
 // at load for the live size), so every texel read's index arithmetic folds away.
-import convSource from "../../../shaders/decoder_conv.glsl";
-import normSource from "../../../shaders/decoder_norm.glsl";
-import headSource from "../../../shaders/decoder_head.glsl";
+import * as glsl from "./shaders.js";
 import { tf } from "../worker/backend.js";
 import { SILENCE_DB } from "../config.js";
 import { WebGLVoice } from "./voice-webgl.js";
@@ -92,7 +90,7 @@ export class WebGLFusedDecoder {
           userCode: defines({ K: spec.kernel, CIN: spec.channels_in, DIL: spec.dilation, PAST: past })
             + (i === 0 ? texelAccessors(["weights", "bias"], ["block"]) + "float histAt(int r, int c) { return blockAt(r * CIN + c); }\n"
               : texelAccessors(["hist", "weights", "bias"]))
-            + convSource,
+            + glsl.decoderConv,
         },
       };
     });
@@ -102,7 +100,7 @@ export class WebGLFusedDecoder {
       const variableNames = ["z", ...(residual ? ["hist"] : []), ...(pastNext ? ["prev"] : []), "gain", "offset"];
       l.norm = {
         variableNames,
-        userCode: texelAccessors(variableNames) + defines({ C, PAST: l.past, PAST_NEXT: pastNext, RESIDUAL: residual ? 1 : 0 }, { EPS: this.k.norm_eps, ALPHA: this.k.leaky_alpha }) + normSource,
+        userCode: texelAccessors(variableNames) + defines({ C, PAST: l.past, PAST_NEXT: pastNext, RESIDUAL: residual ? 1 : 0 }, { EPS: this.k.norm_eps, ALPHA: this.k.leaky_alpha }) + glsl.decoderNorm,
         customUniforms: [{ name: "prevShift", type: "int" }],
       };
     });
@@ -113,7 +111,7 @@ export class WebGLFusedDecoder {
       program: {
         variableNames: ["x", "weights", "bias"],
         userCode: texelAccessors(["x", "weights", "bias"]) + defines({ C, H: this.nHarmonics }, { NOISE_BIAS: this.k.noise_initial_bias,
-          ES_MAX: es.max_value, ES_POWER: Math.log(es.exponent), ES_THRESHOLD: es.threshold }) + headSource,
+          ES_MAX: es.max_value, ES_POWER: Math.log(es.exponent), ES_THRESHOLD: es.threshold }) + glsl.decoderHead,
       },
     };
     if (this.head.bias.shape[1] !== this.units) {

@@ -17,13 +17,7 @@
 // The quantisation uses error feedback (the rounding residual is carried to the next sample), so
 // the accumulated phase never drifts more than half an LSB (2^-23 turn = 7.5e-7 rad) from the
 // exact float64 sum, however long it runs.
-import chunkTotalsSource from "../../../shaders/cumsum_chunk_totals.glsl";
-import chunkOffsetsSource from "../../../shaders/cumsum_chunk_offsets.glsl";
-import phasesSource from "../../../shaders/cumsum_phases.glsl";
-import digitsSource from "../../../shaders/cumsum_digits.glsl";
-import packedTotalsSource from "../../../shaders/cumsum_packed_totals.glsl";
-import packedTopSource from "../../../shaders/cumsum_packed_top.glsl";
-import packedPrefixesSource from "../../../shaders/cumsum_packed_prefixes.glsl";
+import * as glsl from "./shaders.js";
 
 import { Float64PhaseAccumulator, wrapPhase } from "../dsp/phase.js";
 
@@ -84,14 +78,14 @@ function makeProgram(kind, nOut, shapeUniforms, packed) {
   const common = { outputShape: [2, nOut], enableShapeUniforms: shapeUniforms,
     packedInputs: packed, packedOutput: packed };
   if (kind === "totals") {
-    return { ...common, variableNames: ["digits"], userCode: packed ? digitsSource + packedTotalsSource : chunkTotalsSource,
+    return { ...common, variableNames: ["digits"], userCode: packed ? glsl.cumsumDigits + glsl.cumsumPackedTotals : glsl.cumsumChunkTotals,
       customUniforms: [{ name: "chunkSize", type: "int" }, { name: "nSamples", type: "int" }] };
   }
   if (kind === "top") {
-    return { ...common, variableNames: ["totals"], userCode: packed ? digitsSource + packedTopSource : chunkOffsetsSource,
+    return { ...common, variableNames: ["totals"], userCode: packed ? glsl.cumsumDigits + glsl.cumsumPackedTop : glsl.cumsumChunkOffsets,
       customUniforms: [{ name: "startHi", type: "float" }, { name: "startLo", type: "float" }] };
   }
-  return { ...common, variableNames: ["digits", "offsets"], userCode: packed ? digitsSource + packedPrefixesSource : phasesSource,
+  return { ...common, variableNames: ["digits", "offsets"], userCode: packed ? glsl.cumsumDigits + glsl.cumsumPackedPrefixes : glsl.cumsumPhases,
     customUniforms: [{ name: "chunkSize", type: "int" }, { name: "inclusive", type: "int" }] };
 }
 

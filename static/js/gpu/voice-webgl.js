@@ -8,14 +8,13 @@
 //  - the phase: it depends only on f0, which JS already has (the mapping made it), so the running
 //    phase is a float64 loop here (exact for hours, as the wasm/cpu path) and each sample's phase
 //    travels as an integer count of 2^-22 turns (two base-2048 digits, exact in float16 textures,
-//    like cumsum.js). A GPU scan (cumsum.js) would need the same upload (the increments) and 3
+//    like phase-scan.js). A GPU scan (phase-scan.js) would need the same upload (the increments) and 3
 //    more passes to learn what JS knows already.
 //  - the white noise: the JS synth's PRNG (dsp/prng.js), the same stream, so both paths make the
 //    same audio.
 //  - layer 0's inputs, f0 and the gate per frame (with the previous frame's, for the glide).
 // Same output as synth.js's Synth for the same controls (tests/e2e/test_voice_webgl.py).
-import framesSource from "../../../shaders/synth_frames.glsl";
-import mixSource from "../../../shaders/synth_mix.glsl";
+import * as glsl from "./shaders.js";
 import { tf } from "../worker/backend.js";
 import { ImpulseResponseDesigner } from "../dsp/impulse-response.js";
 import { mulberry32 } from "../dsp/prng.js";
@@ -63,13 +62,13 @@ export class WebGLVoice {
     this.framesProgram = {
       variableNames: ["head", "prev", "block", "basis"],
       userCode: texelAccessors(["head", "prev", "basis"], ["block"])
-        + defines({ P, M, L, H, NOISE0: 1 + H }, { ...consts, NORM_EPS: decoder.k.harmonic_norm_eps }) + framesSource,
+        + defines({ P, M, L, H, NOISE0: 1 + H }, { ...consts, NORM_EPS: decoder.k.harmonic_norm_eps }) + glsl.synthFrames,
       customUniforms: ["prevShift", "f0Offset", "gateOffset"].map((name) => ({ name, type: "int" })),
     };
     this.mixProgram = {
       variableNames: ["frames", "block"],
       userCode: texelAccessors(["frames"], ["block"])
-        + defines({ HOP: hop, H, L, P, START: start, BACK: back, FWD: forward, RADIX, STEPS: PHASE_STEPS, QUARTER: PHASE_STEPS / 4 }, { ...consts, RAD_PER_STEP: TWO_PI / PHASE_STEPS }) + mixSource,
+        + defines({ HOP: hop, H, L, P, START: start, BACK: back, FWD: forward, RADIX, STEPS: PHASE_STEPS, QUARTER: PHASE_STEPS / 4 }, { ...consts, RAD_PER_STEP: TWO_PI / PHASE_STEPS }) + glsl.synthMix,
       customUniforms: ["leadFrames", "f0Offset", "phaseOffset", "noiseOffset"].map((name) => ({ name, type: "int" })),
     };
     this.reverb = new Reverb({ sampleRate: this.sampleRate, wet: reverbWet });

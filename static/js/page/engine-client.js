@@ -1,9 +1,10 @@
 // The page's side of the engine: the Worker's typed requests with replies, and its events; and,
 // where the Worker's measurement put the engine on the audio thread (choice.host "audio"), that
 // engine's node (engine-node.js), whose events come out the same way. The page never touches
-// TF.js: the Worker owns it (engine-worker.js documents the messages).
+// TF.js: the Worker owns it. Messages: protocol.js.
 import { AUDIO_THREAD, FALLING_BEHIND } from "../config.js";
 import { startAudioEngine } from "../audio/engine-node.js";
+import { ENGINE_EVENT, ENGINE_NODE_MESSAGE, WORKER_REQUEST } from "../protocol.js";
 
 export class EngineClient {
   /** @param {{backend?:string, blockFrames?:number, host?:string, wasmThreads?:number|null, forceF16?:boolean, probe?:boolean}} options */
@@ -17,13 +18,13 @@ export class EngineClient {
     this.model = null;
     this.audio = null; // {engine, session, underruns, underrunsAtWindowStart, windowStart} while on the audio thread
     this.worker.onmessage = (e) => this.receive(e.data);
-    this.worker.onerror = (e) => this.emit("error", { message: `engine worker failed: ${e.message || "could not load"}` });
-    this.on("backend", (m) => (this.choice = m.choice));
-    this.ready = this.request("init", { options });
+    this.worker.onerror = (e) => this.emit(ENGINE_EVENT.ERROR, { message: `engine worker failed: ${e.message || "could not load"}` });
+    this.on(ENGINE_EVENT.BACKEND, (m) => (this.choice = m.choice));
+    this.ready = this.request(WORKER_REQUEST.INIT, { options });
   }
 
   receive(msg) {
-    if (msg.type !== "reply") return this.emit(msg.type, msg);
+    if (msg.type !== ENGINE_EVENT.REPLY) return this.emit(msg.type, msg);
     const p = this.pending.get(msg.id);
     this.pending.delete(msg.id);
     if (msg.ok) p.resolve(msg.result);
@@ -38,7 +39,7 @@ export class EngineClient {
     });
   }
 
-  /** `fn(msg)` for every `type` message: backend, switched, pitch, stats, block, error. */
+  /** `fn(msg)` for every `type` message (protocol.js ENGINE_EVENT). */
   on(type, fn) {
     if (!this.listeners.has(type)) this.listeners.set(type, []);
     this.listeners.get(type).push(fn);
@@ -50,11 +51,11 @@ export class EngineClient {
 
   /** Loads an instrument (measuring the backends on the first call); while singing, swaps to it. */
   async load(model) {
-    const loaded = await this.request("load", { model });
+    const loaded = await this.request(WORKER_REQUEST.LOAD, { model });
     this.model = model;
     if (this.audio) {
-      const { meta, weights } = await this.request("audioEngine", { model });
-      if (this.audio) this.audio.engine.post({ type: "model", meta, weights }); // swapped between two blocks
+      const { meta, weights } = await this.request(WORKER_REQUEST.AUDIO_ENGINE, { model });
+      if (this.audio) this.audio.engine.post({ type: ENGINE_NODE_MESSAGE.MODEL, meta, weights }); // swapped between two blocks
     }
     return loaded;
   }
@@ -89,11 +90,11 @@ export class EngineClient {
 
   /** `take`: the audio thread's take (its mapper's), which the Worker goes on with. */
   startInWorker({ capture, output, controls }, take = null) {
-    return this.request("start", { captureRing: capture.ring.sab, outputRing: output.ring.sab, controls, take });
+    return this.request(WORKER_REQUEST.START, { captureRing: capture.ring.sab, outputRing: output.ring.sab, controls, take });
   }
 
   async startOnAudioThread(s) {
-    const { meta, weights } = await this.request("audioEngine", { model: this.model });
+    const { meta, weights } = await this.request(WORKER_REQUEST.AUDIO_ENGINE, { model: this.model });
     const engine = await startAudioEngine(s.context, {
       capture: s.capture, output: s.output, meta, weights, blockFrames: 1, controls: s.controls,
       probe: Boolean(this.options.probe), onMessage: (m) => this.receiveFromAudioThread(m),
@@ -104,10 +105,10 @@ export class EngineClient {
 
   receiveFromAudioThread(msg) {
     if (!this.audio) return;
-    if (msg.type === "error") return this.leaveAudioThread(msg.message);
-    if (msg.type !== "stats") return this.emit(msg.type, msg);
+    if (msg.type === ENGINE_EVENT.ERROR) return this.leaveAudioThread(msg.message);
+    if (msg.type !== ENGINE_EVENT.STATS) return this.emit(msg.type, msg);
     const stats = { ...msg, underruns: this.audio.underruns }; // as the Worker's stats carry them
-    this.emit("stats", stats);
+    this.emit(ENGINE_EVENT.STATS, stats);
     this.audio.take = stats.take;
     this.checkAudioThread(stats);
   }
@@ -141,13 +142,13 @@ export class EngineClient {
       const params = await this.startInWorker(this.session, a.take);
       this.announceSwitch({ host: "audio", backend: "js", blockFrames: 1 }, reason, params);
     } catch (err) {
-      this.emit("error", { message: `engine stopped: ${reason}; the Worker could not take over: ${err.message}` });
+      this.emit(ENGINE_EVENT.ERROR, { message: `engine stopped: ${reason}; the Worker could not take over: ${err.message}` });
     }
   }
 
   announceSwitch(from, reason, params = null) {
     const to = { host: "worker", backend: this.choice.backend, blockFrames: this.choice.blockFrames, name: this.choice.backend };
-    this.emit("switched", { from, to, reason, params });
+    this.emit(ENGINE_EVENT.SWITCHED, { from, to, reason, params });
   }
 
   async stop() {
@@ -156,17 +157,17 @@ export class EngineClient {
       this.audio = null;
     }
     this.session = null;
-    return this.request("stop");
+    return this.request(WORKER_REQUEST.STOP);
   }
 
   setControls(controls) {
     if (this.session) this.session.controls = controls;
-    if (this.audio) this.audio.engine.post({ type: "controls", controls });
-    this.worker.postMessage({ type: "controls", controls });
+    if (this.audio) this.audio.engine.post({ type: ENGINE_NODE_MESSAGE.CONTROLS, controls });
+    this.worker.postMessage({ type: WORKER_REQUEST.CONTROLS, controls });
   }
 
   reportUnderruns(count) {
     if (this.audio) this.audio.underruns = count;
-    this.worker.postMessage({ type: "underruns", count });
+    this.worker.postMessage({ type: WORKER_REQUEST.UNDERRUNS, count });
   }
 }

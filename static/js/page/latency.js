@@ -2,7 +2,7 @@
 // in the page from each phrase's mic onset to the instrument's onset (one AudioContext clock).
 import { ONSET, RENDER_QUANTUM_FRAMES } from "../config.js";
 import { designKernel } from "../dsp/resampler.js";
-import { quantile } from "../worker/backend-choice.js";
+import { quantile } from "../dsp/stats.js";
 
 /** Group delay, in seconds, of the resampler between two rates. */
 export function resamplerDelaySeconds(inRate, outRate) {

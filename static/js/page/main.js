@@ -18,7 +18,13 @@ import { registerOffline } from "./service-worker-registration.js";
 import { startOutput } from "../audio/output.js";
 import { TakeRecorder } from "../audio/recorder.js";
 import { createDrone } from "../audio/tanpura-player.js";
+import { checkInstrument, markUnavailable, showInstruments } from "./instrument-view.js";
+import { saHz, setting } from "./preferences.js";
+import * as readouts from "./readouts.js";
+import { bindControls, bindMix, bindTanpura } from "./sound-controls.js";
+import { bindRecorder, enableRecord, showRecordingTime, showTake as showTakeView } from "./take-view.js";
 import * as ui from "./ui.js";
+import { ENGINE_EVENT } from "../protocol.js";
 
 const params = new URLSearchParams(location.search);
 const numberParam = (k) => (params.has(k) ? Number(params.get(k)) : null);
@@ -37,7 +43,7 @@ if (!options.backend && !options.blockFrames) options.remembered = recallMeasure
 
 const engine = new EngineClient(options);
 const state = { model: null, session: null, controls: {}, probe: null, mix: null };
-const takes = new TakeRecorder(ui.showRecordingTime);
+const takes = new TakeRecorder(showRecordingTime);
 
 async function loadManifest() {
   const res = await fetch("/models/manifest.json");
@@ -56,7 +62,7 @@ function showLatency(session) {
     outputMarginSamples: session.outputMarginSamples ?? 0,
   });
   session.budget = budget;
-  ui.showLatency({ measuredMs: session.latency.medianMs, budgetMs: budget ? budget.total : NaN });
+  readouts.showLatency({ measuredMs: session.latency.medianMs, budgetMs: budget ? budget.total : NaN });
 }
 
 async function start() {
@@ -68,7 +74,7 @@ async function start() {
   state.session = session;
   session.capture = await startCapture(context, {
     targetSampleRate: model ? model.sample_rate : context.sampleRate,
-    onLevel: ui.showLevel,
+    onLevel: readouts.showLevel,
     onOnset: (frame) => session.latency.addInputOnset(frame),
   });
   if (!model) return ui.showStatus("Listening (no instrument installed: pitch only).");
@@ -82,7 +88,7 @@ async function start() {
         session.outputMarginSamples = s.marginSamples;
         showLatency(session);
       }
-      ui.showUnderruns(s.underruns);
+      readouts.showUnderruns(s.underruns);
       engine.reportUnderruns(s.underruns);
     },
     onOnset: (frame) => {
@@ -91,7 +97,7 @@ async function start() {
   });
   // The monitor mix takes over the output node; recordings tap it (and the mic) before the mix.
   session.mixer = createMixer(context, { instrument: session.output.node, voice: session.capture.source, ...state.mix });
-  ui.enableRecord(true);
+  enableRecord(true);
   session.engineParams = await engine.start({ context, capture: session.capture, output: session.output, controls: state.controls });
   showLatency(session);
   if (state.probe) await state.probe.attach(session);
@@ -102,7 +108,7 @@ async function start() {
 async function stop() {
   const s = state.session;
   state.session = null;
-  ui.enableRecord(false);
+  enableRecord(false);
   if (s) {
     if (takes.recording) await showTake(await takes.stop());
     await engine.stop().catch(() => {});
@@ -113,11 +119,11 @@ async function stop() {
   }
   ui.setSinging(false);
   ui.setPageState("ready");
-  ui.showLevel({ levelDb: -Infinity, f0Hz: 0 });
+  readouts.showLevel({ levelDb: -Infinity, f0Hz: 0 });
 }
 
 async function showTake(take) {
-  ui.showTake({ ...take, name: modelName(state.model) });
+  showTakeView({ ...take, name: modelName(state.model) });
 }
 
 async function pickInstrument(model) {
@@ -127,53 +133,54 @@ async function pickInstrument(model) {
   ui.showLoading(`Loading ${modelName(model)}…`);
   try {
     await engine.load(model); // while singing, the Worker swaps instruments between two blocks
-    ui.checkInstrument(model.id);
+    checkInstrument(model.id);
     ui.showStatus(state.session ? `Playing ${modelName(model)}.` : `${modelName(model)} ready. Tap Sing.`);
   } catch (err) {
-    ui.markUnavailable(model.id, err.message);
+    markUnavailable(model.id, err.message);
     ui.showError(explainError(err, { stage: "model", model: modelName(model) }));
     ui.showStatus(`${modelName(model)} is unavailable: ${err.message}. Tap it to retry.`);
     state.model = previous;
-    if (previous) ui.checkInstrument(previous.id);
+    if (previous) checkInstrument(previous.id);
   } finally {
     ui.showLoading(null);
   }
 }
 
 function wireEngineEvents() {
-  engine.on("backend", (m) => {
-    ui.showBackend(m.choice, m.choice.keepsUp);
+  engine.on(ENGINE_EVENT.BACKEND, (m) => {
+    readouts.showBackend(m.choice, m.choice.keepsUp);
     if (!options.backend && !options.blockFrames) rememberMeasurement(storage, m, { ...device, modelId: m.modelId });
   });
-  engine.on("switched", ({ to, reason, params }) => {
+  engine.on(ENGINE_EVENT.SWITCHED, ({ to, reason, params }) => {
     const s = state.session;
     if (s && s.output) s.output.setBlockSamples(to.blockFrames * state.model.hop_samples);
     if (s && s.output && to.host) s.output.setHost(to.host);
     if (s && s.engineParams) s.engineParams = { ...s.engineParams, ...params, blockFrames: to.blockFrames };
     if (s && s.engineParams) showLatency(s);
-    ui.showBackend({ ...to, name: to.backend, reason: `switched while singing: ${reason}` });
+    readouts.showBackend({ ...to, name: to.backend, reason: `switched while singing: ${reason}` });
     ui.showStatus(`Moved to ${to.backend}, ${to.blockFrames}-frame blocks: ${reason}.`);
   });
-  engine.on("pitch", ui.showInstrumentPitch);
-  engine.on("error", ({ message }) => ui.showError(explainError(new Error(message), { stage: "engine" })));
+  engine.on(ENGINE_EVENT.PITCH, readouts.showInstrumentPitch);
+  engine.on(ENGINE_EVENT.ERROR, ({ message }) => ui.showError(explainError(new Error(message), { stage: "engine" })));
 }
 
 async function boot() {
   wireEngineEvents();
   if (options.probe) state.probe = await (await import("../probe/probe.js")).createProbe(engine);
-  state.controls = ui.bindControls((controls) => {
+  state.controls = bindControls((controls) => {
     state.controls = controls;
     engine.setControls(controls);
   });
-  const drone = createDrone({ volume: ui.setting("tanpuraVolume") });
-  ui.bindTanpura({ onToggle: (on) => drone.setPlaying(on, ui.saHz()), onVolume: drone.setVolume });
-  ui.onSaChange(drone.setSa);
-  state.mix = ui.bindMix({
+  readouts.bindPitchSettings();
+  const drone = createDrone({ volume: setting("tanpuraVolume") });
+  bindTanpura({ onToggle: (on) => drone.setPlaying(on, saHz()), onVolume: drone.setVolume });
+  readouts.onSaChange(drone.setSa);
+  state.mix = bindMix({
     onInstrument: (v) => state.session?.mixer?.setInstrumentLevel(v),
     onVoice: (v) => state.session?.mixer?.setVoiceLevel(v),
     onOutputGainDb: (db) => state.session?.mixer?.setOutputGainDb(db),
   });
-  ui.bindRecorder({
+  bindRecorder({
     onStart: (withVoice) => takes.start(state.session.context, { instrument: state.session.output.node, voice: withVoice ? state.session.capture.source : null }),
     onStop: async () => showTake(await takes.stop()),
   });
@@ -183,7 +190,7 @@ async function boot() {
     ui.showStatus("Measuring this device…");
     ui.showLoading("Measuring this device…", 1 / 2);
     const { models, errors } = await loadManifest();
-    const first = ui.showInstruments(models, errors, pickInstrument);
+    const first = showInstruments(models, errors, pickInstrument);
     if (first) await pickInstrument(first);
   } catch (err) {
     ui.showStatus(`Instruments unavailable: ${err.message}`);

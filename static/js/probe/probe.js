@@ -7,11 +7,12 @@
 //   block), errors [], audioThreadLate {events, lateQuanta, worstMs, toleranceMs} (quanta the audio
 //   thread rendered too late for a device's buffer), loseWebGLContext(), leaveAudioThread().
 import { RingBuffer } from "../dsp/ring.js";
+import { ENGINE_EVENT, OUTPUT_EVENT, PROBE_EVENT, WORKER_REQUEST, WORKLET_MESSAGE } from "../protocol.js";
 
 const RECORD_SECONDS = 120;
 
 /**
- * The lateness beyond its floor at which the audio thread counts as late (dsp/late-quanta.js):
+ * The lateness beyond its floor at which the audio thread counts as late (late-quanta.js):
  * three callbacks (baseLatency; at least 3 ms), since one callback's quanta spread over a
  * callback's duration even when nothing is late (a quiet minute's worst here is 10-16 ms at 10 ms
  * callbacks): 30 ms here, about where a device's output buffer runs dry.
@@ -32,7 +33,7 @@ export async function createProbe(engine) {
     },
     /** Loses the engine Worker's WebGL context, as a GPU reset would (WEBGL_lose_context). */
     loseWebGLContext() {
-      return engine.request("probe", { action: "loseWebGLContext" });
+      return engine.request(WORKER_REQUEST.PROBE, { action: "loseWebGLContext" });
     },
     /** Moves an engine on the audio thread to the Worker, as falling behind there would. */
     leaveAudioThread() {
@@ -40,11 +41,11 @@ export async function createProbe(engine) {
     },
   };
   globalThis.swaraProbe = probe;
-  engine.on("backend", (m) => (probe.backend = { choice: m.choice, measurements: m.measurements }));
-  engine.on("switched", (m) => probe.switches.push(m));
-  engine.on("stats", (m) => (probe.stats = m));
-  engine.on("error", (m) => probe.errors.push(m.message));
-  engine.on("block", (m) => {
+  engine.on(ENGINE_EVENT.BACKEND, (m) => (probe.backend = { choice: m.choice, measurements: m.measurements }));
+  engine.on(ENGINE_EVENT.SWITCHED, (m) => probe.switches.push(m));
+  engine.on(ENGINE_EVENT.STATS, (m) => (probe.stats = m));
+  engine.on(ENGINE_EVENT.ERROR, (m) => probe.errors.push(m.message));
+  engine.on(ENGINE_EVENT.BLOCK, (m) => {
     if (m.octaveShift !== null && !probe.octaveShifts.includes(m.octaveShift)) probe.octaveShifts.push(m.octaveShift);
   });
   let node = null, session = null;
@@ -58,9 +59,9 @@ export async function createProbe(engine) {
       node = new AudioWorkletNode(s.context, "probe-processor", {
         numberOfInputs: 1, numberOfOutputs: 0, processorOptions: { ringBuffer: probe.ring.sab, lateToleranceMs: toleranceMs },
       });
-      node.port.onmessage = (e) => { if (e.data.type === "late") probe.audioThreadLate = { ...e.data, toleranceMs }; };
+      node.port.onmessage = (e) => { if (e.data.type === PROBE_EVENT.LATE) probe.audioThreadLate = { ...e.data, toleranceMs }; };
       s.output.node.connect(node);
-      s.output.node.port.addEventListener("message", (e) => { if (e.data.type === "stats") probe.outputStats = e.data; });
+      s.output.node.port.addEventListener("message", (e) => { if (e.data.type === OUTPUT_EVENT.STATS) probe.outputStats = e.data; });
       probe.sampleRate = s.context.sampleRate;
       // Read live, so a test sees the same onsets as the page's readout.
       Object.defineProperty(probe, "latency", {
@@ -71,7 +72,7 @@ export async function createProbe(engine) {
     },
     detach() {
       probe.running = false;
-      if (node) node.port.postMessage({ type: "stop" });
+      if (node) node.port.postMessage({ type: WORKLET_MESSAGE.STOP });
       node = null;
     },
   };

@@ -5,13 +5,6 @@
 // one block) is under BACKEND_P99_BUDGET of the block's duration: the rest of the block's time is
 // left for the audio thread, GC and the page, on the device that actually runs it.
 
-/** Value at quantile p in [0, 1] of numbers xs (nearest rank). */
-export function quantile(xs, p) {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))];
-}
-
 /**
  * @param {{backend:string, blockFrames:number, blockMs:number, p50Ms?:number, p99Ms?:number,
  *          error?:string}} m one measurement; blockMs is the block's duration

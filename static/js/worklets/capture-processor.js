@@ -1,7 +1,9 @@
 // Capture: microphone quantum (context rate) -> anti-aliased resample to the model rate ->
-// SharedArrayBuffer ring, then Atomics.notify wakes the engine Worker. Also a live level and YIN
+// SharedArrayBuffer ring (its write index notified for an engine Worker that waits on it; an
+// engine on the audio thread reads the ring in the same quantum). Also a live level and YIN
 // pitch for the page (UI_UPDATES_PER_SECOND), and phrase onsets for the measured latency.
 import { UI_UPDATES_PER_SECOND, ONSET, RENDER_QUANTUM_FRAMES } from "../config.js";
+import { CAPTURE_EVENT, WORKLET_MESSAGE } from "../protocol.js";
 import { OnsetDetector } from "../dsp/onset.js";
 import { Resampler } from "../dsp/resampler.js";
 import { RingBuffer } from "../dsp/ring.js";
@@ -25,7 +27,7 @@ class CaptureProcessor extends AudioWorkletProcessor {
     this.dropped = 0;
     this.onsets = new OnsetDetector({ threshold: ONSET.inputThreshold, minSilenceFrames: Math.round(ONSET.minSilenceSeconds * sampleRate) });
     this.port.onmessage = (e) => {
-      if (e.data && e.data.type === "stop") this.stopped = true;
+      if (e.data && e.data.type === WORKLET_MESSAGE.STOP) this.stopped = true;
     };
   }
 
@@ -45,7 +47,7 @@ class CaptureProcessor extends AudioWorkletProcessor {
     this.yin.detect(this.frame, this.pitch);
     const voiced = levelDb > -55 && this.pitch.confidence > 0.8;
     this.port.postMessage({
-      type: "level",
+      type: CAPTURE_EVENT.LEVEL,
       levelDb,
       f0Hz: voiced ? this.pitch.f0Hz : 0,
       confidence: this.pitch.confidence,
@@ -60,7 +62,7 @@ class CaptureProcessor extends AudioWorkletProcessor {
     const channel = inputs[0] && inputs[0][0];
     if (!channel) return true;
     const onset = this.onsets.process(channel, currentFrame);
-    if (onset >= 0) this.port.postMessage({ type: "onset", frame: onset });
+    if (onset >= 0) this.port.postMessage({ type: CAPTURE_EVENT.ONSET, frame: onset });
     const out = this.resampler.process(channel);
     if (this.ring) {
       const written = this.ring.push(out);

@@ -7,24 +7,21 @@
 // output-processor reads it. From the Worker a block can only follow the audio callback that
 // captured it: one callback later, 10 ms where a callback renders 3-4 quanta at once.
 //
-// The same contract as the Worker's live loop (engine-worker.js Session): capture ring in,
+// The same contract as the Worker's live loop (worker/session.js): capture ring in,
 // output ring out, backlog beyond MAX_BACKLOG_MS dropped, an instrument switch between two blocks.
 // Engine.renderBlock is async (one decoder contract), but with the JS decoder nothing in it
 // waits: it completes in the microtask checkpoint that follows this process() call, before the
 // next processor in the quantum runs.
 //
-// Messages: in  controls {controls} · model {meta, weights} · stop
-//           out started {params} · pitch {inputF0Hz, f0Hz} · block {octaveShift} (probe only)
-//               · stats {..., take} (4 a second; take: the mapper's, for the Worker to go on with)
-//               · error {message}
+// Messages: protocol.js (ENGINE_NODE_MESSAGE in; ENGINE_EVENT out: STARTED, PITCH, BLOCK, STATS
+// with the take, for the Worker to go on with, and ERROR).
 import { BlockReporter } from "../engine/block-report.js";
-import { FALLING_BEHIND, MAX_BACKLOG_MS } from "../config.js";
+import { ENGINE_STATS_PER_SECOND, FALLING_BEHIND, MAX_BACKLOG_MS } from "../config.js";
+import { ENGINE_EVENT, ENGINE_NODE_MESSAGE } from "../protocol.js";
 import { CpuStreamingDecoder } from "../engine/decoder-cpu.js";
 import { RingBuffer } from "../dsp/ring.js";
 import { Engine } from "../engine/engine.js";
 import { LoadMeter } from "../engine/load-meter.js";
-
-const STATS_PER_SECOND = 4;
 
 class EngineProcessor extends AudioWorkletProcessor {
   /** processorOptions: {captureRing, outputRing (SharedArrayBuffers), meta, weights, blockFrames, controls, probe} */
@@ -47,7 +44,7 @@ class EngineProcessor extends AudioWorkletProcessor {
     this.captureRing.clear();
     const e = this.engine;
     this.port.postMessage({
-      type: "started",
+      type: ENGINE_EVENT.STARTED,
       params: {
         host: "audio", backend: "js", blockFrames: e.blockFrames, hopSamples: e.hop, sampleRate: e.meta.sample_rate,
         analysisSamples: e.analysisSamples, synthLookaheadSamples: e.synthLookaheadSamples,
@@ -64,9 +61,9 @@ class EngineProcessor extends AudioWorkletProcessor {
   }
 
   receive(msg) {
-    if (msg.type === "stop") this.stopped = true;
-    if (msg.type === "model") this.nextModel = msg;
-    if (msg.type === "controls") {
+    if (msg.type === ENGINE_NODE_MESSAGE.STOP) this.stopped = true;
+    if (msg.type === ENGINE_NODE_MESSAGE.MODEL) this.nextModel = msg;
+    if (msg.type === ENGINE_NODE_MESSAGE.CONTROLS) {
       this.controls = msg.controls;
       this.engine.setControls(msg.controls);
     }
@@ -84,7 +81,7 @@ class EngineProcessor extends AudioWorkletProcessor {
         () => { this.rendering = false; },
         (err) => {
           this.stopped = true;
-          this.port.postMessage({ type: "error", message: `engine stopped: ${err.message}` });
+          this.port.postMessage({ type: ENGINE_EVENT.ERROR, message: `engine stopped: ${err.message}` });
         },
       );
     }
@@ -123,9 +120,9 @@ class EngineProcessor extends AudioWorkletProcessor {
 
   postStats() {
     if (currentTime < this.nextStatsTime) return;
-    this.nextStatsTime = currentTime + 1 / STATS_PER_SECOND;
+    this.nextStatsTime = currentTime + 1 / ENGINE_STATS_PER_SECOND;
     this.port.postMessage({
-      type: "stats", host: "audio", modelId: this.engine.meta.id, backend: "js", blockFrames: this.blockFrames,
+      type: ENGINE_EVENT.STATS, host: "audio", modelId: this.engine.meta.id, backend: "js", blockFrames: this.blockFrames,
       ...this.stats, load: this.load, octaveShift: this.engine.mapper.autoOctaves, numTensors: 0, take: this.engine.mapper.take,
     });
   }

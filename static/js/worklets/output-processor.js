@@ -11,7 +11,8 @@
 // throttled device's stalls), at least OUTPUT_MARGIN_MS.start of the engine's host. An underrun (an empty ring
 // mid-play: counted, silence played, re-started) grows it to what the arrivals since the last
 // start needed, and at least by .step.
-import { ONSET, OUTPUT_MARGIN_MS, RENDER_QUANTUM_FRAMES } from "../config.js";
+import { ONSET, OUTPUT_MARGIN_MS, OUTPUT_STATS_PER_SECOND, RENDER_QUANTUM_FRAMES } from "../config.js";
+import { OUTPUT_EVENT, OUTPUT_MESSAGE } from "../protocol.js";
 import { ArrivalJitter } from "../dsp/arrival-jitter.js";
 import { OnsetDetector } from "../dsp/onset.js";
 import { Resampler } from "../dsp/resampler.js";
@@ -44,14 +45,14 @@ class OutputProcessor extends AudioWorkletProcessor {
     this.chunk = new Float32Array(Math.ceil((RENDER_QUANTUM_FRAMES * this.sourceSampleRate) / sampleRate) + 2);
     this.playing = false;
     this.underruns = 0;
-    this.statsEvery = Math.round(sampleRate / RENDER_QUANTUM_FRAMES / 20); // 20 messages a second
+    this.statsEvery = Math.round(sampleRate / RENDER_QUANTUM_FRAMES / OUTPUT_STATS_PER_SECOND);
     this.quanta = 0;
     this.onsets = new OnsetDetector({ threshold: ONSET.outputThreshold, minSilenceFrames: Math.round(ONSET.minSilenceSeconds * sampleRate) });
     this.port.onmessage = (e) => {
-      if (e.data.type === "stop") this.stopped = true;
-      if (e.data.type === "block") this.blockSamples = e.data.blockSamples;
+      if (e.data.type === OUTPUT_MESSAGE.STOP) this.stopped = true;
+      if (e.data.type === OUTPUT_MESSAGE.BLOCK) this.blockSamples = e.data.blockSamples;
       // The engine moved to the Worker: its blocks come less evenly than the audio thread's.
-      if (e.data.type === "host") this.marginFloor = Math.max(this.marginFloor, this.msToSamples(OUTPUT_MARGIN_MS.start[e.data.host]));
+      if (e.data.type === OUTPUT_MESSAGE.HOST) this.marginFloor = Math.max(this.marginFloor, this.msToSamples(OUTPUT_MARGIN_MS.start[e.data.host]));
     };
   }
 
@@ -136,9 +137,9 @@ class OutputProcessor extends AudioWorkletProcessor {
     }
     for (let c = 1; c < outputs[0].length; c++) outputs[0][c].set(out);
     const onset = this.onsets.process(out, currentFrame);
-    if (onset >= 0) this.port.postMessage({ type: "onset", frame: onset });
+    if (onset >= 0) this.port.postMessage({ type: OUTPUT_EVENT.ONSET, frame: onset });
     if (++this.quanta % this.statsEvery === 0) {
-      this.port.postMessage({ type: "stats", underruns: this.underruns, marginSamples: this.marginSamples, bufferedSamples: this.ring.availableRead() });
+      this.port.postMessage({ type: OUTPUT_EVENT.STATS, underruns: this.underruns, marginSamples: this.marginSamples, bufferedSamples: this.ring.availableRead() });
     }
     return true;
   }

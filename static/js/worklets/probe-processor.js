@@ -1,11 +1,11 @@
 // Test probe (?probe=1 only): records what the output node plays, at the context rate, into a
 // SharedArrayBuffer ring the probe reads; and counts the quanta the audio thread rendered later
-// than a device's buffer allows (dsp/late-quanta.js: glitches a fake audio device hides). Never
+// than a device's buffer allows (probe/late-quanta.js: glitches a fake audio device hides). Never
 // part of the product's audio graph otherwise.
+import { PROBE_REPORTS_PER_SECOND } from "../config.js";
 import { LateQuanta } from "../probe/late-quanta.js";
 import { RingBuffer } from "../dsp/ring.js";
-
-const REPORTS_PER_SECOND = 2;
+import { PROBE_EVENT, WORKLET_MESSAGE } from "../protocol.js";
 
 class ProbeProcessor extends AudioWorkletProcessor {
   /** processorOptions: {ringBuffer (SharedArrayBuffer), lateToleranceMs} */
@@ -16,7 +16,7 @@ class ProbeProcessor extends AudioWorkletProcessor {
     this.late = new LateQuanta(o.lateToleranceMs);
     this.nextReport = 0;
     this.port.onmessage = (e) => {
-      if (e.data.type === "stop") this.stopped = true;
+      if (e.data.type === WORKLET_MESSAGE.STOP) this.stopped = true;
     };
   }
 
@@ -26,9 +26,9 @@ class ProbeProcessor extends AudioWorkletProcessor {
     if (channel) this.ring.push(channel);
     this.late.update(Date.now(), (1000 * currentFrame) / sampleRate);
     if (currentTime >= this.nextReport) {
-      this.nextReport = currentTime + 1 / REPORTS_PER_SECOND;
+      this.nextReport = currentTime + 1 / PROBE_REPORTS_PER_SECOND;
       const { events, lateQuanta, worstMs } = this.late;
-      this.port.postMessage({ type: "late", events, lateQuanta, worstMs });
+      this.port.postMessage({ type: PROBE_EVENT.LATE, events, lateQuanta, worstMs });
     }
     return true;
   }

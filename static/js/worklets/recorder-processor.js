@@ -2,6 +2,8 @@
 // sample-exactly between a start and a stop frame of the context clock (a forgotten recording
 // stops itself after maxSeconds), and posts them to the
 // page in one-second chunks (transferred, not copied). It outputs nothing.
+import { RENDER_QUANTUM_FRAMES } from "../config.js";
+import { RECORDER_EVENT, RECORDER_MESSAGE } from "../protocol.js";
 
 const CHUNK_SECONDS = 1;
 
@@ -18,7 +20,7 @@ class RecorderProcessor extends AudioWorkletProcessor {
     this.newChunk();
     this.port.onmessage = (e) => {
       const m = e.data;
-      if (m.type === "stop") this.stopFrame = Math.min(this.stopFrame, Math.max(this.startFrame, currentFrame, Math.round(m.atTime * sampleRate)));
+      if (m.type === RECORDER_MESSAGE.STOP) this.stopFrame = Math.min(this.stopFrame, Math.max(this.startFrame, currentFrame, Math.round(m.atTime * sampleRate)));
     };
   }
 
@@ -29,13 +31,13 @@ class RecorderProcessor extends AudioWorkletProcessor {
 
   flush(final) {
     const tracks = this.chunk.map((c) => c.subarray(0, this.filled).slice());
-    this.port.postMessage({ type: final ? "done" : "chunk", tracks }, tracks.map((t) => t.buffer));
+    this.port.postMessage({ type: final ? RECORDER_EVENT.DONE : RECORDER_EVENT.CHUNK, tracks }, tracks.map((t) => t.buffer));
     this.newChunk();
   }
 
   process(inputs) {
     if (this.done) return false;
-    const frames = 128;
+    const frames = RENDER_QUANTUM_FRAMES;
     const from = Math.max(this.startFrame, currentFrame), to = Math.min(this.stopFrame, currentFrame + frames);
     for (let f = from; f < to; ) {
       const n = Math.min(to - f, this.chunkFrames - this.filled);

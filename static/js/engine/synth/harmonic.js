@@ -3,7 +3,7 @@
 // ddsp upsamples controls with tf.image.resize (bilinear, align_corners=False): the samples of
 // frame j glide from frame j's value to frame j+1's, so render(frames t0..t0+n-1) returns the
 // audio of frames t0-1..t0+n-2 (one frame of look-ahead, see synth.js). Phase comes from a phase
-// accumulator (cumsum.js): our WebGL scan on webgl, float64 JS elsewhere.
+// accumulator (gpu/phase-scan.js): our WebGL scan on webgl, float64 JS elsewhere.
 import { Float64PhaseAccumulator } from "../../dsp/phase.js";
 import { ensure } from "../../dsp/scratch.js";
 
@@ -12,7 +12,7 @@ const TWO_PI = 2 * Math.PI;
 export class HarmonicSynth {
   /**
    * @param {{sampleRate:number, hopSamples:number, nHarmonics:number, phaseAccumulator?:object,
-   *          maxBlockFrames?:number}} o phaseAccumulator: see cumsum.js (default float64 JS)
+   *          maxBlockFrames?:number}} o phaseAccumulator: see gpu/phase-scan.js (default float64 JS)
    */
   constructor({ sampleRate, hopSamples, nHarmonics, phaseAccumulator, maxBlockFrames = 16 }) {
     this.sampleRate = sampleRate;
