@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.idiom import idiom_section
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -204,7 +206,7 @@ def timbre_section(timbre: dict) -> list[str]:
 
 # Those `bench.run --only` can refresh. A section new to the report (webgl) goes before "## Features".
 SECTIONS = {"engine": engine_section, "decoder": decoder_section, "webgl": webgl_section,
-            "sound": sound_section, "timbre": timbre_section, "tonic": tonic_section}
+            "sound": sound_section, "timbre": timbre_section, "tonic": tonic_section, "idiom": idiom_section}
 
 
 def update_sections(results: dict, path: Path, measured: list[str] | None = None) -> None:
@@ -222,7 +224,7 @@ def update_sections(results: dict, path: Path, measured: list[str] | None = None
         if start >= 0:
             end = text.find("\n## ", start + len(title))
             end = len(text) if end < 0 else end + 1
-        elif key == "webgl":
+        elif key in ("webgl", "idiom"):  # new to the report: before "## Features"
             start = end = text.find("\n## Features") + 1 if "\n## Features" in text else len(text)
         else:
             raise ValueError(f"{path} has no section {title!r} to replace")
@@ -304,6 +306,8 @@ def write_report(results: dict, path: Path) -> None:
     L += sound_section(results["sound"])
     if results.get("timbre"):
         L += [""] + timbre_section(results["timbre"])
+    if results.get("idiom"):
+        L += [""] + idiom_section(results["idiom"])
     fl = results["first_load"]
     L += ["", "## First-load weight (gzip)", "", "| part | KB |", "|---|---|"]
     L += [f"| {k} | {v / 1024:.1f} |" for k, v in fl["parts_gzip_bytes"].items()]

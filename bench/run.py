@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.browser import Pages  # noqa: E402
+from bench.idiom import bench_idiom  # noqa: E402
 from bench.live import bench_live, bench_soak  # noqa: E402
 from bench.load import QUICK as LOAD_QUICK, bench_serve_load  # noqa: E402
 from tests.serving import served_app  # noqa: E402
@@ -427,6 +428,9 @@ def run(quick: bool, out_dir: Path, report_path: Path | None, tmp: Path, playwri
     results["features"] = bench_features(2 if quick else 20, 2 if quick else 7)
     print("find my Sa:")
     results["tonic"] = bench_tonic()
+    if not quick:
+        print("idiom:")
+        results["idiom"] = bench_idiom(metas)
     results["first_load"] = first_load_weight(metas)
     print("serving under load:")
     results["serve_load"] = bench_serve_load(**(LOAD_QUICK if quick else {}))
@@ -451,6 +455,7 @@ ONLY = {
     "live": lambda pages, metas, voice, f0, tmp: bench_live(pages, tmp, 60),
     "soak": lambda pages, metas, voice, f0, tmp: bench_soak(pages, tmp, 600),
     "tonic": lambda pages, metas, voice, f0, tmp: bench_tonic(),
+    "idiom": lambda pages, metas, voice, f0, tmp: bench_idiom(metas),  # node renders; no page
 }
 
 

@@ -63,14 +63,14 @@ TAKE = [(57, 0.8), (59, 0.5), ("k", 0.06), (61, 0.6), (62, 0.7), (None, 0.35), (
         (66, 0.9), (64, 0.5), (62, 0.6), (None, 0.5), (61, 0.5), ("t", 0.05), (59, 0.6), (57, 1.2), (None, 0.6)]
 
 
-def sung_take(notes=TAKE, sample_rate: int = 48000, seed: int = 3):
+def sung_take(notes=TAKE, sample_rate: int = 48000, seed: int = 3, vibrato_cents: float = 35.0):
     """sung_phrase with consonants: notes entries (midi | None | 'k'/'s'/'t', seconds).
 
     Returns (audio [n] float32, f0_hz [n] (0 where unvoiced), voiced [n] bool).
     """
     rng = np.random.default_rng(seed)
     audio, f0, voiced = sung_phrase([(None if isinstance(m, str) else m, s) for m, s in notes],
-                                    sample_rate=sample_rate, seed=seed)
+                                    sample_rate=sample_rate, seed=seed, vibrato_cents=vibrato_cents)
     audio = audio.astype(np.float64)
     start = 0
     for m, s in notes:

@@ -30,18 +30,6 @@ export function checkScale(scale) {
 }
 
 /**
- * Degrees above Sa from absolute pitch classes (0 = C … 11 = B), as a raga chooser gives them for
- * a Sa on a piano key; a Sa between keys (saMidi a float) rounds to its nearest pitch class.
- * @param {number[]} pitchClasses [k] integers 0-11
- * @param {number} saMidi
- * @returns {number[]} degrees above Sa, 0-11
- */
-export function degreesFromPitchClasses(pitchClasses, saMidi) {
-  const saClass = Math.round(saMidi);
-  return pitchClasses.map((pc) => ((((Math.round(pc) - saClass) % 12) + 12) % 12));
-}
-
-/**
  * The key nearest `midi` among saMidi + degree + 12 * octave.
  * @param {number} midi
  * @param {{saMidi:number, degrees:number[]}} scale checked (sorted degrees)

@@ -3,7 +3,7 @@
 // the voice's loudness does: an attack, then the decay measured from the teacher (factory/playing.py:
 // fast while the string's first energy dies, decay_early_db_per_s until decay_knee_ms, then
 // decay_late_db_per_s). A meend bends the sounding string without a new strike, up to how far a string
-// can be pulled (meend_max_semitones); beyond, the player plucks again. Chikari (the drone
+// can be pulled (meend_max_semitones from where the glide began); beyond, the player plucks again. Chikari (the drone
 // strings, tuned to Sa) can ring with each stroke.
 import { SILENCE_DB } from "../../config.js";
 import { BandNoise } from "../../dsp/band-noise.js";
@@ -11,6 +11,13 @@ import { hzToMidi, midiToHz } from "../../dsp/notes.js";
 import { ResonatorBank } from "../../dsp/resonator-bank.js";
 import { Articulation, NONE } from "./articulation.js";
 import { Idiom } from "./idiom.js";
+
+/**
+ * A glide begins where the pitch was last steady: within STEADY_SEMITONES over STEADY_MS (a 50-cent
+ * vibrato moves under 0.7 semitone in 40 ms; a 5-semitone meend over 120 ms moves 1.7).
+ */
+const STEADY_MS = 40;
+const STEADY_SEMITONES = 0.75;
 import { gainForDb, unitLoudnessDb } from "./level.js";
 
 export class PluckedIdiom extends Idiom {
@@ -24,7 +31,10 @@ export class PluckedIdiom extends Idiom {
     this.lateDbPerFrame = p.decay_late_db_per_s / this.frameRate;
     this.kneeFrames = this.frames(p.decay_knee_ms);
     this.meendMax = p.meend_max_semitones;
-    this.stroke = null; // {frames, midi, peakDb} of the sounding stroke
+    this.recentMidi = new Float64Array(this.frames(STEADY_MS) + 1); // ring: the pitch STEADY_MS ago
+    this.frame = 0;
+    this.glideFromMidi = 0;
+    this.stroke = null; // {frames, peakDb} of the sounding stroke
     this.plucks = []; // chikari plucks of this block: {frame, levelDb}
     if (p.chikari) this.initChikari(p.chikari);
   }
@@ -73,12 +83,17 @@ export class PluckedIdiom extends Idiom {
       const gate = mapped.gate[i];
       const midi = mapped.f0Hz[i] > 0 ? hzToMidi(mapped.f0Hz[i]) : 0;
       const kind = this.articulation.step(gate, midi, voice.loudnessDb[i] > gateDb);
+      const ring = this.recentMidi, k = this.frame++ % ring.length;
+      const before = ring[(k + 1) % ring.length];
+      ring[k] = midi;
+      if (Math.abs(midi - before) < STEADY_SEMITONES) this.glideFromMidi = midi;
       if (gate === 0) {
         this.stroke = null;
         continue;
       }
-      if (kind !== NONE || this.stroke === null || Math.abs(midi - this.stroke.midi) > this.meendMax) {
-        this.stroke = { frames: 0, midi, peakDb: SILENCE_DB };
+      if (kind !== NONE || this.stroke === null || Math.abs(midi - this.glideFromMidi) > this.meendMax) {
+        this.stroke = { frames: 0, peakDb: SILENCE_DB };
+        this.glideFromMidi = midi;
       }
       const s = this.stroke, t = s.frames++;
       // The voice's own attack sets how hard the string is struck.
