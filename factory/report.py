@@ -343,6 +343,51 @@ def bandwidth_section(metas: list[dict], bandwidth: Path = BANDWIDTH) -> list[st
     return lines
 
 
+def playing_section(metas: list[dict]) -> list[str]:
+    """How each instrument is played: its metadata.json "playing" section (factory/playing.py)."""
+    def numbers(p: dict) -> str:
+        if p["idiom"] == "keyed":
+            return (f"keys of the singer's Sa (the raga's swaras once one is chosen); a key is left when another is "
+                    f"{p['key_hysteresis_semitones']} semitone nearer; key change {p['key_change_ms']} ms, straight; "
+                    f"bellows: the voice's loudness over {p['bellows_ms']} ms")
+        if p["idiom"] == "plucked":
+            return (f"strike at each articulated note; attack {p['attack_ms']} ms, then {p['decay_early_db_per_s']} dB/s "
+                    f"to {p['decay_knee_ms']} ms, {p['decay_late_db_per_s']} dB/s after (measured: {p['measured']}); "
+                    f"meend up to {p['meend_max_semitones']} semitones in a stroke")
+        if p["idiom"] == "bowed":
+            return (f"meend as sung; bow attack {p['attack_ms']} ms from silence; bow change at articulated notes: "
+                    f"{p['bow_change_db']} dB dip over {p['bow_change_ms']} ms")
+        if p["idiom"] == "breath":
+            return (f"breath {p['band_hz'][0]}-{p['band_hz'][1]} Hz, {p['level_db']} dB under the note at aperiodicity "
+                    f"{p['aperiodicity_ref']}, +{p['onset_db']} dB at onsets (over {p['onset_ms']} ms), "
+                    f"+{p['soft_db_per_db']} dB per dB below the mean level; tongued after a consonant: "
+                    f"+{p['tongue_db']} dB over {p['tongue_ms']} ms")
+        return "as the voice sings"
+
+    lines = ["## How each instrument is played", "",
+             "Each model's `metadata.json` carries a \"playing\" section, written by the factory",
+             "(`factory/playing.py`, also `python -m factory.playing static/models` for shipped models, no",
+             "retraining) and checked by `app/manifest.py` (a bad one keeps the model out of the manifest",
+             "with the reason). The engine's mapping stage plays the voice's contour in that idiom",
+             "(`static/js/engine/idiom/`); a model without the section plays as the voice sings.",
+             "An articulated note is an onset after a rest, a consonant (an unvoiced gap of up to",
+             "`strike.consonant_max_ms` while the voice still sounds) or a jump (`strike.jump_semitones`",
+             "within `strike.jump_ms`); a meend glides and is one note. `taraf`: sympathetic strings on Sa,",
+             "Pa and the raga's swaras (all twelve without a raga) in the instrument's register, ringing",
+             "60 dB down in `ring_s`, heard `level_db` under a steady note at a string's pitch (the page's",
+             "Taraf control scales it 0-200 %). `chikari` (sitar): Sa strings in `octaves` above its register,",
+             "struck as each stroke peaks, `level_db` under the stroke (off unless the player turns it on).",
+             "",
+             "| instrument | idiom | how | taraf | chikari |", "| --- | --- | --- | --- | --- |"]
+    for m in metas:
+        p = m.get("playing") or {"idiom": "voice"}
+        taraf = f"ring {p['taraf']['ring_s']} s, {p['taraf']['level_db']} dB" if "taraf" in p else "–"
+        chikari = (f"Sa +{', +'.join(str(o) for o in p['chikari']['octaves'])} oct., ring {p['chikari']['ring_s']} s, "
+                   f"{p['chikari']['level_db']} dB") if "chikari" in p else "–"
+        lines.append(f"| {m['name']} | {p['idiom']} | {numbers(p)} | {taraf} | {chikari} |")
+    return lines + [""]
+
+
 def write_report(models_dir: Path, work_root: Path, docs: Path = ROOT / "docs",
                  checkpoints: Path = ROOT / "factory" / "checkpoints", timbre: bool = True) -> Path:
     """Writes docs/models.md (+ figures) from the models in models_dir, the work dirs and the
@@ -513,6 +558,7 @@ def write_report(models_dir: Path, work_root: Path, docs: Path = ROOT / "docs",
             lines.append("")
     if timbre:
         lines += timbre_section(models_dir)
+    lines += playing_section(metas)
     lines += bandwidth_section(metas)
     lines += [
         "## How the models are checked",

@@ -6,7 +6,7 @@ import test from "node:test";
 
 import { midiToHz, hzToMidi } from "../../static/js/dsp/notes.js";
 import { Mapper } from "../../static/js/engine/mapping.js";
-import { createIdiom, playingControls } from "../../static/js/engine/idiom/index.js";
+import { createIdiom } from "../../static/js/engine/idiom/index.js";
 import { checkScale, nearestKey } from "../../static/js/engine/idiom/keys.js";
 import { CONSONANT, JUMP, ONSET, Articulation } from "../../static/js/engine/idiom/articulation.js";
 
@@ -315,10 +315,4 @@ test("bansuri: a consonant is tongued: the note comes back with an accent and mo
   const accent = Math.max(...ld.slice(afterConsonant, afterConsonant + 10)) - ld[afterConsonant + 50];
   assert.ok(accent >= p.tongue_db / 2, `accent ${accent.toFixed(1)} dB`);
   assert.ok(mean(db, 0.76, 0.8) > mean(db, 1.66, 1.7), "the tongued onset has more air");
-});
-
-test("playing controls: only the ones an instrument has", () => {
-  assert.deepEqual(playingControls(meta("sitar")), { taraf: true, chikari: true });
-  assert.deepEqual(playingControls(meta("sarangi")), { taraf: true, chikari: false });
-  for (const name of ["harmonium", "bansuri", "shehnai"]) assert.deepEqual(playingControls(meta(name)), { taraf: false, chikari: false });
 });

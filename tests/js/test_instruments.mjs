@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import test from "node:test";
 
-import { describeInstrument, INSTRUMENT_NOTES } from "../../static/js/page/instruments.js";
+import { describeInstrument, INSTRUMENT_NOTES, playingControls } from "../../static/js/page/instruments.js";
 
 test("a shipped instrument: its picture, its line, the SoundFont and preset it learned from", () => {
   const meta = JSON.parse(readFileSync(new URL("../../static/models/bansuri/metadata.json", import.meta.url)));
@@ -26,4 +26,12 @@ test("an unknown instrument gets the generic picture, its own description, no in
   const card = describeInstrument({ id: "esraj", name: "esraj", description: "Bowed, fretted." });
   assert.deepEqual(card, { id: "esraj", name: "esraj", pictureUrl: "/static/icons/instruments/instrument.svg", sound: "Bowed, fretted.", source: "",
     demoUrl: "/static/demos/esraj.mp3" });
+});
+
+test("playing controls: only the ones an instrument's metadata declares", () => {
+  const meta = (id) => JSON.parse(readFileSync(new URL(`../../static/models/${id}/metadata.json`, import.meta.url)));
+  assert.deepEqual(playingControls(meta("sitar")), { taraf: true, chikari: true });
+  assert.deepEqual(playingControls(meta("sarangi")), { taraf: true, chikari: false });
+  for (const id of ["harmonium", "bansuri", "shehnai"]) assert.deepEqual(playingControls(meta(id)), { taraf: false, chikari: false });
+  assert.deepEqual(playingControls({ name: "esraj" }), { taraf: false, chikari: false });
 });

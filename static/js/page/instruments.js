@@ -31,3 +31,13 @@ export function describeInstrument(meta) {
     demoUrl: `${DEMOS}/${id}.mp3`,
   };
 }
+
+/**
+ * The playing controls an instrument offers (its metadata.json "playing"): a level for its taraf
+ * (sympathetic strings), the chikari (drone strings struck with each stroke).
+ * @returns {{taraf:boolean, chikari:boolean}}
+ */
+export function playingControls(meta) {
+  const playing = (meta && meta.playing) || {};
+  return { taraf: Boolean(playing.taraf), chikari: Boolean(playing.chikari) };
+}

@@ -15,9 +15,3 @@ export function createIdiom(meta) {
   if (!Kind) throw new Error(`${meta.name}: metadata.json playing.idiom ${JSON.stringify(kind)} is not one of ${Object.keys(IDIOMS).join(", ")}`);
   return new Kind(meta);
 }
-
-/** The playing controls a model offers the player: the taraf's level, the chikari. */
-export function playingControls(meta) {
-  const p = meta.playing || {};
-  return { taraf: Boolean(p.taraf), chikari: Boolean(p.chikari) };
-}
