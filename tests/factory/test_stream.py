@@ -5,17 +5,16 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from factory.stream import PARITY_BLOCKS as BLOCKS
 from factory.stream import PARITY_MIN_SNR_DB as MIN_SNR_DB
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.build
 
-ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "static" / "models"
 SHIPPED = sorted(p.parent.name for p in MODELS.glob("*/metadata.json"))
 PAGE_BYTES_LIMIT = 150_000
