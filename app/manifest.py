@@ -1,6 +1,7 @@
 """The models manifest: one entry per `static/models/<name>/`, checked before the browser sees it.
 
-A model is listed only if its metadata.json, model.json and weight shards agree with each other;
+A model is listed only if its metadata.json, its graph (the streaming graph metadata.json names,
+`streaming.model`, the one graph a model ships) and weight shards agree with each other;
 otherwise it goes under `errors` with the reason, and the other models are unaffected.
 """
 from __future__ import annotations
@@ -17,8 +18,8 @@ log = logging.getLogger("swara.manifest")
 REQUIRED_KEYS = ("name", "sample_rate", "frame_rate", "n_harmonics", "n_noise")
 # Bytes per stored value, by the stored dtype (a quantization's dtype if there is one).
 STORED_BYTES = {"float32": 4, "int32": 4, "bool": 1, "float16": 2, "uint8": 1, "uint16": 2}
-# The graph's inputs and outputs (docs/architecture.md, "The model contract") when metadata.json
-# does not list them.
+# The graph's inputs and outputs (docs/architecture.md, "The model contract") when metadata.json's
+# "streaming" does not list them.
 DEFAULT_INPUTS = ("f0_hz", "loudness_db")
 # The last dimension each graph output must have, from the metadata key that states it.
 OUTPUT_WIDTH_KEYS = {"amplitudes": None, "harmonic_distribution": "n_harmonics", "noise_magnitudes": "n_noise"}
@@ -71,8 +72,13 @@ def read_metadata(path: Path) -> dict:
     missing = [k for k in REQUIRED_KEYS if k not in meta]
     if missing:
         raise ModelFault(f"{label}: missing keys {', '.join(missing)}")
-    if not (path.parent / "model.json").is_file():
-        raise ModelFault(f"{label}: no model.json beside it")
+    streaming = meta.get("streaming")
+    name = streaming.get("model") if isinstance(streaming, dict) else None
+    if not isinstance(name, str) or Path(name).name != name or not name.endswith(".json"):
+        raise ModelFault(f"{label}: streaming.model must name the model's graph, a .json file beside it, "
+                         f"found {name!r}")
+    if not (path.parent / name).is_file():
+        raise ModelFault(f"{label}: no {name} beside it")
     check_playing(meta, label)
     return meta
 
@@ -208,24 +214,15 @@ def check_weights(model_dir: Path, model: dict, label: str) -> None:
 
 
 def check_model(model_dir: Path) -> dict:
-    """Metadata of a model that is safe to offer (its graph, and its streaming graph if it names one);
+    """Metadata of a model that is safe to offer (its one graph, the streaming graph);
     raises ModelFault otherwise."""
     meta = read_metadata(model_dir / "metadata.json")
-    label = f"{model_dir.name}/model.json"
-    model = read_json(model_dir / "model.json", label)
-    check_graph(model, meta, label, meta.get("inputs", DEFAULT_INPUTS), meta.get("outputs", tuple(OUTPUT_WIDTH_KEYS)))
+    streaming = meta["streaming"]
+    label = f"{model_dir.name}/{streaming['model']}"
+    model = read_json(model_dir / streaming["model"], label)
+    check_graph(model, meta, label, streaming.get("inputs", DEFAULT_INPUTS),
+                streaming.get("outputs", tuple(OUTPUT_WIDTH_KEYS)), streaming.get("caches", ()))
     check_weights(model_dir, model, label)
-    streaming = meta.get("streaming")
-    if streaming is not None:
-        name = streaming.get("model") if isinstance(streaming, dict) else None
-        if not isinstance(name, str) or Path(name).name != name or not name.endswith(".json"):
-            raise ModelFault(f"{model_dir.name}/metadata.json: streaming.model must name a .json file "
-                             f"beside it, found {name!r}")
-        label = f"{model_dir.name}/{name}"
-        model = read_json(model_dir / name, label)
-        check_graph(model, meta, label, streaming.get("inputs", DEFAULT_INPUTS),
-                    streaming.get("outputs", tuple(OUTPUT_WIDTH_KEYS)), streaming.get("caches", ()))
-        check_weights(model_dir, model, label)
     return meta
 
 
@@ -268,6 +265,6 @@ def build_manifest(models_dir: Path) -> dict:
             continue
         entry = dict(result)
         entry["id"] = model_dir.name
-        entry["url"] = f"/static/models/{model_dir.name}/model.json"
+        entry["url"] = f"/static/models/{model_dir.name}/{result['streaming']['model']}"
         models.append(entry)
     return {"models": models, "errors": errors}

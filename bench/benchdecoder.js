@@ -1,5 +1,6 @@
-// In-page decoder benchmark: the streaming graph against the whole-sequence graph on windows
-// (the old path, the baseline) in the same page, same backend, same input. Driven by bench/run.py.
+// In-page decoder benchmark: our decoder (plain JS on the CPU backends, fused programs on webgl)
+// against the TF.js streaming graph it is computed from (the baseline) in the same page, same
+// backend, same input. Driven by bench/run.py.
 import { tf } from "../static/js/worker/backend.js";
 import { cpuDecoderFits, loadDecoder } from "../static/js/worker/decoder-tfjs.js";
 import { webglDecoderFits } from "../static/js/gpu/decoder-webgl.js";
@@ -23,7 +24,7 @@ function controlLine(nFrames, frameRate) {
 /**
  * Decoder ms per second of audio (median and min over repeats) and kernel dispatches per block
  * for each decoder kind of model `id`, and the tensor count before/after every block.
- * @returns {{id, blockFrames, streaming?: object, window: object, speedup?: number}}
+ * @returns {{id, blockFrames, streaming: object, cpu?: object, fused?: object}}
  */
 export async function benchDecoder({ id, blockFrames = 4, seconds = 2, repeats = 5, warmup = 1 }) {
   const manifest = await (await fetch("/models/manifest.json")).json();
@@ -32,12 +33,10 @@ export async function benchDecoder({ id, blockFrames = 4, seconds = 2, repeats =
   const nFrames = Math.floor((seconds * meta.frame_rate) / blockFrames) * blockFrames;
   const { f0Hz, loudnessDb } = controlLine(nFrames, meta.frame_rate);
   const result = { backend: tf.getBackend(), id, blockFrames, seconds: nFrames / meta.frame_rate };
-  // The old whole-sequence graph (the baseline), the streaming graph, and our own form of the same
-  // streaming network: plain JS on the CPU backends (decoder-cpu.js), fused programs on webgl
-  // (decoder-webgl.js).
+  // The TF.js streaming graph (the baseline) and our own form of the same network: plain JS on the
+  // CPU backends (decoder-cpu.js), fused programs on webgl (decoder-webgl.js).
   const ours = cpuDecoderFits(meta) ? "cpu" : webglDecoderFits(meta) ? "fused" : null;
-  const kinds = [["window", { streaming: false }], ["streaming", { cpu: false, webgl: false }], [ours, {}]]
-    .filter(([kind]) => kind === "window" || (meta.streaming && kind));
+  const kinds = [["streaming", { cpu: false, webgl: false }], [ours, {}]].filter(([kind]) => kind);
   const runs = [];
   for (const [kind, options] of kinds) {
     const t0 = performance.now();
@@ -70,8 +69,5 @@ export async function benchDecoder({ id, blockFrames = 4, seconds = 2, repeats =
     result[run.kind] = { loadMs: run.loadMs, msPerS: median(run.perS), minMsPerS: Math.min(...run.perS),
       msPerSAll: run.perS, kernelsPerBlock };
   }
-  if (result.streaming) result.speedup = result.window.msPerS / result.streaming.msPerS;
-  if (result.cpu) result.cpuSpeedup = result.window.msPerS / result.cpu.msPerS;
-  if (result.fused) result.fusedSpeedup = result.window.msPerS / result.fused.msPerS;
   return result;
 }

@@ -85,7 +85,7 @@ def first_visit_paths(static_dir: Path = ROOT / "static", model_id: str | None =
     if meta_path is None:
         raise SystemExit("no models in static/models: run `python build_models.py` first")
     meta = json.loads(meta_path.read_text())
-    graph_name = (meta.get("streaming") or {}).get("model", "model.json")
+    graph_name = meta["streaming"]["model"]
     graph = json.loads((meta_path.parent / graph_name).read_text())
     model_url = f"/static/models/{meta_path.parent.name}"
     paths += [f"{model_url}/{graph_name}"] + [f"{model_url}/{p}" for g in graph["weightsManifest"] for p in g["paths"]]

@@ -34,9 +34,10 @@ from bench.live import bench_live, bench_soak  # noqa: E402
 from bench.load import QUICK as LOAD_QUICK, bench_serve_load  # noqa: E402
 from tests.serving import served_app  # noqa: E402
 from tests.e2e.browser_io import from_b64, snr_db, to_b64  # noqa: E402
-from tests.signals import PHRASE, cents, sung_phrase, write_wav  # noqa: E402
+from tests.signals import cents, sung_phrase, write_wav  # noqa: E402
 
 SEED_MODEL_BYTES = 300 * 1024  # Sounds of India's models
+PHRASE = [(57, 0.9), (59, 0.6), (60, 0.9), (None, 0.4), (62, 0.8), (60, 0.7), (57, 1.0), (None, 0.5)]
 BACKENDS = {  # name -> page query (the page's engine Worker is pinned there too: no measuring at load)
     "webgl": "?backend=webgl&block=4",
     "wasm": "?backend=wasm&wasmThreads=0&block=4",
@@ -112,16 +113,16 @@ def bench_memory(pages, mid, blocks, backends=("webgl", "wasm")):
 
 
 def page_model_files(meta) -> list[Path]:
-    """The files the page downloads for a model: its streaming graph where it has one (else the
-    whole-sequence model.json) and the shards that graph names."""
+    """The files the page downloads for a model: its graph (the streaming graph, the one a model
+    ships) and the shards that graph names."""
     d = ROOT / "static" / "models" / meta["id"]
-    graph = (meta.get("streaming") or {}).get("model", "model.json")
+    graph = meta["streaming"]["model"]
     m = json.loads((d / graph).read_text())
     return [d / graph] + [d / p for g in m["weightsManifest"] for p in g["paths"]]
 
 
 def bench_decoder(pages, ids, backends, repeats, seconds):
-    """Streaming graph vs whole-sequence graph (the old path, the baseline) in the same page."""
+    """Our decoder (plain JS, fused WebGL) vs the TF.js streaming graph (the baseline) in the same page."""
     rows = []
     for name in backends:
         page = pages.open(BACKENDS[name])
@@ -129,9 +130,9 @@ def bench_decoder(pages, ids, backends, repeats, seconds):
             r = call_bench(page, "benchDecoder", {"id": mid, "repeats": repeats, "seconds": seconds})
             r["backend_label"] = name
             rows.append(r)
-            s, w, c = r.get("streaming"), r["window"], r.get("cpu") or r.get("fused")
-            print(f"  decoder {name:12s} {mid:10s} kernels/block {w['kernelsPerBlock']} -> {s and s['kernelsPerBlock']}  "
-                  f"{w['msPerS']:.1f} -> {s and round(s['msPerS'], 1)} ms/s (ours {c and round(c['msPerS'], 1)})")
+            s, c = r["streaming"], r.get("cpu") or r.get("fused")
+            print(f"  decoder {name:12s} {mid:10s} kernels/block {s['kernelsPerBlock']} -> {c and c['kernelsPerBlock']}  "
+                  f"{s['msPerS']:.1f} -> {c and round(c['msPerS'], 1)} ms/s")
         pages.close()
     return rows
 
@@ -185,7 +186,7 @@ def model_sizes(metas):
         weights = sum(p.stat().st_size for p in files if p.suffix == ".bin")
         rows.append({"id": m["id"], "params": m.get("params"), "served_bytes": served,
                      "converter_bytes": m.get("bytes_before_compression"),  # plain tensorflowjs output
-                     "compacted_bytes": m.get("bytes"),  # Fill/ZerosLike kept + compact model.json
+                     "compacted_bytes": m.get("bytes"),  # Fill/ZerosLike kept + compact graph JSON
                      "weights_dtype": m.get("weights_dtype"), "weights_bytes": weights,
                      "weights_float32_bytes": 4 * m["params"] if m.get("params") else None,
                      "ratio_to_seed_300kb": served / SEED_MODEL_BYTES})

@@ -124,11 +124,15 @@ def build_instrument(name: str, out: Path = DEFAULT_OUT, quick: bool = False, pl
     from factory import train as ftrain
     from factory.playing import playing_section
     from factory.model import count_params, synth_metadata
+    from factory.stream import add_streaming
 
     if name not in fdata.INSTRUMENTS:
         raise FactoryError(f"unknown instrument {name!r}; known: {', '.join(fdata.INSTRUMENTS)}")
     plan = plan or (Plan.quick() if quick else Plan())
     cfg = cfg or Config()
+    if cfg.kind != "conv":
+        raise FactoryError(f"{name}: only the conv decoder streams, and a model ships its streaming graph "
+                           f"(decoder kind {cfg.kind!r}; the GRU is for comparison: build_models.py --gru)")
     inst = fdata.INSTRUMENTS[name]
     work_root = Path(work_root)
     if quick:
@@ -158,10 +162,7 @@ def build_instrument(name: str, out: Path = DEFAULT_OUT, quick: bool = False, pl
     dec = res["decoder"]
     f0_stats, loud_stats = fdata.stats(data)
     with tempfile.TemporaryDirectory(prefix=f"swara-{name}-") as tmp:
-        tmp = Path(tmp)
-        saved = fexport.export_saved_model(dec, tmp / "saved_model")
-        model_dir = tmp / "tfjs"
-        sizes = fconvert.convert_both(saved, model_dir, float16=cfg.float16)
+        model_dir = Path(tmp) / "tfjs"
         source = ({"audio_dir": str(audio_dir), "f0": "librosa.pyin"} if audio_dir else
                   {"soundfont": preset.soundfont, "preset": preset.preset, "bank": preset.bank,
                    "program": preset.program, "renderer": f"FluidSynth (pyfluidsynth), 48 kHz → {cfg.sample_rate / 1000:g} kHz",
@@ -178,7 +179,6 @@ def build_instrument(name: str, out: Path = DEFAULT_OUT, quick: bool = False, pl
                         "heldout_spectral_loss_float32": round(res["heldout_loss_float32"], 4),
                         "loss": f"ddsp.losses.SpectralLoss fft_sizes={list(ftrain.FFT_SIZES)}, "
                                 "L1 mag + logmag, mean over held-out 1 s windows (last 10 % of the data)"},
-            "bytes": sizes["bytes_compressed"], "bytes_before_compression": sizes["bytes_plain"],
             "params": count_params(dec),
             "weights_dtype": "float16" if cfg.float16 else "float32",
             "source": source,
@@ -210,10 +210,7 @@ def build_instrument(name: str, out: Path = DEFAULT_OUT, quick: bool = False, pl
             meta["quality"]["previous"] = previous
             first = _first_build(Path(out) / name) or {k: previous[k] for k in ("heldout_spectral_loss", "steps")}
             meta["quality"]["first_build"] = first
-        if cfg.kind == "conv":
-            from factory.stream import add_streaming
-
-            meta = add_streaming(model_dir, dec, meta, float16=cfg.float16)
+        meta = add_streaming(model_dir, dec, meta, float16=cfg.float16)
         fdata.dump_json(meta, model_dir / "metadata.json")
         fconvert.install_atomically(model_dir, Path(out) / name)
     summary = {"history": res["history"], "metadata": meta}

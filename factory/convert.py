@@ -1,4 +1,8 @@
-"""SavedModel → TF.js graph model (float16 weights where chosen), written atomically."""
+"""SavedModel → TF.js graph model (float16 weights where chosen), written atomically.
+
+A model folder ships one graph, the streaming one (`stream.json` + `stream-shard*.bin`, beside
+metadata.json): the page runs nothing else, and the whole-sequence frames it would give are the
+streaming graph's from zero caches (factory.stream.run_whole)."""
 from __future__ import annotations
 
 import shutil
@@ -13,8 +17,14 @@ def dir_bytes(path: Path) -> int:
 MIN_FLOAT16_ELEMENTS = 16
 
 
+STREAM_MODEL = "stream.json"
+# What a model folder may weigh on disk (graph + shards + metadata.json): the page's budget.
+FOLDER_BYTES_LIMIT = 150_000
+
+
 def convert(saved_model: Path, out_dir: Path, float16: bool = True, experiments: bool = True) -> int:
-    """Converts into out_dir (created); returns the bytes of model.json + shards.
+    """Converts into out_dir (created) as the converter names it (model.json + group1-shard*.bin);
+    returns their bytes.
 
     float16 quantizes the weight tensors only (≥ MIN_FLOAT16_ELEMENTS elements: kernels, biases,
     norm gains); scalar constants of the graph (exp_sigmoid's log(10), 1/127, 440 Hz …) stay
@@ -56,41 +66,31 @@ def _size(w) -> int:
     return n
 
 
-def convert_both(saved_model: Path, out_dir: Path, float16: bool = True) -> dict:
-    """Converts plainly (for the record) and with the constant-compressing experiments switch plus
-    compact_model_json (shipped in out_dir); returns the bytes of each."""
-    with tempfile.TemporaryDirectory() as tmp:
-        plain = convert(saved_model, Path(tmp) / "plain", float16, experiments=False)
-    experimental = convert(saved_model, out_dir, float16, experiments=True)
-    compact_model_json(out_dir)
-    return {"bytes_plain": plain, "bytes_experiments": experimental, "bytes_compressed": dir_bytes(out_dir)}
-
-
-STREAM_MODEL = "stream.json"
-
-
-def convert_streaming(saved_model: Path, out_dir: Path, float16: bool = True) -> int:
-    """Converts the streaming SavedModel into out_dir as stream.json + stream-shard*.bin (beside
-    a whole-sequence model.json), compacted; returns the bytes of stream.json + its shards."""
+def convert_streaming(saved_model: Path, out_dir: Path, float16: bool = True) -> dict:
+    """Converts the streaming SavedModel into out_dir as stream.json + stream-shard*.bin, with the
+    constant-compressing experiments switch and compacted → {"bytes": what the page fetches,
+    "bytes_before_compression": the plain converter's output, for the record}."""
     import json
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        convert(saved_model, Path(tmp), float16, experiments=True)
-        m = json.loads((Path(tmp) / "model.json").read_text())
+        plain = convert(saved_model, Path(tmp) / "plain", float16, experiments=False)
+        converted = Path(tmp) / "experiments"
+        convert(saved_model, converted, float16, experiments=True)
+        m = json.loads((converted / "model.json").read_text())
         for group in m["weightsManifest"]:
             renamed = []
             for p in group["paths"]:
                 new = "stream-" + p.split("-", 1)[1]   # group1-shard1of1.bin → stream-shard1of1.bin
-                shutil.copy2(Path(tmp) / p, out_dir / new)
+                shutil.copy2(converted / p, out_dir / new)
                 renamed.append(new)
             group["paths"] = renamed
         _key_outputs_by_order(saved_model, m)
         _drop_output_identities(m)
         (out_dir / STREAM_MODEL).write_text(json.dumps(m))
     compact_model_json(out_dir, STREAM_MODEL)
-    return graph_bytes(out_dir, STREAM_MODEL)
+    return {"bytes": graph_bytes(out_dir, STREAM_MODEL), "bytes_before_compression": plain}
 
 
 def _key_outputs_by_order(saved_model: Path, m: dict) -> None:
@@ -136,8 +136,8 @@ def _drop_output_identities(m: dict) -> None:
     m["modelTopology"]["node"] = [n for n in nodes if n["name"] not in drop]
 
 
-def graph_bytes(model_dir: Path, model_file: str = "model.json") -> int:
-    """Bytes a page downloads for one graph: its model.json plus the shards it names."""
+def graph_bytes(model_dir: Path, model_file: str = STREAM_MODEL) -> int:
+    """Bytes a page downloads for one graph: its JSON plus the shards it names."""
     import json
 
     m = json.loads((Path(model_dir) / model_file).read_text())
@@ -152,8 +152,8 @@ def install_atomically(src_dir: Path, dest: Path) -> None:
     install(src_dir, dest)
 
 
-def compact_model_json(model_dir: Path, model_file: str = "model.json") -> int:
-    """Rewrites model.json smaller: short node names, no device attrs, no JSON whitespace.
+def compact_model_json(model_dir: Path, model_file: str = STREAM_MODEL) -> int:
+    """Rewrites the graph's JSON smaller: short node names, no device attrs, no JSON whitespace.
 
     The graph is unchanged (same ops, same weights, same order); the signature keeps the input
     placeholders (f0_hz, loudness_db, caches) and the structured output names. Returns its bytes.

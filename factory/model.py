@@ -97,10 +97,9 @@ class LayerNorm(tf.keras.layers.Layer):
 
 
 class CausalConv(tf.keras.layers.Layer):
-    """Causal dilated 1-D conv (as Keras Conv1D padding='causal') from pad + slices + one matmul.
+    """Causal dilated 1-D conv (as Keras Conv1D padding='causal') from pad + slices + one matmul
+    over the whole sequence (training, the Python reference); `stream` is the form a model ships.
 
-    Keras' dilated Conv1D with a dynamic length exports as SpaceToBatchND machinery (a large
-    model.json); this form exports as Pad, StridedSlice, ConcatV2, MatMul and Reshape.
     Tap j (0 … kernel-1) reads x[t - (kernel-1-j)*dilation].
     """
 

@@ -231,14 +231,15 @@ def render_model(model_dir: Path, voice: np.ndarray, f0_hz: np.ndarray) -> tuple
 
     import tensorflow as tf
 
-    from factory import tfjs_model
     from factory.model import Config, Synth
+    from factory.stream import run_whole, shipped_graph
 
     meta = json.loads((Path(model_dir) / "metadata.json").read_text())
     asked, ld, f0_filled = engine_inputs(meta, voice, f0_hz)
-    fn = tfjs_model.load(model_dir)
-    f0_t = tf.constant(f0_filled[None, :, None], tf.float32)
-    controls = fn(f0_t, tf.constant(ld[None, :, None], tf.float32))
+    f0 = f0_filled[None, :, None].astype(np.float32)
+    controls = run_whole(shipped_graph(model_dir), meta["streaming"], f0, ld[None, :, None].astype(np.float32))
+    controls = {k: tf.constant(v) for k, v in controls.items()}
+    f0_t = tf.constant(f0)
     tf.random.set_seed(7)
     cfg = Config.from_dict(meta["decoder"])
     audio = np.asarray(Synth(len(ld), cfg)(controls, f0_t))[0]

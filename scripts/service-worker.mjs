@@ -4,7 +4,7 @@
 // manifest, the page itself and every model. The version is a hash of all their bytes (and the
 // page template's): a new deploy is a new sw.js, whose cache replaces the old one on activation.
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 
 import { build } from "esbuild";
@@ -36,21 +36,39 @@ function reachableOutputs(metafile, skipEntries) {
 }
 
 /**
+ * What the page fetches of each model: metadata.json, the graph it names (streaming.model) and
+ * that graph's weight shards; whatever else a model folder holds (notes, reports) is left out.
+ */
+function modelFiles(modelsDir) {
+  let names;
+  try {
+    names = readdirSync(modelsDir).filter((n) => !n.startsWith("."));
+  } catch {
+    return []; // no models built yet: nothing to cache
+  }
+  const files = [];
+  for (const name of names) {
+    const metaPath = join(modelsDir, name, "metadata.json");
+    if (!existsSync(metaPath)) continue;
+    const graph = JSON.parse(readFileSync(metaPath, "utf8")).streaming?.model;
+    if (!graph || !existsSync(join(modelsDir, name, graph))) continue; // the manifest lists it as broken
+    const shards = JSON.parse(readFileSync(join(modelsDir, name, graph), "utf8")).weightsManifest.flatMap((g) => g.paths);
+    files.push(metaPath, ...[graph, ...shards].map((f) => join(modelsDir, name, f)));
+  }
+  return files;
+}
+
+/**
  * @param {{metafiles: object[], out: string, skipEntries: string[]}} o
  * @returns {Promise<{version: string, urls: string[]}>}
  */
 export async function writeServiceWorker({ metafiles, out, skipEntries }) {
   const files = new Set();
   for (const m of metafiles) reachableOutputs(m, skipEntries).forEach((f) => files.add(f));
-  // What the models folder may hold besides a model's files (notes, reports) is left out.
-  const isModelFile = (f) => /(^|\/)(model\.json|stream\.json|metadata\.json|[^/]+\.bin)$/.test(f);
-  for (const dir of [join(out, "wasm"), join(STATIC, "css"), join(STATIC, "icons"), join(STATIC, "models")]) {
-    try {
-      filesUnder(dir).filter((f) => !f.split("/").pop().startsWith(".") && (!dir.endsWith("models") || isModelFile(f))).forEach((f) => files.add(f));
-    } catch {
-      // an absent folder (no models built yet) has nothing to cache
-    }
+  for (const dir of [join(out, "wasm"), join(STATIC, "css"), join(STATIC, "icons")]) {
+    filesUnder(dir).filter((f) => !f.split("/").pop().startsWith(".")).forEach((f) => files.add(f));
   }
+  modelFiles(join(STATIC, "models")).forEach((f) => files.add(f));
   files.add(join(STATIC, "manifest.webmanifest"));
   const sorted = [...files].filter((f) => !f.endsWith(".map")).sort();
   const hash = createHash("sha256");

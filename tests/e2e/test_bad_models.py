@@ -25,7 +25,7 @@ def test_a_model_with_nan_weights_is_shown_unavailable_and_another_one_plays(pw,
     static = tmp_path / "static"
     shutil.copytree(STATIC_DIR, static, ignore=shutil.ignore_patterns("*.map"))
     meta = json.loads((static / "models" / victim / "metadata.json").read_text())
-    graph_name = (meta.get("streaming") or {}).get("model", "model.json")
+    graph_name = meta["streaming"]["model"]
     shard = static / "models" / victim / json.loads((static / "models" / victim / graph_name).read_text())[
         "weightsManifest"][0]["paths"][0]
     shard.write_bytes(b"\xff" * shard.stat().st_size)  # every float32/float16 weight becomes NaN

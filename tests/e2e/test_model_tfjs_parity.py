@@ -1,4 +1,5 @@
-"""The converted TF.js graph model, run in headless Chromium, gives the TF decoder's outputs.
+"""The converted TF.js graph model (the streaming graph, the one a model ships), run in headless
+Chromium, gives the TF decoder's outputs: the trained Python model on the whole sequence.
 
 The `--quick` model (built once per session, into a temp dir) is served to the page through a
 Playwright route at /static/models/_test/*, and loaded with the app's own decoder stage.
@@ -11,7 +12,8 @@ import numpy as np
 import pytest
 
 from tests.e2e.browser_io import from_b64, install_js_helpers, to_b64
-from tests.quick_build import QUICK_INSTRUMENT, quick_models
+from tests.reference import whole_sequence_controls
+from tests.test_factory_build import QUICK_INSTRUMENT, quick_models
 
 pytestmark = [pytest.mark.e2e, pytest.mark.build]
 
@@ -28,7 +30,8 @@ def _inputs():
 
 
 def _tf_outputs(work, meta, f0, ld, float16):
-    from factory import export, resume, train
+    """The trained decoder (its training state) on silence + the phrase → {output: [n, width]}."""
+    from factory import resume, train
     from factory.model import Config, build_decoder
 
     cfg = Config.from_dict(meta["decoder"])
@@ -37,11 +40,11 @@ def _tf_outputs(work, meta, f0, ld, float16):
     resume.load_decoder(latest, dec)
     if float16:
         train._fp16_roundtrip(dec)
-    return export.run_full(lambda f0_hz, loudness_db: dec(f0_hz, loudness_db), f0[None, :, None], ld[None, :, None])
+    return dict(zip(meta["outputs"], whole_sequence_controls(dec, meta, f0, ld)))
 
 
 def test_tfjs_model_in_chromium_matches_the_tensorflow_decoder(open_page, tmp_path_factory):
-    models, work = quick_models(tmp_path_factory)
+    models, work, _ = quick_models(tmp_path_factory)
     model_dir = models / QUICK_INSTRUMENT
     meta = json.loads((model_dir / "metadata.json").read_text())
     f0, ld = _inputs()
@@ -63,60 +66,49 @@ def test_tfjs_model_in_chromium_matches_the_tensorflow_decoder(open_page, tmp_pa
             const k = await import('/static/build/testkit.js');
             await k.tfBackend.useBackend('cpu');
             const tf = k.tf;
+            const url = `/static/models/_test/${meta.streaming.model}`;
             const f0 = __b64ToF32(f0b), ld = __b64ToF32(ldb), n = f0.length;
-            const whole = await k.decoder.loadDecoder('/static/models/_test/model.json', meta, {streaming: false});
-            // The graph on the whole sequence, straight through GraphModel.execute.
-            const outs = whole.model.execute({
-                [whole.inputName('f0_hz')]: tf.tensor3d(f0, [1, n, 1]),
-                [whole.inputName('loudness_db')]: tf.tensor3d(ld, [1, n, 1])}, whole.outputNames);
-            const full = await Promise.all(outs.map((t) => t.data()));
-            outs.forEach((t) => t.dispose());
-            whole.dispose();
-            // The app's decoder stage (the streaming graph), block by block.
-            const dec = await k.decoder.loadDecoder('/static/models/_test/model.json', meta);
-            const kind = dec.kind;
-            const parts = {a: [], h: [], z: []};
-            for (let s = 0; s < n; s += block) {
-                const e = Math.min(s + block, n);
-                const o = await dec.run(f0.subarray(s, e), ld.subarray(s, e));
-                parts.a.push(...o.amplitudes); parts.h.push(...o.harmonicDistribution); parts.z.push(...o.noiseMagnitudes);
-            }
-            dec.dispose();
-            return {
-                backend: tf.getBackend(), kind,
-                amplitudes: __f32ToB64(full[0]),
-                harmonic_distribution: __f32ToB64(full[1]),
-                noise_magnitudes: __f32ToB64(full[2]),
-                block_amplitudes: __f32ToB64(new Float32Array(parts.a)),
-                block_harmonic_distribution: __f32ToB64(new Float32Array(parts.h)),
-                block_noise_magnitudes: __f32ToB64(new Float32Array(parts.z)),
+            const read = async (dec, size) => {
+                const parts = {a: [], h: [], z: []};
+                for (let s = 0; s < n; s += size) {
+                    const o = await dec.run(f0.subarray(s, s + size), ld.subarray(s, s + size));
+                    parts.a.push(...o.amplitudes); parts.h.push(...o.harmonicDistribution); parts.z.push(...o.noiseMagnitudes);
+                }
+                dec.dispose();
+                return [parts.a, parts.h, parts.z].map((p) => __f32ToB64(new Float32Array(p)));
             };
+            // The TF.js graph itself, the whole phrase in one block from the silent caches.
+            const graph = await k.decoder.loadDecoder(url, meta, {cpu: false});
+            const graphKind = graph.kind;
+            const whole = await read(graph, n);
+            // The app's decoder stage, block by block.
+            const dec = await k.decoder.loadDecoder(url, meta);
+            const kind = dec.kind;
+            const blocks = await read(dec, block);
+            return {backend: tf.getBackend(), graphKind, kind, whole, blocks};
         }""",
         [meta, to_b64(f0), to_b64(ld), BLOCK],
     )
     # On the cpu backend the app decodes with the CPU decoder (the streaming network in plain JS).
-    assert result["backend"] == "cpu" and result["kind"] == "cpu"
+    assert result["backend"] == "cpu" and result["graphKind"] == "streaming" and result["kind"] == "cpu"
     shapes = {"amplitudes": 1, "harmonic_distribution": meta["n_harmonics"], "noise_magnitudes": meta["n_noise"]}
-    js = {k: from_b64(result[k]).reshape(N_FRAMES, n) for k, n in shapes.items()}
-    js_block = {k: from_b64(result["block_" + k]).reshape(N_FRAMES, n) for k, n in shapes.items()}
+    js = {k: from_b64(b).reshape(N_FRAMES, n) for (k, n), b in zip(shapes.items(), result["whole"])}
+    js_block = {k: from_b64(b).reshape(N_FRAMES, n) for (k, n), b in zip(shapes.items(), result["blocks"])}
     same_weights = _tf_outputs(work, meta, f0, ld, float16=meta["weights_dtype"] == "float16")
     float32 = _tf_outputs(work, meta, f0, ld, float16=False)
-    # The streaming stage starts a stream from a context of silence, so its first
-    # receptive_field - 1 frames legitimately differ from a zero-padded whole-sequence run.
-    warm = meta["receptive_field_frames"] - 1
     report = {}
     for k in shapes:
-        ref = same_weights[k][0]
+        ref = same_weights[k]
         scale = max(1.0, float(np.abs(ref).max()))
         err = float(np.abs(js[k] - ref).max())
         report[k] = err
         # Same (float16-rounded) weights, float32 arithmetic in another order: rounding only.
         assert err < 1e-4 * scale, f"{k}: TF.js vs TF max abs error {err:g}"
         # The app's block-by-block decoder gives the whole-sequence frames.
-        berr = float(np.abs(js_block[k][warm:] - ref[warm:]).max())
+        berr = float(np.abs(js_block[k] - ref).max())
         assert berr < 1e-4 * scale, f"{k}: streamed blocks vs TF max abs error {berr:g}"
         # Against the float32 weights: float16 storage costs ~1e-3 relative (≤ 2e-2 allowed).
-        f32 = float32[k][0]
+        f32 = float32[k]
         assert np.abs(js[k] - f32).max() < 2e-2 * max(float(np.abs(f32).max()), 1e-3), k
     assert not [e for e in errors if "model" in e.lower()], errors
     print("TF.js vs TF max abs error:", report)

@@ -1,6 +1,6 @@
 """The webgl path in headless Chromium (SwiftShader, float32 textures): the fused decoder
-(decoder-webgl.js: our programs, 2 a conv layer) gives the whole-sequence graph's frames block after
-block (>= 100 dB SNR, blocks of 1, 2, 4 and 16 frames, as the streaming graph promises), and the voice
+(decoder-webgl.js: our programs, 2 a conv layer) gives the Python model's whole-sequence frames block
+after block (>= 100 dB SNR, blocks of 1, 2, 4 and 16 frames, as the streaming graph promises), and the voice
 on the GPU (voice-webgl.js: decoder, gate, harmonic and filtered-noise synthesis, one read-back a
 block) gives the JS synth's audio (synth.js, float64, the same noise PRNG) for the same controls and
 gate, with the tensor and texture counts flat over 1,000 blocks. The engine takes that path on webgl.
@@ -16,6 +16,7 @@ from factory.stream import PARITY_BLOCKS as BLOCKS
 from factory.stream import PARITY_MIN_SNR_DB as MIN_SNR_DB
 from tests.conftest import STATIC_DIR
 from tests.e2e.browser_io import from_b64, install_js_helpers, snr_db, to_b64
+from tests.reference import whole_sequence_controls
 from tests.signals import decoder_controls
 
 MODELS = STATIC_DIR / "models"
@@ -40,15 +41,9 @@ RUN = """async ([ids, blocks, f0b, ldb, gateb, voiceBlock, leakBlocks]) => {
   const out = {};
   for (const id of ids) {
     const meta = manifest.models.find((m) => m.id === id);
-    // The reference on the cpu backend: the whole-sequence graph on the silence a stream starts from + the phrase.
-    await k.tfBackend.useBackend('cpu');
-    const window = await k.decoder.loadDecoder(meta.url, meta, { streaming: false });
-    const reference = (await k.reference.wholeSequenceControls(window, meta, f0, ld)).map((a) => __f32ToB64(a));
-    window.dispose();
-
     await k.tfBackend.useBackend('webgl');
     const decoder = await k.decoder.loadDecoder(meta.url, meta, { warmupBlockFrames: voiceBlock });
-    const row = { backend: tf.getBackend(), kind: decoder.kind, reference, blocks: {} };
+    const row = { backend: tf.getBackend(), kind: decoder.kind, blocks: {} };
     for (const block of blocks) {
       decoder.reset();
       const parts = [[], [], []];
@@ -132,12 +127,15 @@ def results(pw, live_server):
 
 
 @pytest.mark.parametrize("model_id", SHIPPED)
-def test_fused_decoder_blocks_equal_the_whole_sequence_graph(results, model_id):
-    meta = json.loads((MODELS / model_id / "metadata.json").read_text())
+def test_fused_decoder_blocks_equal_the_python_models_whole_sequence(results, model_id):
+    from factory.stream import rebuild_decoder
+
+    dec, meta = rebuild_decoder(MODELS / model_id)
     r = results[model_id]
     assert r["backend"] == "webgl" and r["kind"] == "webgl-fused"
     widths = (1, meta["n_harmonics"], meta["n_noise"])
-    ref = [from_b64(b).reshape(N_FRAMES, w) for b, w in zip(r["reference"], widths)]
+    f0, ld, _ = _phrase()
+    ref = whole_sequence_controls(dec, meta, f0, ld)
     for block in BLOCKS:
         got = [from_b64(b).reshape(N_FRAMES, w) for b, w in zip(r["blocks"][str(block)], widths)]
         for name, a, b in zip(meta["outputs"], ref, got):

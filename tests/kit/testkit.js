@@ -31,4 +31,3 @@ export { tf } from "../../static/js/worker/backend.js";
 /** The backend this page runs on (the URL's ?backend=, else the first that starts). */
 export const backend = await initBackend();
 export * as bench from "../../bench/benchkit.js";
-export * as reference from "./reference.js";

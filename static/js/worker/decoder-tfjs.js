@@ -1,9 +1,7 @@
-// Decoder stage: the instrument's TF.js graph model, run block by block. The network is causal.
-// A model with a streaming graph (metadata "streaming") computes only the block's new frames: each
-// conv layer's past activations travel between blocks as backend tensors (never read back). An
-// older model without one runs its whole-sequence graph on the block prefixed with
-// `receptive_field_frames - 1` frames of past input, which gives the same frames.
-// Either way a stream starts from silence (f0 0 Hz, SILENCE_DB) and only the block's own frames
+// Decoder stage: the instrument's streaming graph (its one TF.js graph model, metadata
+// "streaming"), run block by block. The network is causal: only the block's new frames are
+// computed, each conv layer's past activations travel between blocks as backend tensors (never
+// read back). A stream starts from silence (f0 0 Hz, SILENCE_DB) and only the block's own frames
 // are read back. No DOM: runs in a module Worker as well as on the page.
 import { loadGraphModel } from "@tensorflow/tfjs-converter";
 import { tf } from "./backend.js";
@@ -11,45 +9,8 @@ import { SILENCE_DB } from "../config.js";
 import { CpuStreamingDecoder, cpuWeightNames } from "../engine/decoder-cpu.js";
 import { WebGLFusedDecoder, webglDecoderFits } from "../gpu/decoder-webgl.js";
 
-export const OUTPUTS = ["amplitudes", "harmonic_distribution", "noise_magnitudes"];
-/** @typedef {StreamingDecoder|CpuStreamingDecoder|WebGLFusedDecoder|WindowDecoder} Decoder what loadDecoder resolves to (one contract) */
+/** @typedef {StreamingDecoder|CpuStreamingDecoder|WebGLFusedDecoder} Decoder what loadDecoder resolves to (one contract) */
 const SILENCE_F0_HZ = 0;
-
-/** Past input frames kept per stream, bounded by the receptive field. */
-class History {
-  /** @param {number} silence the input value of silence, which a new stream starts from */
-  constructor(contextFrames, maxBlockFrames, silence) {
-    this.contextFrames = contextFrames;
-    this.silence = silence;
-    this.data = new Float32Array(contextFrames + maxBlockFrames);
-    this.reset();
-  }
-
-  /** Appends `values` [n]; returns a view of context + values. */
-  append(values) {
-    const keep = Math.min(this.length, this.contextFrames);
-    if (keep + values.length > this.data.length) {
-      // A whole clip at once (tests, offline render): grow once, keeping the context.
-      const grown = new Float32Array(this.contextFrames + values.length);
-      grown.set(this.data.subarray(this.length - keep, this.length));
-      this.data = grown;
-      this.length = keep;
-    }
-    this.data.copyWithin(0, this.length - keep, this.length);
-    this.data.set(values, keep);
-    this.length = keep + values.length;
-    return this.data.subarray(0, this.length);
-  }
-
-  /**
-   * A stream starts from a full context of silence, so every block of a stream has the same
-   * shape: on WebGL each new input shape compiles new shaders (seconds on a slow GPU).
-   */
-  reset() {
-    this.data.fill(this.silence, 0, this.contextFrames);
-    this.length = this.contextFrames;
-  }
-}
 
 /** Graph output node whose name carries `name` (converters append `:0`, `Identity_1`...). */
 function resolveOutput(model, name) {
@@ -76,66 +37,6 @@ async function readControls(outputs) {
   }
 }
 
-/** The whole-sequence graph, run on each block with its receptive field of past input. */
-export class WindowDecoder {
-  /** @param {import("@tensorflow/tfjs-converter").GraphModel} model @param {object} meta metadata.json */
-  constructor(model, meta, { maxBlockFrames = 256 } = {}) {
-    this.model = model;
-    this.meta = meta;
-    this.kind = "window";
-    const context = Math.max(0, meta.receptive_field_frames - 1);
-    this.f0History = new History(context, maxBlockFrames, SILENCE_F0_HZ);
-    this.loudnessHistory = new History(context, maxBlockFrames, SILENCE_DB);
-    this.outputNames = OUTPUTS.map((name) => this.resolveOutput(name));
-  }
-
-  resolveOutput(name) {
-    return resolveOutput(this.model, name);
-  }
-
-  inputName(name) {
-    return resolveInput(this.model, name);
-  }
-
-  reset() {
-    this.f0History.reset();
-    this.loudnessHistory.reset();
-  }
-
-  /**
-   * Runs one block.
-   * @param {Float32Array} f0Hz [nFrames] @param {Float32Array} loudnessDb [nFrames]
-   * @returns {Promise<{amplitudes:Float32Array, harmonicDistribution:Float32Array, noiseMagnitudes:Float32Array}>}
-   *   [nFrames], [nFrames * nHarmonics], [nFrames * nNoise]
-   */
-  async run(f0Hz, loudnessDb) {
-    const n = f0Hz.length;
-    const f0 = this.f0History.append(f0Hz);
-    const ld = this.loudnessHistory.append(loudnessDb);
-    const total = f0.length;
-    const outputs = tf.tidy(() => {
-      const feeds = {
-        [this.inputName("f0_hz")]: tf.tensor3d(f0, [1, total, 1]),
-        [this.inputName("loudness_db")]: tf.tensor3d(ld, [1, total, 1]),
-      };
-      const result = this.model.execute(feeds, this.outputNames);
-      // Only the block's own frames leave the GPU.
-      return result.map((t) => tf.slice(t, [0, total - n, 0], [1, n, t.shape[2]]));
-    });
-    return readControls(outputs);
-  }
-
-  /** Compiles the backend's kernels for blocks of `blockFrames` now, not on the first note. */
-  async warmUp(blockFrames) {
-    await this.run(new Float32Array(blockFrames).fill(220), new Float32Array(blockFrames).fill(SILENCE_DB));
-    this.reset();
-  }
-
-  dispose() {
-    this.model.dispose();
-  }
-}
-
 /**
  * The streaming graph: inputs are the block's frames and each conv layer's cache (its past
  * input frames, metadata `streaming.caches[i].shape`); outputs are the controls for those frames
@@ -158,9 +59,9 @@ export class StreamingDecoder {
   }
 
   /**
-   * Computes the silent caches the way the whole-sequence graph sees a stream that starts from
-   * silence: from all-zero caches (the graph's own zero padding), ≥ receptive_field_frames − 1
-   * frames of silence, in blocks of `blockFrames` (the live size: the kernels compile here).
+   * Computes the silent caches the way the whole-sequence decoder sees a stream that starts from
+   * silence: from all-zero caches (its zero padding), ≥ receptive_field_frames − 1 frames of
+   * silence, in blocks of `blockFrames` (the live size: the kernels compile here).
    */
   async warmUp(blockFrames) {
     const silenceFrames = Math.max(1, this.meta.receptive_field_frames - 1);
@@ -193,8 +94,10 @@ export class StreamingDecoder {
   }
 
   /**
-   * Runs one block (same contract as WindowDecoder.run).
+   * Runs one block.
    * @param {Float32Array} f0Hz [nFrames] @param {Float32Array} loudnessDb [nFrames]
+   * @returns {Promise<{amplitudes:Float32Array, harmonicDistribution:Float32Array, noiseMagnitudes:Float32Array}>}
+   *   [nFrames], [nFrames * nHarmonics], [nFrames * nNoise]
    */
   async run(f0Hz, loudnessDb) {
     if (!this.caches) throw new Error("StreamingDecoder.run before warmUp: load it with loadDecoder()");
@@ -248,46 +151,36 @@ export function cpuDecoderWeights(model, meta) {
   return weights;
 }
 
-/** The plain-JS decoder's weights of the instrument at `modelUrl` (for the audio thread's engine). */
+/** The plain-JS decoder's weights of the instrument whose graph is at `modelUrl` (for the audio thread's engine). */
 export async function loadCpuDecoderWeights(modelUrl, meta) {
   if (!(meta.streaming && meta.streaming.cpu)) throw new Error(`${meta.id}: its metadata has no plain-JS decoder layout (streaming.cpu)`);
-  return cpuDecoderWeights(await loadGraphModel(siblingUrl(modelUrl, meta.streaming.model)), meta);
-}
-
-/** `base`'s directory + `file` (works for relative URLs, as in a Worker). */
-function siblingUrl(base, file) {
-  return base.replace(/[^/]*$/, file);
+  return cpuDecoderWeights(await loadGraphModel(modelUrl), meta);
 }
 
 /**
- * Loads the instrument at `static/models/<id>/model.json` (`modelUrl`): its streaming graph
- * (`meta.streaming.model`, beside it) where it has one, else the whole-sequence graph; runs one
- * block of the live size so the backend compiles its kernels now, not on the singer's first note.
- * On the CPU backends (wasm, cpu) the streaming network runs as plain JS arithmetic from the
- * graph's weights (decoder-cpu.js): no kernel dispatch per op. On webgl it runs as our own
- * fused programs, 2 a conv layer (decoder-webgl.js), whose `createVoice()` keeps the synth on
- * the GPU too. `cpu: false` / `webgl: false` keep the TF.js streaming graph there,
- * `streaming: false` forces the whole-sequence graph (benchmarks, tests).
+ * Loads the instrument whose streaming graph is at `modelUrl` (the manifest's url,
+ * `static/models/<id>/<meta.streaming.model>`) and runs one block of the live size so the backend
+ * compiles its kernels now, not on the singer's first note. On the CPU backends (wasm, cpu) the
+ * network runs as plain JS arithmetic from the graph's weights (decoder-cpu.js): no kernel
+ * dispatch per op. On webgl it runs as our own fused programs, 2 a conv layer
+ * (decoder-webgl.js), whose `createVoice()` keeps the synth on the GPU too. `cpu: false` /
+ * `webgl: false` keep the TF.js graph there (benchmarks, tests).
  * @returns {Promise<Decoder>}
  */
-export async function loadDecoder(modelUrl, meta, { warmupBlockFrames = 4, streaming = true, cpu = true, webgl = true, ...options } = {}) {
-  if (streaming && meta.streaming) {
-    const model = await loadGraphModel(siblingUrl(modelUrl, meta.streaming.model));
-    if (webgl && webglDecoderFits(meta)) {
-      const decoder = new WebGLFusedDecoder(model, meta);
-      decoder.warmUp(warmupBlockFrames);
-      return decoder;
-    }
-    if (cpu && cpuDecoderFits(meta)) {
-      const decoder = new CpuStreamingDecoder(cpuDecoderWeights(model, meta), meta, options);
-      decoder.warmUp();
-      return decoder;
-    }
-    const decoder = new StreamingDecoder(model, meta);
-    await decoder.warmUp(warmupBlockFrames);
+export async function loadDecoder(modelUrl, meta, { warmupBlockFrames = 4, cpu = true, webgl = true, ...options } = {}) {
+  if (!meta.streaming) throw new Error(`${meta.id}: its metadata names no streaming graph (streaming.model), the only graph the page runs`);
+  const model = await loadGraphModel(modelUrl);
+  if (webgl && webglDecoderFits(meta)) {
+    const decoder = new WebGLFusedDecoder(model, meta);
+    decoder.warmUp(warmupBlockFrames);
     return decoder;
   }
-  const decoder = new WindowDecoder(await loadGraphModel(modelUrl), meta, options);
+  if (cpu && cpuDecoderFits(meta)) {
+    const decoder = new CpuStreamingDecoder(cpuDecoderWeights(model, meta), meta, options);
+    decoder.warmUp();
+    return decoder;
+  }
+  const decoder = new StreamingDecoder(model, meta);
   await decoder.warmUp(warmupBlockFrames);
   return decoder;
 }

@@ -52,10 +52,9 @@ export class PluckedIdiom extends Idiom {
   }
 
   setControls(controls = {}) {
-    const retuned = super.setControls(controls);
+    super.setControls(controls);
     if (this.chikari && controls.chikari !== undefined) this.chikariOn = Boolean(controls.chikari);
-    if (this.chikari && retuned) this.tuneChikari();
-    return retuned;
+    if (this.chikari && (controls.scale || controls.semitoneShift !== undefined)) this.tuneChikari();
   }
 
   /**

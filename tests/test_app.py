@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 
 from app.main import ISOLATION_HEADERS, create_app
 from app.security import CSP_DIRECTIVES
-from tests.conftest import ROOT
 
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -27,6 +27,8 @@ def static_dir(tmp_path):
 
 
 SHIPPED = sorted(p.parent for p in (ROOT / "static" / "models").glob("*/metadata.json"))
+# The shipped model whose graph add_model copies (40 harmonics, 33 noise bands).
+GRAPH_SOURCE = next(p for p in SHIPPED if json.loads((p / "metadata.json").read_text())["n_harmonics"] == 40)
 
 
 def add_model(static_dir: Path, name: str, meta, with_model=True):
@@ -34,15 +36,15 @@ def add_model(static_dir: Path, name: str, meta, with_model=True):
     d = static_dir / "models" / name
     d.mkdir(parents=True)
     if with_model:
-        shipped = next(p for p in SHIPPED if json.loads((p / "metadata.json").read_text())["n_harmonics"] == 40)
-        for p in shipped.iterdir():
+        for p in GRAPH_SOURCE.iterdir():
             if p.name != "metadata.json":
                 shutil.copy(p, d / p.name)
     (d / "metadata.json").write_text(meta if isinstance(meta, str) else json.dumps(meta))
 
 
-# Matches the widths of the graph add_model copies (40 harmonics, 33 noise bands).
-GOOD = {"name": "Bansuri", "sample_rate": 16000, "frame_rate": 250, "n_harmonics": 40, "n_noise": 33}
+# Matches the graph add_model copies: its widths and its streaming entry (graph file, caches).
+GOOD = {"name": "Bansuri", "sample_rate": 16000, "frame_rate": 250, "n_harmonics": 40, "n_noise": 33,
+        "streaming": json.loads((GRAPH_SOURCE / "metadata.json").read_text())["streaming"]}
 
 
 def test_page_is_served_with_cross_origin_isolation_headers(static_dir):
@@ -74,11 +76,11 @@ def test_manifest_lists_models_and_skips_broken_ones_with_a_reason(static_dir):
     assert res.status_code == 200
     body = res.json()
     assert [m["id"] for m in body["models"]] == ["bansuri"]
-    assert body["models"][0]["url"] == "/static/models/bansuri/model.json"
+    assert body["models"][0]["url"] == "/static/models/bansuri/stream.json"
     errors = {e["model"]: e["error"] for e in body["errors"]}
     assert "not valid JSON (line 1" in errors["broken"]
     assert "missing keys sample_rate, frame_rate, n_harmonics, n_noise" in errors["partial"]
-    assert "no model.json" in errors["orphan"]
+    assert "no stream.json beside it" in errors["orphan"]
 
 
 def test_no_route_accepts_a_request_body(static_dir):
@@ -286,11 +288,11 @@ def test_hashed_chunks_are_cached_for_a_year_and_everything_else_revalidates(sta
     assert client.get("/static/build/chunks/chunk-ABCD1234.js").headers["Cache-Control"] == \
         "public, max-age=31536000, immutable"
     for path in ("/", "/models/manifest.json", "/static/build/app.js", "/static/css/app.css",
-                 "/static/models/bansuri/model.json", "/static/models/bansuri/metadata.json"):
+                 "/static/models/bansuri/stream.json", "/static/models/bansuri/metadata.json"):
         assert client.get(path).headers["Cache-Control"] == "no-cache", path
     # "no-cache" costs one revalidation: an unchanged file answers 304 with no body.
-    first = client.get("/static/models/bansuri/model.json")
-    again = client.get("/static/models/bansuri/model.json", headers={"If-None-Match": first.headers["ETag"]})
+    first = client.get("/static/models/bansuri/stream.json")
+    again = client.get("/static/models/bansuri/stream.json", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.content == b""
     assert client.get("/static/nope.js").headers["Cache-Control"] == "no-store"
 
@@ -299,7 +301,7 @@ def test_unknown_model_is_a_404_that_says_which_models_exist(static_dir):
     add_model(static_dir, "bansuri", GOOD)
     add_model(static_dir, "sitar", GOOD)
     client = TestClient(create_app(static_dir))
-    res = client.get("/static/models/nope/model.json")
+    res = client.get("/static/models/nope/stream.json")
     assert res.status_code == 404
     assert res.text == "unknown model 'nope': the models are bansuri, sitar (see /models/manifest.json)\n"
     res = client.get("/static/models/bansuri/group1-shard9of9.bin")

@@ -1,25 +1,23 @@
-"""The streaming decoder graph: block after block, from its caches, it gives the whole-sequence
-graph's frames (≥ 100 dB SNR in float32, blocks of 1, 2, 4, 16); every shipped instrument has one,
-rebuilt from its shipped TF.js weights."""
+"""The streaming decoder graph, the one graph a model ships: block after block, from its caches, it
+gives the whole-sequence decoder's frames (≥ 100 dB SNR in float32, blocks of 1, 2, 4, 16); every
+shipped instrument's, against its Keras decoder rebuilt from the shipped weights."""
 from __future__ import annotations
 
 import json
-import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from factory.stream import PARITY_BLOCKS as BLOCKS
 from factory.stream import PARITY_MIN_SNR_DB as MIN_SNR_DB
-from tests.conftest import ROOT
+from tests.reference import silence, whole_sequence_controls
 
 pytestmark = pytest.mark.build
 
+ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "static" / "models"
 SHIPPED = sorted(p.parent.name for p in MODELS.glob("*/metadata.json"))
-PAGE_BYTES_LIMIT = 150_000
-# The loudness of silence a stream starts from: the browser's one constant (config.js).
-SILENCE_DB = float(re.search(r"SILENCE_DB = (-?[\d.]+)", (ROOT / "static/js/config.js").read_text()).group(1))
 
 
 def _snr(ref, test):
@@ -85,87 +83,71 @@ def test_the_caches_carry_the_past_so_a_stream_is_not_a_restart(fresh):
     assert np.abs(carried["amplitudes"] - restarted["amplitudes"])[:, :8].max() > 1e-4
 
 
-def _silent_prefix(meta, n):
-    f0 = np.zeros((1, n, 1), np.float32)
-    return f0, np.full((1, n, 1), SILENCE_DB, np.float32)
-
-
 @pytest.fixture(scope="module", params=SHIPPED)
 def shipped(request):
-    from factory.stream import GraphModel
+    """(metadata, the shipped graph, the Keras decoder rebuilt from its weights) of one instrument."""
+    from factory.stream import rebuild_decoder, shipped_graph
 
     d = MODELS / request.param
-    meta = json.loads((d / "metadata.json").read_text())
-    return meta, GraphModel(d), GraphModel(d, meta["streaming"]["model"])
+    dec, meta = rebuild_decoder(d)
+    return meta, shipped_graph(d), dec
 
 
 def _run_stream(graph, meta, f0, ld, block, caches):
-    from factory.export import OUTPUTS
+    from factory.stream import run_stream
 
-    parts = {k: [] for k in OUTPUTS}
-    specs = meta["streaming"]["caches"]
-    for s in range(0, f0.shape[1], block):
-        feeds = {"f0_hz": f0[:, s:s + block], "loudness_db": ld[:, s:s + block]}
-        feeds.update({c["input"]: v for c, v in zip(specs, caches)})
-        out = graph.run(feeds, list(OUTPUTS) + [c["output"] for c in specs])
-        for k in OUTPUTS:
-            parts[k].append(out[k])
-        caches = [out[c["output"]] for c in specs]
-    return {k: np.concatenate(v, axis=1) for k, v in parts.items()}, caches
+    return run_stream(graph, meta["streaming"], f0, ld, block, caches)
 
 
-def test_every_shipped_instrument_has_a_streaming_graph_the_page_can_afford(shipped):
-    from factory.convert import graph_bytes
+def test_every_shipped_instrument_ships_one_graph_the_page_can_afford(shipped):
+    from factory.convert import FOLDER_BYTES_LIMIT, graph_bytes
 
-    meta, _, stream = shipped
+    meta, stream, _ = shipped
     s = meta["streaming"]
-    d = stream.dir
     assert s["inputs"] == ["f0_hz", "loudness_db"] and s["outputs"] == meta["outputs"]
     assert len(s["caches"]) == meta["decoder"]["depth"]
-    assert s["bytes"] == graph_bytes(d, s["model"]) <= PAGE_BYTES_LIMIT
-    assert meta["bytes"] == graph_bytes(d, "model.json")
+    assert meta["bytes"] == graph_bytes(stream.dir, s["model"]) < FOLDER_BYTES_LIMIT
+    assert meta["bytes"] < meta["bytes_before_compression"]
 
 
 @pytest.mark.parametrize("block", BLOCKS)
-def test_shipped_streaming_graph_from_silence_equals_the_whole_sequence_graph(shipped, block):
+def test_shipped_streaming_graph_from_silence_equals_the_whole_sequence_decoder(shipped, block):
     """The initial caches are those after receptive_field_frames - 1 silent frames from zero
-    caches (as decoder.js computes them); the whole-sequence graph sees the same silence first."""
-    from factory.export import OUTPUTS
+    caches (as decoder-tfjs.js computes them); the whole-sequence decoder (the Python model,
+    Decoder.call, with the shipped weights) sees the same silence first."""
     from factory.stream import probe_inputs
 
-    meta, whole, stream = shipped
+    meta, stream, dec = shipped
     context = meta["receptive_field_frames"] - 1
     zero = [np.zeros(c["shape"], np.float32) for c in meta["streaming"]["caches"]]
-    sf0, sld = _silent_prefix(meta, context)
-    _, silent = _run_stream(stream, meta, sf0, sld, context, zero)
+    _, silent = _run_stream(stream, meta, *silence(context), context, zero)
     f0, ld = probe_inputs(160, seed=block)
     streamed, _ = _run_stream(stream, meta, f0, ld, block, silent)
-    ref = whole.run({"f0_hz": np.concatenate([sf0, f0], 1), "loudness_db": np.concatenate([sld, ld], 1)}, OUTPUTS)
-    for k in OUTPUTS:
-        snr = _snr(ref[k][:, context:], streamed[k])
+    ref = whole_sequence_controls(dec, meta, f0, ld)
+    for k, r in zip(meta["outputs"], ref):
+        snr = _snr(r, streamed[k][0])
         assert snr >= MIN_SNR_DB, f"{meta['name']} {k} block {block}: {snr:.1f} dB"
 
 
 def test_silent_caches_are_a_steady_state(shipped):
     """More silence changes nothing: a stream starting after 30 or 90 silent frames is the same."""
-    meta, _, stream = shipped
+    meta, stream, _ = shipped
     context = meta["receptive_field_frames"] - 1
     zero = [np.zeros(c["shape"], np.float32) for c in meta["streaming"]["caches"]]
-    _, a = _run_stream(stream, meta, *_silent_prefix(meta, context), 4, zero)
-    _, b = _run_stream(stream, meta, *_silent_prefix(meta, 3 * context), 4, zero)
+    _, a = _run_stream(stream, meta, *silence(context), 4, zero)
+    _, b = _run_stream(stream, meta, *silence(3 * context), 4, zero)
     for x, y in zip(a, b):
         # Float32 rounding only (different zero-padded history, same values).
         np.testing.assert_allclose(x, y, rtol=1e-5, atol=1e-6)
 
 
-def test_rebuilt_decoder_reproduces_the_shipped_graph():
+def test_rebuilt_decoder_gives_the_shipped_graphs_whole_sequence_frames(shipped):
     from factory.export import OUTPUTS
-    from factory.stream import GraphModel, probe_inputs, rebuild_decoder
+    from factory.stream import probe_inputs, run_whole
 
-    d = MODELS / SHIPPED[0]
-    dec, _ = rebuild_decoder(d)   # raises unless it matches on its own probe
-    f0, ld = probe_inputs(300, seed=11)
-    ref = GraphModel(d).run({"f0_hz": f0, "loudness_db": ld}, OUTPUTS)
+    meta, stream, dec = shipped
+    f0, ld = probe_inputs(300, seed=11)   # not the probe rebuild_decoder checked itself with
+    ref = run_whole(stream, meta["streaming"], f0, ld)
     out = dec(f0, ld)
     for k in OUTPUTS:
         assert _snr(ref[k], np.asarray(out[k])) >= MIN_SNR_DB, k
@@ -181,14 +163,36 @@ def test_rebuild_refuses_a_config_that_does_not_match_the_shipped_graph(tmp_path
     meta = json.loads((d / "metadata.json").read_text())
     meta["decoder"]["depth"] = meta["decoder"]["depth"] - 1
     (d / "metadata.json").write_text(json.dumps(meta))
-    with pytest.raises(ValueError, match="MatMuls in the graph"):
+    with pytest.raises(ValueError, match="convolutions in the streaming graph, expected"):
         rebuild_decoder(d)
+
+
+def test_restream_installs_one_graph_and_drops_an_older_whole_sequence_one(tmp_path):
+    """Re-exporting a shipped instrument from its own weights gives the same graph and bytes; a
+    folder that still holds the whole-sequence graph (model.json + group1 shards) loses it."""
+    import shutil
+
+    from factory.stream import restream
+
+    d = tmp_path / SHIPPED[0]
+    shutil.copytree(MODELS / SHIPPED[0], d)
+    (d / "model.json").write_text("{}")
+    (d / "group1-shard1of1.bin").write_bytes(b"\0" * 8)
+    shipped_meta = json.loads((MODELS / SHIPPED[0] / "metadata.json").read_text())
+    restream(d)
+    graph = shipped_meta["streaming"]["model"]
+    shards = {p for g in json.loads((d / graph).read_text())["weightsManifest"] for p in g["paths"]}
+    assert {p.name for p in d.iterdir()} == {"metadata.json", graph} | shards
+    assert json.loads((d / "metadata.json").read_text()) == shipped_meta
+    assert json.loads((d / graph).read_text()) == json.loads((MODELS / SHIPPED[0] / graph).read_text())
+    for shard in shards:
+        assert (d / shard).read_bytes() == (MODELS / SHIPPED[0] / shard).read_bytes()
 
 
 def test_shipped_streaming_graph_runs_one_conv_per_layer_and_no_shape_machinery(shipped):
     """A streaming block's cost is mostly its kernel count: one Conv2D per conv layer and the
     head, no MatMul/Reshape/Shape dance, no output Identity copies."""
-    meta, _, stream = shipped
+    meta, stream, _ = shipped
     ops = [n["op"] for n in stream.nodes.values()]
     assert ops.count("_FusedConv2D") + ops.count("Conv2D") == meta["decoder"]["depth"] + 1
     assert ops.count("LRN") == meta["decoder"]["depth"] and "Rsqrt" not in ops  # each norm's scaling in one
@@ -198,7 +202,7 @@ def test_shipped_streaming_graph_runs_one_conv_per_layer_and_no_shape_machinery(
 def test_shipped_metadata_names_every_weight_the_cpu_decoder_reads(shipped):
     """decoder-cpu.js finds each layer's filter, bias, gain and offset and the head's in the
     streaming graph by these names; each exists with the shape its role implies."""
-    meta, _, stream = shipped
+    meta, stream, _ = shipped
     cpu, d = meta["streaming"]["cpu"], meta["decoder"]
     assert len(cpu["layers"]) == d["depth"] and cpu["channels"] == d["channels"]
     for i, layer in enumerate(cpu["layers"]):

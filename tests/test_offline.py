@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from app.main import STATIC_DIR, create_app
 
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -29,9 +31,13 @@ def test_service_worker_is_served_from_the_root_uncached_and_precaches_the_app(c
     assert r.headers["cache-control"] == "no-cache", "a new deploy must reach the browser at once"
     urls = precache_of(r.text)
     assert {"/", "/models/manifest.json", "/static/build/app.js", "/static/css/app.css", "/static/manifest.webmanifest"} <= set(urls)
-    for model in sorted(p.parent.name for p in (STATIC_DIR / "models").glob("*/metadata.json")):
-        for f in ("model.json", "metadata.json"):
-            assert f"/static/models/{model}/{f}" in urls
+    for meta_path in sorted((STATIC_DIR / "models").glob("*/metadata.json")):
+        model = meta_path.parent
+        graph = json.loads(meta_path.read_text())["streaming"]["model"]
+        shards = [p for g in json.loads((model / graph).read_text())["weightsManifest"] for p in g["paths"]]
+        # What the page fetches of a model, and nothing else of its folder.
+        assert sorted(u for u in urls if u.startswith(f"/static/models/{model.name}/")) == sorted(
+            f"/static/models/{model.name}/{f}" for f in ("metadata.json", graph, *shards))
     assert any(u.endswith(".wasm") for u in urls)
     assert not any(u.endswith(".map") or "testkit" in u for u in urls), "no source maps, no test kit"
     for u in urls:

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from app.manifest import build_manifest
-from tests.conftest import ROOT
 
+ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = sorted(p.parent.name for p in (ROOT / "static" / "models").glob("*/metadata.json"))
 VICTIM = "bansuri"
 
@@ -40,21 +40,13 @@ def meta_of(models: Path) -> dict:
     return json.loads((models / VICTIM / "metadata.json").read_text())
 
 
-# Both graphs a model may ship: the whole-sequence one and the streaming one the page loads.
-GRAPHS = ["model.json", "streaming"]
+def graph_file(models: Path) -> str:
+    """The victim's graph: the streaming graph its metadata names (the one graph a model ships)."""
+    return meta_of(models)["streaming"]["model"]
 
 
-def graph_file(models: Path, which: str) -> str:
-    if which == "streaming":
-        streaming = meta_of(models).get("streaming")
-        if not streaming:
-            pytest.skip(f"{VICTIM} ships no streaming graph")
-        return streaming["model"]
-    return which
-
-
-def graph(models: Path, which: str = "model.json") -> dict:
-    return json.loads((models / VICTIM / graph_file(models, which)).read_text())
+def graph(models: Path) -> dict:
+    return json.loads((models / VICTIM / graph_file(models)).read_text())
 
 
 def weight_offset(model: dict, want) -> tuple[str, str, int, int]:
@@ -80,34 +72,30 @@ def test_the_shipped_models_pass_every_check(models):
     assert sorted(m["id"] for m in body["models"]) == SHIPPED
 
 
-@pytest.mark.parametrize("which", GRAPHS)
-def test_truncated_graph_json(models, which):
-    name = graph_file(models, which)
+def test_truncated_graph_json(models):
+    name = graph_file(models)
     p = models / VICTIM / name
     p.write_bytes(p.read_bytes()[:500])
     assert manifest_after_fault(models).startswith(f"{VICTIM}/{name}: not valid JSON (line 1, column")
 
 
-@pytest.mark.parametrize("which", GRAPHS)
-def test_graph_json_that_is_not_a_graph_model(models, which):
-    name = graph_file(models, which)
+def test_graph_json_that_is_not_a_graph_model(models):
+    name = graph_file(models)
     (models / VICTIM / name).write_text(json.dumps({"format": "layers-model"}))
     assert manifest_after_fault(models) == (
         f"{VICTIM}/{name}: not a TF.js graph model (no format 'graph-model' with a modelTopology)")
 
 
-@pytest.mark.parametrize("which", GRAPHS)
-def test_missing_weight_shard(models, which):
-    name = graph_file(models, which)
-    shard = graph(models, which)["weightsManifest"][0]["paths"][0]
+def test_missing_weight_shard(models):
+    name = graph_file(models)
+    shard = graph(models)["weightsManifest"][0]["paths"][0]
     (models / VICTIM / shard).unlink()
     assert manifest_after_fault(models) == f"{VICTIM}/{name}: weight shard {shard!r} is missing"
 
 
-@pytest.mark.parametrize("which", GRAPHS)
 @pytest.mark.parametrize("delta", [-2, +4])
-def test_weight_shard_of_the_wrong_length(models, which, delta):
-    shard = models / VICTIM / graph(models, which)["weightsManifest"][0]["paths"][0]
+def test_weight_shard_of_the_wrong_length(models, delta):
+    shard = models / VICTIM / graph(models)["weightsManifest"][0]["paths"][0]
     data = shard.read_bytes()
     shard.write_bytes(data[:delta] if delta < 0 else data + b"\0" * delta)
     error = manifest_after_fault(models)
@@ -117,8 +105,6 @@ def test_weight_shard_of_the_wrong_length(models, which, delta):
 def test_streaming_graph_that_metadata_does_not_describe(models):
     p = models / VICTIM / "metadata.json"
     meta = meta_of(models)
-    if not meta.get("streaming", {}).get("caches"):
-        pytest.skip(f"{VICTIM} ships no streaming graph")
     cache = meta["streaming"]["caches"][0]
     cache["shape"] = [1, cache["shape"][1] + 1, cache["shape"][2]]
     p.write_text(json.dumps(meta))
@@ -128,9 +114,18 @@ def test_streaming_graph_that_metadata_does_not_describe(models):
 def test_streaming_graph_name_that_leaves_the_model_folder(models):
     p = models / VICTIM / "metadata.json"
     meta = meta_of(models)
-    meta["streaming"] = {**meta.get("streaming", {}), "model": "../sitar/stream.json"}
+    meta["streaming"]["model"] = "../sitar/stream.json"
     p.write_text(json.dumps(meta))
-    assert "streaming.model must name a .json file beside it" in manifest_after_fault(models)
+    assert "streaming.model must name the model's graph, a .json file beside it" in manifest_after_fault(models)
+
+
+def test_metadata_without_a_graph(models):
+    p = models / VICTIM / "metadata.json"
+    meta = meta_of(models)
+    del meta["streaming"]
+    p.write_text(json.dumps(meta))
+    assert manifest_after_fault(models) == (
+        f"{VICTIM}/metadata.json: streaming.model must name the model's graph, a .json file beside it, found None")
 
 
 def test_metadata_with_a_wrong_number_of_harmonics(models):
@@ -140,7 +135,7 @@ def test_metadata_with_a_wrong_number_of_harmonics(models):
     meta["n_harmonics"] = real + 1
     p.write_text(json.dumps(meta))
     assert manifest_after_fault(models) == (
-        f"{VICTIM}/model.json: output 'harmonic_distribution' is {real} wide in the graph "
+        f"{VICTIM}/{graph_file(models)}: output 'harmonic_distribution' is {real} wide in the graph "
         f"but metadata.json says n_harmonics = {real + 1}")
 
 
@@ -155,35 +150,34 @@ def test_metadata_with_a_wrong_number_of_noise_bands(models):
 def test_metadata_naming_an_input_the_graph_lacks(models):
     p = models / VICTIM / "metadata.json"
     meta = json.loads(p.read_text())
-    meta["inputs"] = ["f0_hz", "loudness_db", "state"]
+    meta["streaming"]["inputs"] = ["f0_hz", "loudness_db", "state"]
     p.write_text(json.dumps(meta))
     assert "metadata.json names input 'state'" in manifest_after_fault(models)
 
 
-@pytest.mark.parametrize("which", GRAPHS)
 @pytest.mark.parametrize("kind,bits", [
     ("float32", struct.pack("<f", float("nan"))),
     ("float32", struct.pack("<f", float("-inf"))),
     ("float16", struct.pack("<H", 0x7E00)),   # float16 NaN
     ("float16", struct.pack("<H", 0x7C00)),   # float16 +inf
 ])
-def test_non_finite_weights(models, which, kind, bits):
+def test_non_finite_weights(models, kind, bits):
     if kind == "float16":
         want = lambda w: (w.get("quantization") or {}).get("dtype") == "float16"  # noqa: E731
     else:
         want = lambda w: w["dtype"] == "float32" and not w.get("quantization")  # noqa: E731
-    shard, name, offset, size = weight_offset(graph(models, which), want)
+    shard, name, offset, size = weight_offset(graph(models), want)
     assert size == len(bits)
     p = models / VICTIM / shard
     data = bytearray(p.read_bytes())
     data[offset:offset + size] = bits
     p.write_bytes(bytes(data))
     assert manifest_after_fault(models) == (
-        f"{VICTIM}/{graph_file(models, which)}: weight {name!r} holds NaN or infinite values")
+        f"{VICTIM}/{graph_file(models)}: weight {name!r} holds NaN or infinite values")
 
 
 def test_a_repaired_model_comes_back_without_a_restart(models):
-    p = models / VICTIM / "model.json"
+    p = models / VICTIM / graph_file(models)
     good = p.read_bytes()
     p.write_bytes(good[:100])
     manifest_after_fault(models)
@@ -242,3 +236,21 @@ def test_playing_section_with_a_bad_value(models, key, value, message):
     playing[key] = value
     write_playing(models, playing)
     assert message in manifest_after_fault(models)
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_each_shipped_folder_holds_one_graph_within_150_kb(name):
+    """A shipped folder holds what the page fetches and nothing else: metadata.json, the graph it
+    names (the streaming graph) and that graph's shards; no second graph, no stray weights; and
+    all of it within the page's budget (factory.convert.FOLDER_BYTES_LIMIT, 150 KB)."""
+    from factory.convert import FOLDER_BYTES_LIMIT
+
+    folder = ROOT / "static" / "models" / name
+    meta = json.loads((folder / "metadata.json").read_text())
+    graph = meta["streaming"]["model"]
+    shards = [p for g in json.loads((folder / graph).read_text())["weightsManifest"] for p in g["paths"]]
+    files = sorted(p.name for p in folder.iterdir())
+    assert files == sorted(["metadata.json", graph, *shards])
+    assert [f for f in files if f.endswith(".json") and f != "metadata.json"] == [graph]
+    size = sum(p.stat().st_size for p in folder.iterdir())
+    assert size <= FOLDER_BYTES_LIMIT, f"{name}: {size:,} bytes on disk"

@@ -17,8 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.conftest import ROOT
-
+ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "static" / "models"
 INSTRUMENT = "shehnai"  # one preset: a --quick build renders nothing until its data step
 
