@@ -34,10 +34,9 @@ from bench.live import bench_live, bench_soak  # noqa: E402
 from bench.load import QUICK as LOAD_QUICK, bench_serve_load  # noqa: E402
 from tests.serving import served_app  # noqa: E402
 from tests.e2e.browser_io import from_b64, snr_db, to_b64  # noqa: E402
-from tests.signals import cents, sung_phrase, write_wav  # noqa: E402
+from tests.signals import PHRASE, cents, sung_phrase, write_wav  # noqa: E402
 
 SEED_MODEL_BYTES = 300 * 1024  # Sounds of India's models
-PHRASE = [(57, 0.9), (59, 0.6), (60, 0.9), (None, 0.4), (62, 0.8), (60, 0.7), (57, 1.0), (None, 0.5)]
 BACKENDS = {  # name -> page query (the page's engine Worker is pinned there too: no measuring at load)
     "webgl": "?backend=webgl&block=4",
     "wasm": "?backend=wasm&wasmThreads=0&block=4",

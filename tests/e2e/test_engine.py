@@ -7,12 +7,11 @@ import pytest
 
 from tests.conftest import STATIC_DIR
 from tests.e2e.browser_io import from_b64, install_js_helpers, snr_db, to_b64
-from tests.signals import sung_phrase
+from tests.signals import PHRASE, sung_phrase
 
 pytestmark = pytest.mark.e2e
 
 MODELS = sorted(p.parent.name for p in (STATIC_DIR / "models").glob("*/metadata.json"))
-PHRASE = [(57, 0.9), (59, 0.6), (60, 0.9), (None, 0.4)]
 
 
 def require_models():
@@ -41,7 +40,7 @@ RUN_ENGINE_BOTH_WAYS = """async ([id, b64, blockFrames]) => {
 @pytest.mark.parametrize("backend", ["webgl", "wasm"])
 def test_streaming_equals_whole_clip_within_40_db_and_block_edges_are_smooth(open_page, backend):
     require_models()
-    voice, _, _ = sung_phrase(PHRASE, sample_rate=16000)
+    voice, _, _ = sung_phrase(PHRASE[:4], sample_rate=16000)  # its first three notes and rest
     page, errors, _ = open_page(path=f"/?backend={backend}&block=4")
     install_js_helpers(page)
     block_frames = 4

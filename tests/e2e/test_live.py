@@ -10,14 +10,13 @@ import numpy as np
 import pytest
 
 from tests.e2e.live import LIVE, best_lag, fraction_within, pitch_track, probe, read_output, sing_into_page
-from tests.signals import cents, sung_phrase, sung_take, write_wav
+from tests.signals import PHRASE, cents, sung_phrase, sung_take, write_wav
 
 pytestmark = pytest.mark.e2e
 
 from tests.conftest import STATIC_DIR  # noqa: E402
 
 MODELS = sorted(p.parent.name for p in (STATIC_DIR / "models").glob("*/metadata.json"))
-PHRASE = [(57, 0.9), (59, 0.6), (60, 0.9), (None, 0.4), (62, 0.8), (60, 0.7), (57, 1.0), (None, 0.5)]
 
 
 @pytest.fixture(autouse=True)

@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from tests.e2e.browser_io import from_b64, install_js_helpers, to_b64
+from tests.quick_build import QUICK_INSTRUMENT, quick_models
 from tests.reference import whole_sequence_controls
-from tests.test_factory_build import QUICK_INSTRUMENT, quick_models
 
 pytestmark = [pytest.mark.e2e, pytest.mark.build]
 
@@ -44,7 +44,7 @@ def _tf_outputs(work, meta, f0, ld, float16):
 
 
 def test_tfjs_model_in_chromium_matches_the_tensorflow_decoder(open_page, tmp_path_factory):
-    models, work, _ = quick_models(tmp_path_factory)
+    models, work = quick_models(tmp_path_factory)
     model_dir = models / QUICK_INSTRUMENT
     meta = json.loads((model_dir / "metadata.json").read_text())
     f0, ld = _inputs()

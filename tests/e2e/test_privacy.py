@@ -21,12 +21,11 @@ import pytest
 from tests.conftest import STATIC_DIR
 from tests.e2e.conftest import BASE_ARGS, CHROMIUM
 from tests.e2e.test_security import READY, poll
-from tests.signals import sung_phrase, write_wav
+from tests.signals import PHRASE, sung_phrase, write_wav
 
 pytestmark = pytest.mark.e2e
 
 SING_SECONDS = 20
-PHRASE = [(57, 0.9), (59, 0.6), (60, 0.9), (None, 0.4), (62, 0.8), (60, 0.7), (57, 1.0), (None, 0.5)]
 
 # Counts every use of an API that could carry audio off the phone (page scripts run after this).
 WATCH_CHANNELS = """

@@ -6,11 +6,10 @@ import numpy as np
 import pytest
 
 from tests.e2e.live import probe, read_output, sing_into_page, sounding_fraction
-from tests.signals import sung_phrase, sung_take, write_wav
+from tests.signals import PHRASE, sung_phrase, sung_take, write_wav
 
 pytestmark = pytest.mark.e2e
 
-PHRASE = [(57, 0.9), (59, 0.6), (60, 0.9), (None, 0.4), (62, 0.8), (60, 0.7), (57, 1.0), (None, 0.5)]
 
 
 def test_a_lost_webgl_context_moves_the_engine_to_another_backend_and_it_keeps_playing(open_page, tmp_path):

@@ -35,6 +35,7 @@ export class ResonatorBank {
     this.ringSeconds = ringSeconds;
     this.lineLength = Math.ceil(sampleRate / minHz) + 2;
     this.strings = [];
+    this.excitation = new Float64Array(0);
   }
 
   /**
@@ -50,26 +51,26 @@ export class ResonatorBank {
   newString(f0Hz) {
     if (f0Hz < this.sampleRate / (this.lineLength - 2)) throw new Error(`resonator: ${f0Hz} Hz is below the bank's lowest pitch`);
     const loop = stringLoop(f0Hz, this.sampleRate, this.ringSeconds);
-    return { f0Hz, ...loop, gainIn: this.struck ? 1 : 1 - loop.rho, line: new Float64Array(this.lineLength), w: 0, apIn: 0, apOut: 0, lossPrev: 0 };
+    return { f0Hz, ...loop, gainIn: this.struck ? 1 : 1 - loop.rho, line: new Float64Array(this.lineLength), state: new Float64Array(4) };
   }
 
   /** Silences every string. */
   reset() {
-    for (const s of this.strings) (s.line.fill(0), (s.apIn = s.apOut = s.lossPrev = 0));
+    for (const s of this.strings) (s.line.fill(0), s.state.fill(0));
   }
 
   /**
    * Feeds `input` [n] to every string and adds the strings' sound times `gain` to `out` [n]
-   * (`out` may be `input`: every string hears the input as it came).
+   * (`out` may be `input`: every string hears the input as it came). Allocates nothing.
    */
   process(input, out, n, gain) {
-    if (!this.excitation || this.excitation.length < n) this.excitation = new Float64Array(n);
+    if (this.excitation.length < n) this.excitation = new Float64Array(n);
     const x = this.excitation;
     for (let i = 0; i < n; i++) x[i] = input[i];
     for (const s of this.strings) {
-      const { line, delay, apC, rho, gainIn } = s;
-      const L = line.length;
-      let { w, apIn, apOut, lossPrev } = s;
+      const line = s.line, L = line.length, delay = s.delay, apC = s.apC, rho = s.rho, gainIn = s.gainIn;
+      const st = s.state; // [w, apIn, apOut, lossPrev]
+      let w = st[0], apIn = st[1], apOut = st[2], lossPrev = st[3];
       for (let i = 0; i < n; i++) {
         let r = w - delay;
         if (r < 0) r += L;
@@ -83,7 +84,10 @@ export class ResonatorBank {
         if (++w === L) w = 0;
         out[i] += gain * y;
       }
-      Object.assign(s, { w, apIn, apOut, lossPrev });
+      st[0] = w;
+      st[1] = apIn;
+      st[2] = apOut;
+      st[3] = lossPrev;
     }
   }
 }

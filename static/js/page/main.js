@@ -18,9 +18,11 @@ import { registerOffline } from "./service-worker-registration.js";
 import { startOutput } from "../audio/output.js";
 import { TakeRecorder } from "../audio/recorder.js";
 import { createDrone } from "../audio/tanpura-player.js";
+import { ragaSemitones } from "../dsp/ragas.js";
 import { checkInstrument, markUnavailable, showInstruments } from "./instrument-view.js";
 import { saHz, setting } from "./preferences.js";
 import * as readouts from "./readouts.js";
+import { bindPlaying } from "./playing-controls.js";
 import { bindControls, bindMix, bindTanpura } from "./sound-controls.js";
 import { bindRecorder, enableRecord, showRecordingTime, showTake as showTakeView } from "./take-view.js";
 import * as ui from "./ui.js";
@@ -42,7 +44,7 @@ const storage = (() => { try { return globalThis.localStorage; } catch { return 
 if (!options.backend && !options.blockFrames) options.remembered = recallMeasurement(storage, device);
 
 const engine = new EngineClient(options);
-const state = { model: null, session: null, controls: {}, probe: null, mix: null };
+const state = { model: null, session: null, sound: {}, playing: null, probe: null, mix: null };
 const takes = new TakeRecorder(showRecordingTime);
 
 async function loadManifest() {
@@ -98,7 +100,7 @@ async function start() {
   // The monitor mix takes over the output node; recordings tap it (and the mic) before the mix.
   session.mixer = createMixer(context, { instrument: session.output.node, voice: session.capture.source, ...state.mix });
   enableRecord(true);
-  session.engineParams = await engine.start({ context, capture: session.capture, output: session.output, controls: state.controls });
+  session.engineParams = await engine.start({ context, capture: session.capture, output: session.output, controls: controls() });
   showLatency(session);
   if (state.probe) await state.probe.attach(session);
   ui.setPageState("singing");
@@ -122,6 +124,14 @@ async function stop() {
   readouts.showLevel({ levelDb: -Infinity, f0Hz: 0 });
 }
 
+/**
+ * What the engine is asked: the sound controls, the instrument's playing controls, and the keys
+ * it plays in: Sa (MIDI) and the swaras as semitones above it (all twelve: no raga chosen).
+ */
+function controls() {
+  return { ...state.sound, ...state.playing.values(), scale: { saMidi: setting("saMidi"), degrees: ragaSemitones(null) } };
+}
+
 async function showTake(take) {
   showTakeView({ ...take, name: modelName(state.model) });
 }
@@ -134,6 +144,7 @@ async function pickInstrument(model) {
   try {
     await engine.load(model); // while singing, the Worker swaps instruments between two blocks
     checkInstrument(model.id);
+    state.playing.showFor(model);
     ui.showStatus(state.session ? `Playing ${modelName(model)}.` : `${modelName(model)} ready. Tap Sing.`);
   } catch (err) {
     markUnavailable(model.id, err.message);
@@ -141,6 +152,7 @@ async function pickInstrument(model) {
     ui.showStatus(`${modelName(model)} is unavailable: ${err.message}. Tap it to retry.`);
     state.model = previous;
     if (previous) checkInstrument(previous.id);
+    state.playing.showFor(previous);
   } finally {
     ui.showLoading(null);
   }
@@ -167,11 +179,13 @@ function wireEngineEvents() {
 async function boot() {
   wireEngineEvents();
   if (options.probe) state.probe = await (await import("../probe/probe.js")).createProbe(engine);
-  state.controls = bindControls((controls) => {
-    state.controls = controls;
-    engine.setControls(controls);
+  state.sound = bindControls((sound) => {
+    state.sound = sound;
+    engine.setControls(controls());
   });
+  state.playing = bindPlaying(() => engine.setControls(controls()));
   readouts.bindPitchSettings();
+  readouts.onSaChange(() => engine.setControls(controls()));
   const drone = createDrone({ volume: setting("tanpuraVolume") });
   bindTanpura({ onToggle: (on) => drone.setPlaying(on, saHz()), onVolume: drone.setVolume });
   readouts.onSaChange(drone.setSa);

@@ -21,6 +21,8 @@ export const SETTINGS = {
   dryMix: (v) => clamp01(v, 0), // the dry voice in the mix (0: headphones hear the instrument only)
   outputGainDb: (v) => clamp(v, ...OUTPUT_GAIN_DB_RANGE, 0),
   recordDry: (v) => v === "true",
+  tarafLevel: (v) => clamp(v, 0, 2, 1), // 1: the instrument's own balance (metadata.json playing.taraf)
+  chikari: (v) => (v === null ? null : v === "true"), // null: the instrument's own default
 };
 
 /**

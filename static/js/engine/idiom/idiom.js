@@ -39,16 +39,20 @@ export class Idiom {
   /**
    * @param {{scale?:{saMidi:number, degrees:number[]}, semitoneShift?:number, tarafLevel?:number,
    *          chikari?:boolean}} controls  tarafLevel: 0 (off) … 1 (the instrument's own balance) … 2
+   * @returns {boolean} the instrument's tuning changed (Sa, the swaras or the transposition)
    */
   setControls({ scale, semitoneShift, tarafLevel } = {}) {
-    const retune = (scale && scale !== this.scale) || (semitoneShift !== undefined && semitoneShift !== this.semitoneShift);
-    if (scale) this.scale = checkScale(scale);
-    if (semitoneShift !== undefined) this.semitoneShift = semitoneShift;
+    const next = scale ? checkScale(scale) : this.scale;
+    const shift = semitoneShift === undefined ? this.semitoneShift : semitoneShift;
+    const retuned = next.saMidi !== this.scale.saMidi || next.degrees.join() !== this.scale.degrees.join() || shift !== this.semitoneShift;
+    this.scale = next;
+    this.semitoneShift = shift;
     if (tarafLevel !== undefined) {
       if (!(tarafLevel >= 0 && tarafLevel <= 2)) throw new Error(`tarafLevel must be 0-2 (1: the instrument's own), got ${tarafLevel}`);
       this.tarafLevel = tarafLevel;
     }
-    if (retune && this.taraf) this.tuneTaraf();
+    if (retuned && this.taraf) this.tuneTaraf();
+    return retuned;
   }
 
   /** The scale where the instrument plays it: Sa moved by the manual transposition. */

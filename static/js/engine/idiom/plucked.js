@@ -52,9 +52,10 @@ export class PluckedIdiom extends Idiom {
   }
 
   setControls(controls = {}) {
-    super.setControls(controls);
+    const retuned = super.setControls(controls);
     if (this.chikari && controls.chikari !== undefined) this.chikariOn = Boolean(controls.chikari);
-    if (this.chikari && (controls.scale || controls.semitoneShift !== undefined)) this.tuneChikari();
+    if (this.chikari && retuned) this.tuneChikari();
+    return retuned;
   }
 
   /**

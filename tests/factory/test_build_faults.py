@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT
+
 SHIPPED = ROOT / "static" / "models"
 INSTRUMENT = "shehnai"  # one preset: a --quick build renders nothing until its data step
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_factory_build import QUICK_INSTRUMENT, quick_models
+from tests.quick_build import QUICK_INSTRUMENT, quick_models
 
 pytestmark = pytest.mark.build
 
@@ -11,7 +11,7 @@ pytestmark = pytest.mark.build
 def test_report_tables_every_model_with_loss_curve_and_spectrogram(tmp_path_factory, tmp_path):
     from factory import report
 
-    models, work, _ = quick_models(tmp_path_factory)
+    models, work = quick_models(tmp_path_factory)
     md = report.write_report(models, work, docs=tmp_path, checkpoints=tmp_path / "no_checkpoints")
     text = md.read_text()
     assert f"| {QUICK_INSTRUMENT} |" in text
@@ -31,7 +31,7 @@ def test_report_shows_a_longer_run_in_the_checkpoints_and_whether_it_has_converg
     from factory.build import run_tag
     from factory.model import Config
 
-    models, work, _ = quick_models(tmp_path_factory)
+    models, work = quick_models(tmp_path_factory)
     meta = json.loads((models / QUICK_INSTRUMENT / "metadata.json").read_text())
     run = tmp_path / "checkpoints" / QUICK_INSTRUMENT / run_tag(Config.from_dict(meta["decoder"]),
                                                                  meta["source"]["program"])

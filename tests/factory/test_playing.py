@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from factory import data as fdata
 from factory import playing
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT
 
 
 def test_pluck_curve_reads_attack_and_both_decay_rates_from_a_known_envelope():

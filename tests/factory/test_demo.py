@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.test_factory_build import QUICK_INSTRUMENT, quick_models
+from tests.quick_build import QUICK_INSTRUMENT, quick_models
 
 pytestmark = pytest.mark.build
 
@@ -14,7 +14,7 @@ def test_demo_is_a_small_mp3_with_the_phrase_a_silent_gap_and_the_answer(tmp_pat
 
     from factory import demo
 
-    models, _, _ = quick_models(tmp_path_factory)
+    models, _ = quick_models(tmp_path_factory)
     size = demo.write_demo(models / QUICK_INSTRUMENT, tmp_path / "d.mp3")
     assert size == (tmp_path / "d.mp3").stat().st_size <= demo.MAX_BYTES
     y, sr = sf.read(str(tmp_path / "d.mp3"), dtype="float32")
@@ -32,7 +32,7 @@ def test_demo_is_a_small_mp3_with_the_phrase_a_silent_gap_and_the_answer(tmp_pat
 def test_a_demo_over_the_budget_is_refused_and_the_old_file_kept(tmp_path_factory, tmp_path, monkeypatch):
     from factory import demo
 
-    models, _, _ = quick_models(tmp_path_factory)
+    models, _ = quick_models(tmp_path_factory)
     (tmp_path / "d.mp3").write_bytes(b"old")
     monkeypatch.setattr(demo, "MAX_BYTES", 1000)
     with pytest.raises(ValueError, match="over the 1000-byte demo budget"):

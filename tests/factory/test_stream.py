@@ -4,18 +4,17 @@ shipped instrument's, against its Keras decoder rebuilt from the shipped weights
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from factory.stream import PARITY_BLOCKS as BLOCKS
 from factory.stream import PARITY_MIN_SNR_DB as MIN_SNR_DB
+from tests.conftest import ROOT
 from tests.reference import silence, whole_sequence_controls
 
 pytestmark = pytest.mark.build
 
-ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "static" / "models"
 SHIPPED = sorted(p.parent.name for p in MODELS.glob("*/metadata.json"))
 

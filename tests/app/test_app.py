@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 
 from app.main import ISOLATION_HEADERS, create_app
 from app.security import CSP_DIRECTIVES
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture

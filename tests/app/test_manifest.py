@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from app.manifest import build_manifest
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = sorted(p.parent.name for p in (ROOT / "static" / "models").glob("*/metadata.json"))
 VICTIM = "bansuri"
 

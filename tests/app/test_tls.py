@@ -22,9 +22,9 @@ from cryptography.x509 import DNSName, IPAddress
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 
 from app.tls import CERT_VALID_DAYS, ensure_certificate, terminal_qr
+from tests.conftest import ROOT
 from tests.serving import free_port
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def san_of(path: Path) -> set[str]:

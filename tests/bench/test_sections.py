@@ -36,12 +36,11 @@ def test_a_report_without_the_section_is_an_error_not_a_silent_append(tmp_path):
 
 
 def test_the_find_my_sa_section_is_what_bench_tonic_writes(tmp_path):
-    from pathlib import Path
-
     from bench.report import update_sections
+    from tests.conftest import ROOT
 
     report = tmp_path / "benchmarks.md"
-    report.write_text((Path(__file__).parent.parent / "docs" / "benchmarks.md").read_text())
+    report.write_text((ROOT / "docs" / "benchmarks.md").read_text())
     markdown = ["## Find my Sa (node, generated phrases, Sa C3–F4)", "", "| case | new |", "|---|---|", "| held Sa | 1 |", ""]
     update_sections({"tonic": {"rows": [], "markdown": markdown}}, report)
     text = report.read_text()
