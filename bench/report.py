@@ -161,7 +161,7 @@ def decoder_section(rows) -> list[str]:
           "interleaved repeats; 'kernels' counts TF.js kernel dispatches of one block (`tf.profile`), or our passes "
           "for the fused decoder. Tried: the whole-sequence graph run on each block plus receptive_field − 1 frames "
           "of past input (before the streaming graph; no longer shipped) took 154–174 kernels a block, 54–73 ms/s on "
-          "wasm, 193–375 on cpu, 887–1017 on webgl (last measured at c658ef9).", ""]
+          "wasm, 193–375 on cpu, 887–1017 on webgl (as this report recorded it at c658ef9).", ""]
     return L
 
 
