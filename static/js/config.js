@@ -32,14 +32,22 @@ export const LOUDNESS_FFT_SIZE_TRAINED = 512;
 
 /**
  * Output buffer beyond one block, in ms: blocks arrive whole, so the output holds one block plus
- * this margin against late blocks. Before playing, the output watches the engine's blocks arrive
- * for `observe` ms (after `settle` ms: the first blocks of a session come in a rush as every thread
- * starts) and starts with the margin those arrivals needed (dsp/arrival-jitter.js), at least
- * `start[host]`: from the Worker blocks come as its thread is woken, from the audio thread in
- * step with the quanta, so there what was measured is all there is. After an underrun it grows to
- * what the arrivals since the last start needed, at least by `step`, never beyond `max`.
+ * this margin against late blocks. Playback starts with the first blocks, at the margin the
+ * engine's host needs (audio/output.js outputMarginMs: next to none on the audio thread, where
+ * blocks come in step with the quanta; from the Worker one audio callback plus its lateness
+ * measured at load). While playing it is tightened inside silence (OUTPUT_TIGHTEN). After an
+ * underrun it grows to what the arrivals since the last start needed (dsp/arrival-jitter.js),
+ * at least by `step`, never beyond `max`; tightening never goes below what an underrun showed.
  */
-export const OUTPUT_MARGIN_MS = { start: { worker: 4, audio: 0 }, step: 2, max: 48, settle: 200, observe: 500 };
+export const OUTPUT_MARGIN_MS = { step: 2, max: 48 };
+
+/**
+ * Tightening the output margin while playing: every `windowSeconds` of play, the buffer the
+ * window's arrivals never used (its lowest level, less OUTPUT_MARGIN_MS.step of slack) is dropped
+ * from the ring where the output is silent (every sample involved below `silenceAmplitude`,
+ * -80 dBFS), so the cut is never heard.
+ */
+export const OUTPUT_TIGHTEN = { windowSeconds: 1, silenceAmplitude: 1e-4 };
 
 /** Capture ring length in seconds: the engine drops backlog long before it fills. */
 export const CAPTURE_RING_SECONDS = 1;
@@ -78,12 +86,13 @@ export const BACKEND_P99_BUDGET = 0.5;
  * quantum's voice is played from that quantum on; from the Worker only after the audio callback
  * that captured it, one callback later (10 ms where a callback renders 3-4 quanta at once). The
  * audio thread takes the engine when the plain-JS engine (decoder-cpu.js, the JS synth), measured
- * at load, keeps up at 1-frame blocks with its compute p99 under `p99Budget` of a block: the audio
- * thread must never be late, so it is given a quarter of what a Worker backend may take. It hands
- * the engine back to the Worker when its load passes `maxLoad` of real time over
- * FALLING_BEHIND.windowSeconds, or when it does not start within `startTimeoutMs`.
+ * at load, typically (compute p50) takes under `typicalBudget` of a 1-frame block: the audio
+ * thread must never be late, so it is given a quarter of a block. It hands the engine back to
+ * the Worker when its typical load (engine/load-meter.js) passes `maxLoad` of real time over
+ * FALLING_BEHIND.windowSeconds, or when it does not start within `startTimeoutMs`; never on
+ * underruns (a device busy elsewhere makes the audio thread late wherever the engine runs).
  */
-export const AUDIO_THREAD = { p99Budget: 0.25, maxLoad: 0.3, startTimeoutMs: 3000 };
+export const AUDIO_THREAD = { typicalBudget: 0.25, maxLoad: 0.3, startTimeoutMs: 3000 };
 
 /**
  * While singing, over the last `windowSeconds`: compute above `load` of real time, more than

@@ -81,7 +81,7 @@ export const CAPTURE_EVENT = Object.freeze({ LEVEL: "level", ONSET: "onset" });
 
 /**
  * Output worklet → page.
- * @typedef {{underruns:number, marginSamples:number, bufferedSamples:number}} OutputStatsEvent
+ * @typedef {{underruns:number, marginSamples:number, trimmedSamples:number, bufferedSamples:number}} OutputStatsEvent
  *   OUTPUT_STATS_PER_SECOND
  */
 export const OUTPUT_EVENT = Object.freeze({ STATS: "stats", ONSET: "onset" });
@@ -89,9 +89,10 @@ export const OUTPUT_EVENT = Object.freeze({ STATS: "stats", ONSET: "onset" });
 /**
  * Page → output worklet.
  * @typedef {{blockSamples:number}} BlockSizeMessage the engine's new block (model-rate samples)
- * @typedef {{host:"audio"|"worker"}} HostMessage where the engine runs now
+ * @typedef {{margins:{startMs:number, leastMs:number}}} MarginsMessage the engine moved: the margin its
+ *   new host starts with and the least (audio/output.js outputMarginMs)
  */
-export const OUTPUT_MESSAGE = Object.freeze({ BLOCK: "block", HOST: "host", STOP: "stop" });
+export const OUTPUT_MESSAGE = Object.freeze({ BLOCK: "block", MARGINS: "margins", STOP: "stop" });
 
 /**
  * Recorder worklet → page: tracks transferred, one second each; DONE is the last.

@@ -4,9 +4,9 @@ import { test } from "node:test";
 import { chooseBackend, chooseHost } from "../../static/js/worker/backend-choice.js";
 
 const BLOCK_MS = 4; // one 64-sample frame at 16 kHz
-// p99Ms: due -> done (the Worker's wake-up included); computeP99Ms: the block's own time
-const m = (backend, blockFrames, p50Ms, p99Ms, decoderKind, computeP99Ms = p99Ms) => ({
-  backend, blockFrames, blockMs: BLOCK_MS * blockFrames, p50Ms, p99Ms, decoderKind, computeP99Ms,
+// p50Ms, p99Ms: due -> done (the Worker's wake-up included); computeP50Ms: the block's own time, typically
+const m = (backend, blockFrames, p50Ms, p99Ms, decoderKind, computeP50Ms = p50Ms) => ({
+  backend, blockFrames, blockMs: BLOCK_MS * blockFrames, p50Ms, p99Ms, decoderKind, computeP50Ms,
 });
 
 test("the fastest backend whose p99 is under half a block wins, at the shortest block where one does", () => {
@@ -16,21 +16,26 @@ test("the fastest backend whose p99 is under half a block wins, at the shortest 
   assert.ok(choice.keepsUp);
 });
 
-test("the audio thread takes the engine when the plain-JS engine's compute p99 at 1-frame blocks is under a quarter block", () => {
-  const where = chooseHost([m("webgl", 1, 1.5, 1.8, "webgl"), m("wasm", 1, 0.2, 0.95, "cpu"), m("cpu", 1, 0.15, 0.6, "cpu")], 0.25);
+test("the audio thread takes the engine when the plain-JS engine's typical compute at 1-frame blocks is under a quarter block", () => {
+  const where = chooseHost([m("webgl", 1, 0.1, 1.8, "webgl"), m("wasm", 1, 0.3, 0.95, "cpu"), m("cpu", 1, 0.15, 0.6, "cpu")], 0.25);
   assert.equal(where.host, "audio");
-  assert.equal(where.computeP99Ms, 0.6, "the best plain-JS measurement is the one quoted");
-  assert.match(where.reason, /0\.60 ms < 1\.0 ms/);
+  assert.equal(where.computeP50Ms, 0.15, "the best plain-JS measurement is the one quoted");
+  assert.match(where.reason, /0\.15 ms < 1\.0 ms/);
 });
 
 test("the Worker's late wake-ups do not count against the audio thread, which the device wakes", () => {
-  // due -> done 1.4 ms (the Worker's timer woke it late), the block itself 0.3 ms
-  assert.equal(chooseHost([m("cpu", 1, 0.2, 1.4, "cpu", 0.3)], 0.25).host, "audio");
+  // due -> done 1.4 ms typically (the Worker's timer woke it late), the block itself 0.3 ms
+  assert.equal(chooseHost([m("cpu", 1, 1.4, 2.0, "cpu", 0.3)], 0.25).host, "audio");
+});
+
+test("a tail from other processes bursting while the page measured does not keep a light engine off the audio thread", () => {
+  // p99 8 ms (preempted by a burst on the other cores), typically 0.2 ms
+  assert.equal(chooseHost([m("cpu", 1, 0.2, 8.0, "cpu")], 0.25).host, "audio");
 });
 
 test("the engine stays in the Worker when the plain-JS engine is only fast enough for a Worker", () => {
-  // compute p99 1.2 ms keeps up in a Worker (< 2 ms) but not on the audio thread (>= 1 ms)
-  assert.equal(chooseHost([m("wasm", 1, 0.4, 1.2, "cpu"), m("cpu", 1, 0.5, 1.3, "cpu")], 0.25).host, "worker");
+  // typically 1.2 ms: keeps up in a Worker (p99 < 2 ms) but is over a quarter block on the audio thread
+  assert.equal(chooseHost([m("wasm", 1, 1.2, 1.8, "cpu"), m("cpu", 1, 1.3, 1.9, "cpu")], 0.25).host, "worker");
 });
 
 test("only the plain-JS engine is put on the audio thread, and only at 1-frame blocks", () => {

@@ -15,19 +15,20 @@ export const MIC_CONSTRAINTS = {
 };
 
 /**
+ * The capture node and its ring, ready before the microphone: `openMicrophone()` connects the
+ * voice last, once everything after it runs, so the first sung sample meets a running engine
+ * (a voice captured earlier would wait in the ring and be dropped or played late).
  * @param {AudioContext} context
  * @param {{targetSampleRate:number, onLevel:(msg)=>void, onOnset?:(frame)=>void}} o
- * @returns {Promise<{ring:RingBuffer, node:AudioWorkletNode, source:MediaStreamAudioSourceNode, stop:()=>void}>}
- *   ring: the voice at targetSampleRate, for the engine Worker
+ * @returns {Promise<{ring:RingBuffer, node:AudioWorkletNode, openMicrophone:()=>Promise<MediaStreamAudioSourceNode>,
+ *   source:MediaStreamAudioSourceNode|null, stop:()=>void}>} ring: the voice at targetSampleRate, for the engine
  */
 export async function startCapture(context, { targetSampleRate, onLevel, onOnset }) {
   if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
     throw new Error("This browser cannot open the microphone (needs HTTPS or localhost).");
   }
-  const stream = await navigator.mediaDevices.getUserMedia(MIC_CONSTRAINTS);
   await context.audioWorklet.addModule("/static/build/capture-processor.js");
   const ring = RingBuffer.create(Math.ceil(CAPTURE_RING_SECONDS * targetSampleRate));
-  const source = context.createMediaStreamSource(stream);
   // Its output is silent: an engine on the audio thread takes it as input so that the graph runs
   // capture first in every quantum (engine-node.js).
   const node = new AudioWorkletNode(context, "capture-processor", {
@@ -42,11 +43,19 @@ export async function startCapture(context, { targetSampleRate, onLevel, onOnset
     if (e.data.type === CAPTURE_EVENT.LEVEL && onLevel) onLevel(e.data);
     if (e.data.type === CAPTURE_EVENT.ONSET && onOnset) onOnset(e.data.frame);
   };
-  source.connect(node);
-  const stop = () => {
-    node.port.postMessage({ type: WORKLET_MESSAGE.STOP });
-    source.disconnect();
-    stream.getTracks().forEach((t) => t.stop());
+  const capture = { ring, node, source: null, stream: null };
+  capture.openMicrophone = async () => {
+    capture.stream = await navigator.mediaDevices.getUserMedia(MIC_CONSTRAINTS);
+    if (capture.stopped) capture.stream.getTracks().forEach((t) => t.stop()); // stopped while asking
+    capture.source = context.createMediaStreamSource(capture.stream);
+    capture.source.connect(node);
+    return capture.source;
   };
-  return { ring, node, stream, source, stop };
+  capture.stop = () => {
+    capture.stopped = true;
+    node.port.postMessage({ type: WORKLET_MESSAGE.STOP });
+    if (capture.source) capture.source.disconnect();
+    if (capture.stream) capture.stream.getTracks().forEach((t) => t.stop());
+  };
+  return capture;
 }

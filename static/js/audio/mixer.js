@@ -31,7 +31,7 @@ const dbToGain = (db) => 10 ** (db / 20);
  * @param {{instrument: AudioNode, voice?: AudioNode|null, destination?: AudioNode,
  *          instrumentLevel?: number, voiceLevel?: number, outputGainDb?: number}} o levels 0…1
  * @returns {{setInstrumentLevel(v:number):void, setVoiceLevel(v:number):void, setOutputGainDb(db:number):void,
- *            disconnect():void, limiter: WaveShaperNode}}
+ *            connectVoice(voice:AudioNode):void, disconnect():void, limiter: WaveShaperNode}}
  */
 export function createMixer(context, { instrument, voice = null, destination = context.destination, instrumentLevel = 1, voiceLevel = 0, outputGainDb = 0 }) {
   const inst = new GainNode(context, { gain: instrumentLevel });
@@ -41,7 +41,13 @@ export function createMixer(context, { instrument, voice = null, destination = c
   const limiter = new WaveShaperNode(context, { curve: limiterCurve(), oversample: "none" });
   instrument.disconnect();
   instrument.connect(inst).connect(out);
-  if (voice) voice.connect(dry).connect(out);
+  dry.connect(out);
+  const voices = [];
+  const connectVoice = (node) => {
+    node.connect(dry);
+    voices.push(node);
+  };
+  if (voice) connectVoice(voice);
   out.connect(toCurve).connect(limiter).connect(destination);
   const smooth = (param, v) => param.setTargetAtTime(v, context.currentTime, 0.02); // no zipper noise
   const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, Number(v) || 0));
@@ -49,9 +55,10 @@ export function createMixer(context, { instrument, voice = null, destination = c
     setInstrumentLevel: (v) => smooth(inst.gain, clamp(v, 0, 1)),
     setVoiceLevel: (v) => smooth(dry.gain, clamp(v, 0, 1)),
     setOutputGainDb: (db) => smooth(out.gain, dbToGain(clamp(db, ...OUTPUT_GAIN_DB_RANGE))),
+    connectVoice, // the microphone opens after the mix is built (main.js start)
     disconnect() {
       instrument.disconnect(inst);
-      if (voice) voice.disconnect(dry);
+      for (const v of voices) v.disconnect(dry);
       limiter.disconnect();
     },
     limiter,

@@ -87,6 +87,14 @@ export class RingBuffer {
     return r;
   }
 
+  /** Largest magnitude among the oldest `count` readable samples, left unread. Consumer only. */
+  peakAmplitude(count) {
+    const r = Atomics.load(this.indices, READ), n = Math.min(count, this.availableRead());
+    let peak = 0;
+    for (let i = 0; i < n; i++) peak = Math.max(peak, Math.abs(this.data[(r + i) % this.size]));
+    return peak;
+  }
+
   /** Drops the oldest `n` readable samples (at most what is there). Consumer only. */
   skip(n) {
     const r = Atomics.load(this.indices, READ);

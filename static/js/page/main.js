@@ -15,7 +15,7 @@ import { explainError, missingCapability } from "./errors.js";
 import { LatencyMeter, latencyBudgetMs } from "./latency.js";
 import { createMixer } from "../audio/mixer.js";
 import { registerOffline } from "./service-worker-registration.js";
-import { startOutput } from "../audio/output.js";
+import { outputMarginMs, startOutput } from "../audio/output.js";
 import { TakeRecorder } from "../audio/recorder.js";
 import { createDrone } from "../audio/tanpura-player.js";
 import { ragaSemitones } from "../dsp/ragas.js";
@@ -67,6 +67,20 @@ function showLatency(session) {
   readouts.showLatency({ measuredMs: session.latency.medianMs, budgetMs: budget ? budget.total : NaN });
 }
 
+/**
+ * The output margin for where the engine runs (audio/output.js): the Worker's starts with its
+ * lateness measured at load (the chosen backend's p99 block time from when it was due).
+ */
+function outputMargins(host, context) {
+  return outputMarginMs({
+    host, contextSampleRate: context.sampleRate, callbackSeconds: context.baseLatency, workerLatenessMs: engine.choice?.p99Ms,
+  });
+}
+
+/**
+ * A take, in this order: the capture node, the engine and the output, then the microphone last,
+ * so the first sung sample meets a running engine and an output that plays its first block.
+ */
 async function start() {
   const missing = missingCapability();
   if (missing) throw missing;
@@ -79,12 +93,15 @@ async function start() {
     onLevel: readouts.showLevel,
     onOnset: (frame) => session.latency.addInputOnset(frame),
   });
-  if (!model) return ui.showStatus("Listening (no instrument installed: pitch only).");
+  if (!model) {
+    await session.capture.openMicrophone();
+    return ui.showStatus("Listening (no instrument installed: pitch only).");
+  }
   await engine.load(model);
   session.output = await startOutput(context, {
     sourceSampleRate: model.sample_rate,
     blockSamples: engine.blockFrames * model.hop_samples,
-    host: engine.host,
+    margins: outputMargins(engine.host, context),
     onStats: (s) => {
       if (s.marginSamples !== session.outputMarginSamples) {
         session.outputMarginSamples = s.marginSamples;
@@ -98,11 +115,14 @@ async function start() {
     },
   });
   // The monitor mix takes over the output node; recordings tap it (and the mic) before the mix.
-  session.mixer = createMixer(context, { instrument: session.output.node, voice: session.capture.source, ...state.mix });
-  enableRecord(true);
+  session.mixer = createMixer(context, { instrument: session.output.node, ...state.mix });
   session.engineParams = await engine.start({ context, capture: session.capture, output: session.output, controls: controls() });
   showLatency(session);
   if (state.probe) await state.probe.attach(session);
+  const voice = await session.capture.openMicrophone();
+  session.mixer.connectVoice(voice);
+  if (state.probe) state.probe.tapMicrophone(voice);
+  enableRecord(true);
   ui.setPageState("singing");
   ui.showStatus(`Playing ${modelName(model)}.`);
 }
@@ -166,7 +186,7 @@ function wireEngineEvents() {
   engine.on(ENGINE_EVENT.SWITCHED, ({ to, reason, params }) => {
     const s = state.session;
     if (s && s.output) s.output.setBlockSamples(to.blockFrames * state.model.hop_samples);
-    if (s && s.output && to.host) s.output.setHost(to.host);
+    if (s && s.output && to.host) s.output.setMargins(outputMargins(to.host, s.context));
     if (s && s.engineParams) s.engineParams = { ...s.engineParams, ...params, blockFrames: to.blockFrames };
     if (s && s.engineParams) showLatency(s);
     readouts.showBackend({ ...to, name: to.backend, reason: `switched while singing: ${reason}` });

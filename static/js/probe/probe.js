@@ -1,6 +1,7 @@
 // The one opt-in test probe (?probe=1): what the e2e tests and the benchmarks read, in one
 // place, so no stage carries test hooks. globalThis.swaraProbe holds:
 //   running, sampleRate, read() -> Float32Array of what was played since the last read,
+//   readMicrophone() -> what the microphone gave over the same quanta (the same length),
 //   backend {choice, measurements}, switches [], stats (the engine: Worker or audio thread, `host`),
 //   outputStats (output worklet),
 //   latency {budget, measuredMs []}, octaveShifts (distinct automatic shifts seen, block by
@@ -20,16 +21,23 @@ const RECORD_SECONDS = 120;
 const LATE_CALLBACKS = 3;
 const lateToleranceMs = (baseLatencySeconds) => 1000 * LATE_CALLBACKS * Math.max(baseLatencySeconds || 0, 0.003);
 
+function drain(ring) {
+  if (!ring) return new Float32Array(0);
+  const out = new Float32Array(ring.availableRead());
+  ring.pop(out);
+  return out;
+}
+
 export async function createProbe(engine) {
   const probe = {
     running: false, sampleRate: null, backend: null, switches: [], stats: {}, outputStats: {},
     latency: { budget: null, measuredMs: [] },
-    octaveShifts: [], errors: [], ring: null, audioThreadLate: { events: 0, lateQuanta: 0, worstMs: 0 },
+    octaveShifts: [], errors: [], ring: null, microphoneRing: null, audioThreadLate: { events: 0, lateQuanta: 0, worstMs: 0 },
     read() {
-      if (!this.ring) return new Float32Array(0);
-      const out = new Float32Array(this.ring.availableRead());
-      this.ring.pop(out);
-      return out;
+      return drain(this.ring);
+    },
+    readMicrophone() {
+      return drain(this.microphoneRing);
     },
     /** Loses the engine Worker's WebGL context, as a GPU reset would (WEBGL_lose_context). */
     loseWebGLContext() {
@@ -55,9 +63,11 @@ export async function createProbe(engine) {
       session = s;
       await s.context.audioWorklet.addModule("/static/build/probe-processor.js");
       probe.ring = RingBuffer.create(Math.ceil(RECORD_SECONDS * s.context.sampleRate));
+      probe.microphoneRing = RingBuffer.create(Math.ceil(RECORD_SECONDS * s.context.sampleRate));
       const toleranceMs = lateToleranceMs(s.context.baseLatency);
       node = new AudioWorkletNode(s.context, "probe-processor", {
-        numberOfInputs: 1, numberOfOutputs: 0, processorOptions: { ringBuffer: probe.ring.sab, lateToleranceMs: toleranceMs },
+        numberOfInputs: 2, numberOfOutputs: 0,
+        processorOptions: { ringBuffer: probe.ring.sab, microphoneRing: probe.microphoneRing.sab, lateToleranceMs: toleranceMs },
       });
       node.port.onmessage = (e) => { if (e.data.type === PROBE_EVENT.LATE) probe.audioThreadLate = { ...e.data, toleranceMs }; };
       s.output.node.connect(node);
@@ -69,6 +79,10 @@ export async function createProbe(engine) {
         get: () => ({ budget: session.budget, measuredMs: [...session.latency.delaysMs] }),
       });
       probe.running = true;
+    },
+    /** Called by the page as the microphone opens (after attach): recorded beside the output. */
+    tapMicrophone(source) {
+      if (node) source.connect(node, 0, 1);
     },
     detach() {
       probe.running = false;

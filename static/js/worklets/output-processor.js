@@ -2,41 +2,46 @@
 // context rate -> speaker.
 //
 // The engine delivers whole blocks, so the buffer must hold one block plus a margin for a block
-// that comes late. Playback starts with exactly block + margin buffered (older samples beyond it
-// are skipped: they would only add delay), so the delay through the output is block + margin
-// whatever the timing of the start. The margin is measured, not guessed: before the first start
-// the processor watches the blocks arrive for OUTPUT_MARGIN_MS.observe ms (once .settle ms have
-// passed since the first block) and takes the margin
-// those arrivals needed (ArrivalJitter: the audio callback's bursts, the Worker's wake-ups, a
-// throttled device's stalls), at least OUTPUT_MARGIN_MS.start of the engine's host. An underrun (an empty ring
-// mid-play: counted, silence played, re-started) grows it to what the arrivals since the last
-// start needed, and at least by .step.
-import { ONSET, OUTPUT_MARGIN_MS, OUTPUT_STATS_PER_SECOND, RENDER_QUANTUM_FRAMES } from "../config.js";
+// that comes late. Playback starts with the engine's first blocks, once block + margin are
+// buffered, so a take sounds from its first note; a restart after an underrun skips samples older
+// than that (they would only add delay). The margin starts at what the engine's host needs (margins.startMs, from the
+// page: audio/output.js outputMarginMs) and then follows the arrivals: while playing, buffer the
+// arrivals never used is dropped where the output is silent (OUTPUT_TIGHTEN), never below
+// margins.leastMs; an underrun (an empty ring mid-play: counted, silence played, re-started) grows
+// it to what the arrivals since the last start needed (ArrivalJitter), at least by
+// OUTPUT_MARGIN_MS.step, and tightening never again goes below the margin that ran dry + a step.
+import { ONSET, OUTPUT_MARGIN_MS, OUTPUT_STATS_PER_SECOND, OUTPUT_TIGHTEN, RENDER_QUANTUM_FRAMES } from "../config.js";
 import { OUTPUT_EVENT, OUTPUT_MESSAGE } from "../protocol.js";
 import { ArrivalJitter } from "../dsp/arrival-jitter.js";
 import { OnsetDetector } from "../dsp/onset.js";
 import { Resampler } from "../dsp/resampler.js";
 import { RingBuffer } from "../dsp/ring.js";
 
+const peakOf = (samples) => {
+  let peak = 0;
+  for (let i = 0; i < samples.length; i++) peak = Math.max(peak, Math.abs(samples[i]));
+  return peak;
+};
+
 class OutputProcessor extends AudioWorkletProcessor {
-  /** processorOptions: {ringBuffer (SharedArrayBuffer), sourceSampleRate, blockSamples, host ("worker"|"audio")} */
+  /**
+   * processorOptions: {ringBuffer (SharedArrayBuffer), sourceSampleRate, blockSamples,
+   * margins {startMs, leastMs}}: the margin playback starts with, and the least it is tightened to
+   */
   constructor(options) {
     super();
     const o = options.processorOptions;
-    if (!(o.host in OUTPUT_MARGIN_MS.start)) throw new Error(`output-processor: unknown engine host "${o.host}"`);
+    const { startMs, leastMs } = o.margins || {};
+    if (!(leastMs >= 0 && startMs >= leastMs)) throw new Error(`output-processor: margins need 0 <= leastMs <= startMs, got ${JSON.stringify(o.margins)}`);
     this.ring = new RingBuffer(o.ringBuffer);
     this.sourceSampleRate = o.sourceSampleRate;
     this.msToSamples = (ms) => Math.round((ms * this.sourceSampleRate) / 1000);
-    this.marginSamples = this.msToSamples(OUTPUT_MARGIN_MS.start[o.host]);
     this.maxMarginSamples = this.msToSamples(OUTPUT_MARGIN_MS.max);
-    this.marginFloor = this.marginSamples; // the least margin the next start takes
+    this.marginSamples = Math.min(this.maxMarginSamples, this.msToSamples(startMs));
+    this.marginFloor = this.msToSamples(leastMs); // tightening stops here; underruns raise it
     this.blockSamples = o.blockSamples;
     this.jitter = new ArrivalJitter((RENDER_QUANTUM_FRAMES * this.sourceSampleRate) / sampleRate);
-    const msToQuanta = (ms) => Math.ceil((ms / 1000) * (sampleRate / RENDER_QUANTUM_FRAMES));
-    this.settleQuanta = msToQuanta(OUTPUT_MARGIN_MS.settle);
-    this.observeQuanta = msToQuanta(OUTPUT_MARGIN_MS.observe);
-    this.settled = false;
-    this.started = false; // the first start waits for the observation
+    this.tightenQuanta = Math.round((OUTPUT_TIGHTEN.windowSeconds * sampleRate) / RENDER_QUANTUM_FRAMES);
     this.lastWrite = this.ring.writePosition;
     this.resampler = new Resampler(this.sourceSampleRate, sampleRate, 2 * RENDER_QUANTUM_FRAMES);
     this.pending = new Float32Array(8 * RENDER_QUANTUM_FRAMES); // resampled samples not yet played
@@ -44,16 +49,23 @@ class OutputProcessor extends AudioWorkletProcessor {
     this.pendingEnd = 0;
     this.chunk = new Float32Array(Math.ceil((RENDER_QUANTUM_FRAMES * this.sourceSampleRate) / sampleRate) + 2);
     this.playing = false;
+    this.started = false;
     this.underruns = 0;
+    this.trimmedSamples = 0;
     this.statsEvery = Math.round(sampleRate / RENDER_QUANTUM_FRAMES / OUTPUT_STATS_PER_SECOND);
     this.quanta = 0;
     this.onsets = new OnsetDetector({ threshold: ONSET.outputThreshold, minSilenceFrames: Math.round(ONSET.minSilenceSeconds * sampleRate) });
-    this.port.onmessage = (e) => {
-      if (e.data.type === OUTPUT_MESSAGE.STOP) this.stopped = true;
-      if (e.data.type === OUTPUT_MESSAGE.BLOCK) this.blockSamples = e.data.blockSamples;
-      // The engine moved to the Worker: its blocks come less evenly than the audio thread's.
-      if (e.data.type === OUTPUT_MESSAGE.HOST) this.marginFloor = Math.max(this.marginFloor, this.msToSamples(OUTPUT_MARGIN_MS.start[e.data.host]));
-    };
+    this.port.onmessage = (e) => this.receive(e.data);
+  }
+
+  receive(msg) {
+    if (msg.type === OUTPUT_MESSAGE.STOP) this.stopped = true;
+    if (msg.type === OUTPUT_MESSAGE.BLOCK) this.blockSamples = msg.blockSamples;
+    if (msg.type === OUTPUT_MESSAGE.MARGINS) {
+      // The engine moved (to the Worker): its blocks come less evenly; the next start uses these.
+      this.marginFloor = Math.max(this.marginFloor, this.msToSamples(msg.margins.leastMs));
+      this.marginSamples = Math.min(this.maxMarginSamples, Math.max(this.marginSamples, this.msToSamples(msg.margins.startMs)));
+    }
   }
 
   /** Samples buffered when playback starts: one block plus the margin. */
@@ -61,26 +73,25 @@ class OutputProcessor extends AudioWorkletProcessor {
     return this.blockSamples + this.marginSamples;
   }
 
-  /** The first start's observation of the arrivals is complete. */
-  get observed() {
-    return this.settled && this.jitter.quanta >= this.observeQuanta;
-  }
-
-  /** Starts playback once block + margin are buffered, skipping what is older than that. */
+  /**
+   * Starts playback once block + margin are buffered. A restart skips what is older than that (it
+   * would only add delay); the first start keeps it: it is the take's first note, and what it adds
+   * is tightened away at the first silence.
+   */
   maybeStart() {
-    if (!this.started && !this.observed) return;
     const available = this.ring.availableRead();
     if (available < this.targetSamples) return;
-    this.ring.skip(available - this.targetSamples);
-    this.playing = true;
+    if (this.started) this.ring.skip(available - this.targetSamples);
     this.started = true;
+    this.playing = true;
     this.jitter.reset(); // the next underrun sizes the margin from the arrivals of this start on
+    this.startWindow();
   }
 
-  /** The margin the arrivals seen since the last start needed, at least `floorSamples`. */
-  measuredMargin(floorSamples) {
-    const needed = this.jitter.neededSamples - this.blockSamples;
-    return Math.min(this.maxMarginSamples, Math.max(floorSamples, needed));
+  /** A new tightening window: the lowest buffer level seen while playing through it. */
+  startWindow() {
+    this.lowWater = Infinity;
+    this.windowQuanta = 0;
   }
 
   /** Samples the engine wrote to the ring since the last quantum. */
@@ -107,30 +118,61 @@ class OutputProcessor extends AudioWorkletProcessor {
     return true;
   }
 
+  /** The ring ran dry: the margin it had was too small, so the least margin becomes a step more. */
   underrun(out) {
     out.fill(0);
     this.underruns++;
     this.playing = false;
-    this.marginFloor = Math.min(this.maxMarginSamples, this.marginSamples + this.msToSamples(OUTPUT_MARGIN_MS.step));
+    this.marginFloor = Math.min(this.maxMarginSamples, Math.max(this.marginFloor, this.marginSamples + this.msToSamples(OUTPUT_MARGIN_MS.step)));
+    this.growMargin();
+  }
+
+  /**
+   * Until the restart after an underrun: at least the floor and what the arrivals since the last
+   * start needed, so it covers a stall still going on (tightened back later if it was a one-off).
+   */
+  growMargin() {
+    const needed = this.jitter.neededSamples - this.blockSamples;
+    this.marginSamples = Math.min(this.maxMarginSamples, Math.max(this.marginSamples, this.marginFloor, needed));
+  }
+
+  /**
+   * After a quantum played: tracks the window's lowest buffer level. Once the window is full, the
+   * margin that level left unused (less a step of slack, never below the floor) is dropped as soon
+   * as the cut can be unheard.
+   */
+  tighten(played) {
+    this.lowWater = Math.min(this.lowWater, this.ring.availableRead());
+    if (++this.windowQuanta < this.tightenQuanta) return;
+    const spare = Math.min(this.lowWater - this.msToSamples(OUTPUT_MARGIN_MS.step), this.marginSamples - this.marginFloor);
+    if (spare <= 0) return this.startWindow();
+    if (!this.silentAround(played, spare)) return;
+    this.ring.skip(spare);
+    this.marginSamples -= spare;
+    this.trimmedSamples += spare;
+    this.startWindow();
+  }
+
+  /** The quantum just played, the resampled samples after it and the next `n` in the ring are silent. */
+  silentAround(played, n) {
+    const quiet = OUTPUT_TIGHTEN.silenceAmplitude;
+    return peakOf(played) < quiet && peakOf(this.pending.subarray(this.pendingStart, this.pendingEnd)) < quiet
+      && this.ring.peakAmplitude(n) < quiet;
   }
 
   process(_inputs, outputs) {
     if (this.stopped) return false;
     const out = outputs[0][0];
     this.jitter.update(this.arrived());
-    if (!this.settled && this.jitter.quanta >= this.settleQuanta) {
-      this.settled = true;
-      this.jitter.reset(); // the observation starts once the session's first rush is over
-    }
     if (!this.playing) {
-      // Until the (re)start the margin follows the arrivals, so it covers a stall still going on.
-      if (this.started || this.observed) this.marginSamples = this.measuredMargin(this.marginFloor);
+      if (this.underruns) this.growMargin();
       this.maybeStart();
     }
     if (this.playing) {
       if (this.refill(out.length)) {
         out.set(this.pending.subarray(this.pendingStart, this.pendingStart + out.length));
         this.pendingStart += out.length;
+        this.tighten(out);
       } else {
         this.underrun(out);
       }
@@ -139,7 +181,10 @@ class OutputProcessor extends AudioWorkletProcessor {
     const onset = this.onsets.process(out, currentFrame);
     if (onset >= 0) this.port.postMessage({ type: OUTPUT_EVENT.ONSET, frame: onset });
     if (++this.quanta % this.statsEvery === 0) {
-      this.port.postMessage({ type: OUTPUT_EVENT.STATS, underruns: this.underruns, marginSamples: this.marginSamples, bufferedSamples: this.ring.availableRead() });
+      this.port.postMessage({
+        type: OUTPUT_EVENT.STATS, underruns: this.underruns, marginSamples: this.marginSamples, trimmedSamples: this.trimmedSamples,
+        bufferedSamples: this.ring.availableRead(),
+      });
     }
     return true;
   }

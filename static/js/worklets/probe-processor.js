@@ -1,18 +1,20 @@
-// Test probe (?probe=1 only): records what the output node plays, at the context rate, into a
-// SharedArrayBuffer ring the probe reads; and counts the quanta the audio thread rendered later
+// Test probe (?probe=1 only): records what the output node plays and what the microphone gives,
+// at the context rate, quantum for quantum (silence where an input is not connected yet), into
+// two SharedArrayBuffer rings the probe reads; and counts the quanta the audio thread rendered later
 // than a device's buffer allows (probe/late-quanta.js: glitches a fake audio device hides). Never
 // part of the product's audio graph otherwise.
-import { PROBE_REPORTS_PER_SECOND } from "../config.js";
+import { PROBE_REPORTS_PER_SECOND, RENDER_QUANTUM_FRAMES } from "../config.js";
 import { LateQuanta } from "../probe/late-quanta.js";
 import { RingBuffer } from "../dsp/ring.js";
 import { PROBE_EVENT, WORKLET_MESSAGE } from "../protocol.js";
 
 class ProbeProcessor extends AudioWorkletProcessor {
-  /** processorOptions: {ringBuffer (SharedArrayBuffer), lateToleranceMs} */
+  /** processorOptions: {ringBuffer, microphoneRing (SharedArrayBuffers), lateToleranceMs}; inputs: output, microphone */
   constructor(options) {
     super();
     const o = options.processorOptions;
-    this.ring = new RingBuffer(o.ringBuffer);
+    this.rings = [new RingBuffer(o.ringBuffer), new RingBuffer(o.microphoneRing)];
+    this.silence = new Float32Array(RENDER_QUANTUM_FRAMES);
     this.late = new LateQuanta(o.lateToleranceMs);
     this.nextReport = 0;
     this.port.onmessage = (e) => {
@@ -22,8 +24,10 @@ class ProbeProcessor extends AudioWorkletProcessor {
 
   process(inputs) {
     if (this.stopped) return false;
-    const channel = inputs[0] && inputs[0][0];
-    if (channel) this.ring.push(channel);
+    for (const [i, ring] of this.rings.entries()) {
+      const channel = inputs[i] && inputs[i][0];
+      ring.push(channel || this.silence);
+    }
     this.late.update(Date.now(), (1000 * currentFrame) / sampleRate);
     if (currentTime >= this.nextReport) {
       this.nextReport = currentTime + 1 / PROBE_REPORTS_PER_SECOND;

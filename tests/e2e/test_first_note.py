@@ -1,0 +1,106 @@
+"""Every take sounds from its first note: a cold start on the default URL, Sing, the take sung once
+(not looped), scored from the first voiced frame of the page's own microphone signal; also with two
+busy processes on the cores starting with the take. The scorer itself is specified first."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.e2e.first_note import score_take, sing_take_once
+from tests.signals import sung_take, sung_vowel, write_wav
+
+RATE = 44100
+FIRST_OUTPUT_MS = 60  # the first sung frame sounds within this
+VOICED = 0.97  # of the input's voiced frames, the output sounds during at least this share
+OFF = 0.05  # at most this share of frames more than 50 cents from the sung pitch
+
+
+def rest_then(audio, seconds):
+    return np.concatenate([np.zeros(int(seconds * RATE), np.float32), audio])
+
+
+def delayed(audio, ms):
+    return np.concatenate([np.zeros(int(ms * RATE / 1000), np.float32), audio])[: len(audio)]
+
+
+@pytest.fixture(scope="module")
+def sung():
+    """A 2.5 s vowel at A3 after 0.3 s of rest (the microphone), and an instrument's A4 over the same span."""
+    voice, _ = sung_vowel(220.0, seconds=2.5, sample_rate=RATE)
+    played, _ = sung_vowel(440.0, seconds=2.5, sample_rate=RATE, seed=1)
+    return rest_then(voice, 0.3), rest_then(played, 0.3)
+
+
+def test_score_of_an_output_an_octave_up_30_ms_late_is_first_output_30_ms_all_voiced_none_off(sung):
+    mic, played = sung
+    s = score_take(mic, delayed(played, 30), RATE)
+    assert 15 <= s["first_output_ms"] <= 45, s  # within the 10 ms frame the first voiced frame stands for
+    assert s["lag_frames"] in (2, 3, 4), s
+    assert s["voiced_fraction"] >= 0.98, s
+    assert s["off_fraction"] <= 0.01 and s["octave_shift"] == 1, s
+
+
+def test_score_counts_a_silent_first_700_ms_as_a_late_first_output_and_lost_voiced_frames(sung):
+    mic, played = sung
+    out = delayed(played, 30)
+    first = int(0.3 * RATE)
+    out[: first + int(0.7 * RATE)] = 0
+    s = score_take(mic, out, RATE)
+    assert 680 <= s["first_output_ms"] <= 740, s
+    lost = 0.7 / 2.5
+    assert abs(s["voiced_fraction"] - (1 - lost)) < 0.03, s
+
+
+def test_score_counts_an_output_150_cents_sharp_as_off(sung):
+    mic, _ = sung
+    sharp, _ = sung_vowel(220.0 * 2 ** (150 / 1200), seconds=2.5, sample_rate=RATE, seed=1)
+    s = score_take(mic, delayed(rest_then(sharp, 0.3), 20), RATE)
+    assert s["off_fraction"] >= 0.95 and s["octave_shift"] == 0, s
+
+
+def test_score_refuses_a_microphone_signal_without_voice():
+    with pytest.raises(ValueError, match="no voiced frame"):
+        score_take(np.zeros(RATE, np.float32), np.zeros(RATE, np.float32), RATE)
+
+
+def take_wav(tmp_path):
+    audio, _, _ = sung_take(sample_rate=48000)
+    return write_wav(tmp_path / "take.wav", audio, 48000), len(audio) / 48000
+
+
+def judge(page, score, errors, label):
+    where = page.evaluate("""({host: swaraProbe.stats.host, backend: swaraProbe.stats.backend, switches: swaraProbe.switches.length,
+        margin: swaraProbe.outputStats.marginSamples, underruns: swaraProbe.outputStats.underruns,
+        latency: swaraProbe.latency.measuredMs})""")
+    print(f"\n{label}: engine on {where['host']} ({where['backend']}), {where['switches']} switches, margin "
+          f"{where['margin']} samples, {where['underruns']} underruns, measured latency {where['latency']}")
+    for s in page.evaluate("swaraProbe.switches"):
+        print(f"  switched {s['from']} -> {s['to'].get('host')} {s['to']['backend']}/{s['to']['blockFrames']}: {s['reason']}")
+    print(f"{label}: first output {score['first_output_ms']:.1f} ms after the first voiced frame, "
+          f"voiced {100 * score['voiced_fraction']:.1f} % of {score['voiced_frames']} frames, "
+          f"{100 * score['off_fraction']:.1f} % > 50 cents off (median {score['median_cents']:.1f} c), "
+          f"lag {score['lag_frames']} frames")
+    assert score["first_output_ms"] <= FIRST_OUTPUT_MS, score
+    assert score["voiced_fraction"] >= VOICED, score
+    assert score["off_fraction"] <= OFF, score
+    assert errors == []
+
+
+@pytest.mark.e2e
+def test_a_cold_take_sounds_from_its_first_note(open_page, tmp_path):
+    wav, seconds = take_wav(tmp_path)
+    page, mic, out, rate, errors = sing_take_once(open_page, wav, seconds + 1)
+    judge(page, score_take(mic, out, rate), errors, "cold take")
+    first_note_ms = page.evaluate("swaraProbe.latency.measuredMs[0]")
+    assert first_note_ms is not None and first_note_ms < FIRST_OUTPUT_MS, \
+        f"the first note's onset is measured ({first_note_ms} ms), so the footer shows a figure from it on"
+    assert page.text_content("#latency").isdigit()
+
+
+@pytest.mark.e2e
+def test_a_take_that_starts_with_two_busy_processes_on_the_cores_still_sounds_from_its_first_note(open_page, tmp_path):
+    wav, seconds = take_wav(tmp_path)
+    page, mic, out, rate, errors = sing_take_once(open_page, wav, seconds + 1, burst=2, burst_seconds=6)
+    switches = page.evaluate("swaraProbe.switches")
+    judge(page, score_take(mic, out, rate), errors, "cold take, 2 busy processes for 6 s")
+    assert switches == [], f"the engine stays where it was chosen: {switches}"

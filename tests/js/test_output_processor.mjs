@@ -1,0 +1,137 @@
+// The output worklet (static/js/worklets/output-processor.js), driven quantum by quantum in node
+// inside the globals an AudioWorkletGlobalScope gives it, with the engine's blocks arriving as
+// each host delivers them: it plays from the first block, tightens its margin only where the
+// output is silent, and after an underrun grows the margin and later tightens it back.
+import assert from "node:assert/strict";
+import test from "node:test";
+
+import { outputMarginMs } from "../../static/js/audio/output.js";
+import { RingBuffer } from "../../static/js/dsp/ring.js";
+
+const CONTEXT_RATE = 44100;
+const SOURCE_RATE = 16000;
+const QUANTUM = 128;
+const HOP = 64;
+const PER_QUANTUM = (QUANTUM * SOURCE_RATE) / CONTEXT_RATE; // source samples a quantum plays
+const LOUD = 1e-3; // a tone sample's magnitude is above this; the output's silence is exact zeros
+
+async function loadProcessor() {
+  let registered = null;
+  globalThis.AudioWorkletProcessor = class {
+    constructor() {
+      this.port = { sent: [], onmessage: null, postMessage(m) { this.sent.push(m); } };
+    }
+  };
+  globalThis.registerProcessor = (name, cls) => { registered = cls; };
+  globalThis.sampleRate = CONTEXT_RATE;
+  globalThis.currentFrame = 0;
+  await import("../../static/js/worklets/output-processor.js");
+  return registered;
+}
+const OutputProcessor = await loadProcessor();
+
+/** Tones of `toneSeconds` (5 ms fades) between exact silences of `restSeconds`, at the source rate. */
+function phrases(seconds, toneSeconds = 0.4, restSeconds = 0.3) {
+  const out = new Float32Array(Math.round(seconds * SOURCE_RATE));
+  const period = toneSeconds + restSeconds, fade = 0.005;
+  for (let i = 0; i < out.length; i++) {
+    const t = (i / SOURCE_RATE) % period;
+    if (t >= toneSeconds) continue;
+    const gain = Math.min(1, t / fade, (toneSeconds - t) / fade);
+    out[i] = 0.3 * gain * Math.sin((2 * Math.PI * 440 * i) / SOURCE_RATE);
+  }
+  return out;
+}
+
+/**
+ * Plays `source` through the processor: each quantum the engine captures PER_QUANTUM samples and,
+ * when `runs(t)`, writes every whole block it has into the ring. Returns the output and the
+ * processor (its port's messages in proc.port.sent).
+ */
+function play(source, runs, margins) {
+  const ring = RingBuffer.create(SOURCE_RATE);
+  const proc = new OutputProcessor({ processorOptions: { ringBuffer: ring.sab, sourceSampleRate: SOURCE_RATE, blockSamples: HOP, margins } });
+  const quanta = Math.floor(source.length / PER_QUANTUM) - 2;
+  const out = new Float32Array(quanta * QUANTUM);
+  let produced = 0, captured = 0;
+  for (let t = 0; t < quanta; t++) {
+    captured += PER_QUANTUM;
+    if (runs(t)) {
+      const blocks = Math.floor((captured - produced) / HOP);
+      ring.push(source.subarray(produced, produced + blocks * HOP));
+      produced += blocks * HOP;
+    }
+    globalThis.currentFrame = t * QUANTUM;
+    const q = out.subarray(t * QUANTUM, (t + 1) * QUANTUM);
+    proc.process([], [[q]]);
+  }
+  return { out, proc };
+}
+
+/** [start, end) of each run of loud samples, gaps shorter than `gap` samples joined. */
+function loudRuns(x, gap) {
+  const runs = [];
+  let start = -1, last = -Infinity;
+  for (let i = 0; i < x.length; i++) {
+    if (Math.abs(x[i]) <= LOUD) continue;
+    if (i - last > gap) {
+      if (start >= 0) runs.push([start, last + 1]);
+      start = i;
+    }
+    last = i;
+  }
+  if (start >= 0) runs.push([start, last + 1]);
+  return runs;
+}
+
+const lastStats = (proc) => proc.port.sent.filter((m) => m.type === "stats").at(-1);
+const audioMargins = outputMarginMs({ host: "audio", contextSampleRate: CONTEXT_RATE });
+
+test("on the audio thread the first block sounds within block + one quantum + the resampler (< 9 ms), and it never runs dry", () => {
+  const source = phrases(5);
+  const { out, proc } = play(source, () => true, audioMargins);
+  const firstArrivalMs = (1000 * Math.ceil(HOP / PER_QUANTUM - 1) * QUANTUM) / CONTEXT_RATE; // the quantum the first block came in
+  const firstLoud = out.findIndex((v) => Math.abs(v) > LOUD);
+  const sourceLoudMs = (1000 * source.findIndex((v) => Math.abs(v) > LOUD)) / SOURCE_RATE;
+  const delayMs = (1000 * firstLoud) / CONTEXT_RATE - firstArrivalMs - sourceLoudMs;
+  assert.ok(firstLoud >= 0 && delayMs < 9, `first sound ${delayMs.toFixed(2)} ms after its block arrived`);
+  assert.equal(lastStats(proc).underruns, 0);
+  assert.equal(lastStats(proc).trimmedSamples, 0, "the audio thread's least margin is all it starts with");
+});
+
+test("from the Worker a generous start margin is tightened to what the arrivals need, and only where the output is silent", () => {
+  // blocks come after the audio callback's bursts of 4 quanta: at least 4 quanta of margin
+  const margins = outputMarginMs({ host: "worker", contextSampleRate: CONTEXT_RATE, callbackSeconds: (4 * QUANTUM) / CONTEXT_RATE, workerLatenessMs: 20 });
+  const source = phrases(8);
+  const { out, proc } = play(source, (t) => t % 4 === 3, margins);
+  const s = lastStats(proc);
+  const marginMs = (1000 * s.marginSamples) / SOURCE_RATE;
+  assert.equal(s.underruns, 0);
+  assert.ok(marginMs < margins.startMs - 10 && marginMs >= margins.leastMs, `margin ${marginMs.toFixed(1)} ms (started at ${margins.startMs.toFixed(1)}, least ${margins.leastMs.toFixed(1)})`);
+  // Every tone plays whole: a cut inside one would shorten it by what was dropped (>= 1 sample)
+  const ratio = CONTEXT_RATE / SOURCE_RATE;
+  const sung = loudRuns(source, 100).map(([a, b]) => (b - a) * ratio);
+  const played = loudRuns(out, 100).slice(0, -1).map(([a, b]) => b - a); // the last may be cut by the end
+  assert.ok(played.length >= 8, `${played.length} tones played`);
+  for (const [i, n] of played.entries()) assert.ok(Math.abs(n - sung[i]) < 2 * ratio, `tone ${i}: ${n} samples played of ${sung[i].toFixed(0)}`);
+});
+
+test("an underrun grows the margin to cover the stall, and a one-off stall's margin is tightened back later", () => {
+  const stall = (t) => !(t >= 300 && t < 312); // the engine's thread stalls for 12 quanta (35 ms) once
+  const source = phrases(10);
+  const { proc } = play(source, stall, audioMargins);
+  const margins = proc.port.sent.filter((m) => m.type === "stats").map((m) => m.marginSamples);
+  const grown = Math.max(...margins), final = margins.at(-1);
+  assert.equal(lastStats(proc).underruns, 1);
+  assert.ok(grown >= 10 * PER_QUANTUM, `grown to ${grown} samples for a ${(12 * PER_QUANTUM).toFixed(0)}-sample stall`);
+  assert.ok(final < grown / 2, `tightened back to ${final} samples`);
+});
+
+test("margins: the audio thread's are one quantum; the Worker's least is one callback and it starts with its lateness on top", () => {
+  const quantumMs = (1000 * QUANTUM) / CONTEXT_RATE;
+  assert.deepEqual(audioMargins, { startMs: quantumMs, leastMs: quantumMs });
+  assert.deepEqual(outputMarginMs({ host: "worker", contextSampleRate: CONTEXT_RATE, callbackSeconds: 0.01, workerLatenessMs: 1.5 }), { startMs: 11.5, leastMs: 10 });
+  assert.throws(() => outputMarginMs({ host: "gpu", contextSampleRate: CONTEXT_RATE }), /unknown engine host "gpu"/);
+  const ring = RingBuffer.create(16);
+  assert.throws(() => new OutputProcessor({ processorOptions: { ringBuffer: ring.sab, sourceSampleRate: SOURCE_RATE, blockSamples: HOP, margins: { startMs: 1, leastMs: 2 } } }), /0 <= leastMs <= startMs/);
+});
