@@ -66,7 +66,7 @@ def score_take(mic: np.ndarray, out: np.ndarray, rate: int) -> dict:
     if not voiced.any():
         raise ValueError("the microphone signal has no voiced frame to score from")
     first = int(np.argmax(voiced))
-    start_sample = int(round(first * FRAME_SECONDS * rate))
+    start_sample = round(first * FRAME_SECONDS * rate)
     loud = np.flatnonzero(np.abs(out[start_sample:]) > OUTPUT_ONSET)
     first_output_ms = 1000 * loud[0] / rate if loud.size else float("inf")
     sound = sounding(out, rate)
