@@ -42,10 +42,11 @@ export const LOUDNESS_FFT_SIZE_TRAINED = 512;
 export const OUTPUT_MARGIN_MS = { step: 2, max: 48 };
 
 /**
- * Tightening the output margin while playing: every `windowSeconds` of play, the buffer the
- * window's arrivals never used (its lowest level, less OUTPUT_MARGIN_MS.step of slack) is dropped
- * from the ring where the output is silent (every sample involved below `silenceAmplitude`,
- * -80 dBFS), so the cut is never heard.
+ * Tightening the output margin while playing: every `windowSeconds` of play, up to
+ * OUTPUT_MARGIN_MS.step of the buffer the window's arrivals never used (its lowest level, less a
+ * step of slack) is dropped from the ring where the output is silent (every sample involved below
+ * `silenceAmplitude`, -80 dBFS), so the cut is never heard. A step at a time: a busy device's
+ * rare stalls are not in every window (at once, a Worker under load ran dry again and again).
  */
 export const OUTPUT_TIGHTEN = { windowSeconds: 1, silenceAmplitude: 1e-4 };
 

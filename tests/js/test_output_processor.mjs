@@ -102,7 +102,7 @@ test("on the audio thread the first block sounds within block + one quantum + th
 test("from the Worker a generous start margin is tightened to what the arrivals need, and only where the output is silent", () => {
   // blocks come after the audio callback's bursts of 4 quanta: at least 4 quanta of margin
   const margins = outputMarginMs({ host: "worker", contextSampleRate: CONTEXT_RATE, callbackSeconds: (4 * QUANTUM) / CONTEXT_RATE, workerLatenessMs: 20 });
-  const source = phrases(8);
+  const source = phrases(16);
   const { out, proc } = play(source, (t) => t % 4 === 3, margins);
   const s = lastStats(proc);
   const marginMs = (1000 * s.marginSamples) / SOURCE_RATE;
@@ -118,7 +118,7 @@ test("from the Worker a generous start margin is tightened to what the arrivals 
 
 test("an underrun grows the margin to cover the stall, and a one-off stall's margin is tightened back later", () => {
   const stall = (t) => !(t >= 300 && t < 312); // the engine's thread stalls for 12 quanta (35 ms) once
-  const source = phrases(10);
+  const source = phrases(30);
   const { proc } = play(source, stall, audioMargins);
   const margins = proc.port.sent.filter((m) => m.type === "stats").map((m) => m.marginSamples);
   const grown = Math.max(...margins), final = margins.at(-1);

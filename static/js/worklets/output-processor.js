@@ -6,7 +6,7 @@
 // buffered, so a take sounds from its first note; a restart after an underrun skips samples older
 // than that (they would only add delay). The margin starts at what the engine's host needs (margins.startMs, from the
 // page: audio/output.js outputMarginMs) and then follows the arrivals: while playing, buffer the
-// arrivals never used is dropped where the output is silent (OUTPUT_TIGHTEN), never below
+// arrivals never used is dropped, a step a window, where the output is silent (OUTPUT_TIGHTEN), never below
 // margins.leastMs; an underrun (an empty ring mid-play: counted, silence played, re-started) grows
 // it to what the arrivals since the last start needed (ArrivalJitter), at least by
 // OUTPUT_MARGIN_MS.step, and tightening never again goes below the margin that ran dry + a step.
@@ -137,14 +137,16 @@ class OutputProcessor extends AudioWorkletProcessor {
   }
 
   /**
-   * After a quantum played: tracks the window's lowest buffer level. Once the window is full, the
-   * margin that level left unused (less a step of slack, never below the floor) is dropped as soon
-   * as the cut can be unheard.
+   * After a quantum played: tracks the window's lowest buffer level. Once the window is full, a
+   * step of the margin that level left unused (less a step of slack, never below the floor) is
+   * dropped as soon as the cut can be unheard: a step a window, since a busy device's rare stalls
+   * are not in every window.
    */
   tighten(played) {
     this.lowWater = Math.min(this.lowWater, this.ring.availableRead());
     if (++this.windowQuanta < this.tightenQuanta) return;
-    const spare = Math.min(this.lowWater - this.msToSamples(OUTPUT_MARGIN_MS.step), this.marginSamples - this.marginFloor);
+    const step = this.msToSamples(OUTPUT_MARGIN_MS.step);
+    const spare = Math.min(step, this.lowWater - step, this.marginSamples - this.marginFloor);
     if (spare <= 0) return this.startWindow();
     if (!this.silentAround(played, spare)) return;
     this.ring.skip(spare);
