@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 
-import { describePitch, hzToSwara, parseSaMidi, SA_MIDI_DEFAULT, saChoices, swaraLines, SWARAS } from "../../static/js/dsp/sargam.js";
+import { describePitch, hzToSwara, parseSaMidi, SA_MIDI_DEFAULT, saChoices, saLabel, swaraLines, SWARAS } from "../../static/js/dsp/sargam.js";
 
 const SA = 130.81; // C3
 const above = (hz, cents) => hz * 2 ** (cents / 1200);
@@ -59,10 +59,20 @@ test("swaraLines lists every line in range, low to high", () => {
   assert.ok(lines.every((l, i) => i === 0 || l.centsFromSa - lines[i - 1].centsFromSa === 100));
 });
 
-test("a stored Sa is kept when valid, else the default", () => {
+test("a stored Sa is kept when valid (to the cent: a Sa found by singing), else the default", () => {
   assert.equal(parseSaMidi("50"), 50);
-  for (const bad of [null, "", "abc", "12", "200", "49.5"]) assert.equal(parseSaMidi(bad), SA_MIDI_DEFAULT, String(bad));
+  assert.equal(parseSaMidi("52.134"), 52.13);
+  for (const bad of [null, "", "abc", "12", "200", "NaN"]) assert.equal(parseSaMidi(bad), SA_MIDI_DEFAULT, String(bad));
   const choices = saChoices();
   assert.equal(choices[0].label, "A2 (110.0 Hz)");
   assert.ok(choices.some((c) => c.midi === SA_MIDI_DEFAULT && c.label === "C3 (130.8 Hz)"));
+});
+
+test("a Sa between the keys is offered in its place, named by its nearest note and cents", () => {
+  const choices = saChoices(64.13);
+  const i = choices.findIndex((c) => c.midi === 64.13);
+  assert.deepEqual([choices[i - 1].midi, choices[i + 1].midi], [64, 65]);
+  assert.equal(choices[i].label, "E4 +13 ¢ (332.1 Hz)");
+  assert.equal(saLabel(47.8), "C3 −20 ¢ (129.3 Hz)");
+  assert.equal(saChoices(50).length, saChoices().length, "a key is not offered twice");
 });

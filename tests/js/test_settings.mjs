@@ -50,3 +50,16 @@ test("a storage that throws (private mode, quota) keeps the page working", () =>
   s.set("saMidi", 50);
   assert.equal(s.get("saMidi"), SA_MIDI_DEFAULT);
 });
+
+test("raga choices: a known raga or none, tuning off by default, its strength clamped", () => {
+  const storage = memoryStorage();
+  const s = createSettings(storage);
+  assert.deepEqual(["raga", "ragaTuning", "ragaTuningStrength"].map(s.get), ["none", false, 0.5]);
+  s.set("raga", "malkauns");
+  s.set("ragaTuning", true);
+  s.set("ragaTuningStrength", 0.8);
+  assert.deepEqual(["raga", "ragaTuning", "ragaTuningStrength"].map(createSettings(storage).get), ["malkauns", true, 0.8]);
+  storage.setItem("swara.raga", "<script>");
+  storage.setItem("swara.ragaTuningStrength", "5");
+  assert.deepEqual(["raga", "ragaTuningStrength"].map(s.get), ["none", 1]);
+});

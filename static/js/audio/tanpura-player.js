@@ -8,20 +8,22 @@ const FADE_SECONDS = 0.4;
 /**
  * @param {BaseAudioContext} context
  * @param {{destination?: AudioNode, volume?: number}} o volume 0…1
- * @returns {{start(saHz:number):void, stop():void, setSa(saHz:number):void, setVolume(v:number):void,
+ * @returns {{start(saHz:number, strings?:{firstStringRatio?:number}):void, stop():void,
+ *            setSa(saHz:number, strings?:{firstStringRatio?:number}):void, setVolume(v:number):void,
  *            readonly playing:boolean, output:GainNode}}
+ *   firstStringRatio: the first string's pitch / Sa (the raga's: dsp/ragas.js tanpuraFirstString)
  */
 export function createTanpura(context, { destination = context.destination, volume = 0.5 } = {}) {
   const output = context.createGain(); // the volume
   output.gain.value = volume;
   output.connect(destination);
-  const cache = new Map(); // saHz → AudioBuffer: re-picking a Sa costs nothing
+  const cache = new Map(); // Sa and first string → AudioBuffer: re-picking one costs nothing
   let voice = null; // {source, fade}
 
-  function bufferFor(saHz) {
-    const key = saHz.toFixed(3);
+  function bufferFor(saHz, strings) {
+    const key = `${saHz.toFixed(3)} ${strings.firstStringRatio ?? ""}`;
     if (!cache.has(key)) {
-      const samples = renderTanpuraCycle({ saHz, sampleRate: context.sampleRate });
+      const samples = renderTanpuraCycle({ saHz, sampleRate: context.sampleRate, ...strings });
       const buffer = context.createBuffer(1, samples.length, context.sampleRate);
       buffer.copyToChannel(samples, 0);
       cache.set(key, buffer);
@@ -38,9 +40,9 @@ export function createTanpura(context, { destination = context.destination, volu
     v.source.onended = () => v.fade.disconnect();
   }
 
-  function start(saHz) {
+  function start(saHz, strings = {}) {
     const source = context.createBufferSource();
-    source.buffer = bufferFor(saHz);
+    source.buffer = bufferFor(saHz, strings);
     source.loop = true;
     const fade = context.createGain();
     const t = context.currentTime;
@@ -58,8 +60,8 @@ export function createTanpura(context, { destination = context.destination, volu
       if (voice) fadeOut(voice);
       voice = null;
     },
-    setSa(saHz) {
-      if (voice) start(saHz);
+    setSa(saHz, strings = {}) {
+      if (voice) start(saHz, strings);
     },
     setVolume(v) {
       output.gain.setTargetAtTime(Math.max(0, Math.min(1, v)), context.currentTime, 0.05);
@@ -79,8 +81,8 @@ export function createTanpura(context, { destination = context.destination, volu
 export function createDrone({ volume = 0.5 } = {}) {
   let tanpura = null, context = null;
   return {
-    /** Starts (in `saHz`) or stops the drone. */
-    async setPlaying(on, saHz) {
+    /** Starts (in `saHz`, `strings` as createTanpura's) or stops the drone. */
+    async setPlaying(on, saHz, strings = {}) {
       if (on && !tanpura) {
         context = new AudioContext({ latencyHint: "playback" });
         tanpura = createTanpura(context, { volume });
@@ -88,7 +90,7 @@ export function createDrone({ volume = 0.5 } = {}) {
       if (!tanpura) return;
       if (on) {
         await context.resume(); // a context made outside a gesture starts suspended
-        tanpura.start(saHz);
+        tanpura.start(saHz, strings);
       } else {
         tanpura.stop();
       }
@@ -97,8 +99,8 @@ export function createDrone({ volume = 0.5 } = {}) {
       volume = v;
       if (tanpura) tanpura.setVolume(v);
     },
-    setSa(saHz) {
-      if (tanpura) tanpura.setSa(saHz);
+    setSa(saHz, strings = {}) {
+      if (tanpura) tanpura.setSa(saHz, strings);
     },
   };
 }

@@ -85,18 +85,31 @@ export function saHzFromMidi(midi) {
   return midiToHz(midi);
 }
 
-/** A stored Sa (string from localStorage) as a MIDI number in range, or the default. */
+/**
+ * A stored Sa (string from localStorage) as a MIDI number in range, or the default. A Sa found
+ * by singing lies between the keys: kept to the cent (52.13 is E3 + 13 cents).
+ */
 export function parseSaMidi(stored) {
-  const m = Number(stored);
-  return Number.isInteger(m) && m >= SA_MIDI_MIN && m <= SA_MIDI_MAX ? m : SA_MIDI_DEFAULT;
+  const m = stored === null || stored === "" ? NaN : Number(stored);
+  return Number.isFinite(m) && m >= SA_MIDI_MIN && m <= SA_MIDI_MAX ? Math.round(m * 100) / 100 : SA_MIDI_DEFAULT;
 }
 
-/** The Sa choices for the picker: [{midi, label:"C3 (130.8 Hz)"}]. */
-export function saChoices() {
+/** A Sa's label: "C3 (130.8 Hz)" on a key, "E4 +13 ¢ (332.1 Hz)" between keys (nearest note and cents). */
+export function saLabel(midi) {
+  const hz = midiToHz(midi), n = noteName(hz);
+  const cents = n.cents === 0 ? "" : ` ${n.cents > 0 ? "+" : "−"}${Math.abs(n.cents)} ¢`;
+  return `${n.name}${cents} (${hz.toFixed(1)} Hz)`;
+}
+
+/**
+ * The Sa choices for the picker, low to high: every key, and `currentMidi` where it lies between
+ * two (a Sa found by singing). @returns {{midi:number, label:string}[]}
+ */
+export function saChoices(currentMidi = null) {
   const out = [];
-  for (let m = SA_MIDI_MIN; m <= SA_MIDI_MAX; m++) {
-    const hz = midiToHz(m);
-    out.push({ midi: m, label: `${noteName(hz).name} (${hz.toFixed(1)} Hz)` });
+  for (let m = SA_MIDI_MIN; m <= SA_MIDI_MAX; m++) out.push({ midi: m, label: saLabel(m) });
+  if (currentMidi !== null && !Number.isInteger(currentMidi)) {
+    out.splice(out.findIndex((c) => c.midi > currentMidi), 0, { midi: currentMidi, label: saLabel(currentMidi) });
   }
   return out;
 }

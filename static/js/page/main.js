@@ -18,11 +18,11 @@ import { registerOffline } from "./service-worker-registration.js";
 import { outputMarginMs, startOutput } from "../audio/output.js";
 import { TakeRecorder } from "../audio/recorder.js";
 import { createDrone } from "../audio/tanpura-player.js";
-import { ragaSemitones } from "../dsp/ragas.js";
 import { checkInstrument, markUnavailable, showInstruments } from "./instrument-view.js";
 import { saHz, setting } from "./preferences.js";
 import * as readouts from "./readouts.js";
 import { bindPlaying } from "./playing-controls.js";
+import { createRiyaz } from "./riyaz.js";
 import { bindControls, bindMix, bindTanpura } from "./sound-controls.js";
 import { bindRecorder, enableRecord, showRecordingTime, showTake as showTakeView } from "./take-view.js";
 import * as ui from "./ui.js";
@@ -44,7 +44,7 @@ const storage = (() => { try { return globalThis.localStorage; } catch { return 
 if (!options.backend && !options.blockFrames) options.remembered = recallMeasurement(storage, device);
 
 const engine = new EngineClient(options);
-const state = { model: null, session: null, sound: {}, playing: null, probe: null, mix: null };
+const state = { model: null, session: null, sound: {}, playing: null, riyaz: null, probe: null, mix: null };
 const takes = new TakeRecorder(showRecordingTime);
 
 async function loadManifest() {
@@ -90,9 +90,13 @@ async function start() {
   state.session = session;
   session.capture = await startCapture(context, {
     targetSampleRate: model ? model.sample_rate : context.sampleRate,
-    onLevel: readouts.showLevel,
+    onLevel: (level) => {
+      readouts.showLevel(level);
+      state.riyaz.feed(level.f0Hz);
+    },
     onOnset: (frame) => session.latency.addInputOnset(frame),
   });
+  state.riyaz.begin();
   if (!model) {
     await session.capture.openMicrophone();
     return ui.showStatus("Listening (no instrument installed: pitch only).");
@@ -132,6 +136,7 @@ async function stop() {
   state.session = null;
   enableRecord(false);
   if (s) {
+    state.riyaz.end();
     if (takes.recording) await showTake(await takes.stop());
     await engine.stop().catch(() => {});
     if (s.output) s.output.stop();
@@ -145,11 +150,29 @@ async function stop() {
 }
 
 /**
- * What the engine is asked: the sound controls, the instrument's playing controls, and the keys
- * it plays in: Sa (MIDI) and the swaras as semitones above it (all twelve: no raga chosen).
+ * What the engine is asked: the sound controls, the instrument's playing controls, the keys it
+ * plays in (Sa as MIDI, the raga's swaras as semitones above it: all twelve with no raga), and
+ * the raga tuning (null: off).
  */
 function controls() {
-  return { ...state.sound, ...state.playing.values(), scale: { saMidi: setting("saMidi"), degrees: ragaSemitones(null) } };
+  const scale = { saMidi: setting("saMidi"), degrees: state.riyaz.semitones() };
+  return { ...state.sound, ...state.playing.values(), scale, tuning: state.riyaz.tuning() };
+}
+
+/** Starts a take unless one is running (Sing, or Find my Sa). @returns {Promise<boolean>} singing */
+async function startSinging() {
+  if (state.session) return true;
+  try {
+    ui.showError(null);
+    ui.setSinging(true);
+    await start();
+    return true;
+  } catch (err) {
+    ui.showError(explainError(err));
+    ui.showStatus("Not singing.");
+    await stop();
+    return false;
+  }
 }
 
 async function showTake(take) {
@@ -205,10 +228,13 @@ async function boot() {
   });
   state.playing = bindPlaying(() => engine.setControls(controls()));
   readouts.bindPitchSettings();
-  readouts.onSaChange(() => engine.setControls(controls()));
   const drone = createDrone({ volume: setting("tanpuraVolume") });
-  bindTanpura({ onToggle: (on) => drone.setPlaying(on, saHz()), onVolume: drone.setVolume });
-  readouts.onSaChange(drone.setSa);
+  state.riyaz = createRiyaz({
+    onTuning: () => engine.setControls(controls()),
+    onTanpura: () => drone.setSa(saHz(), state.riyaz.tanpuraStrings()),
+    startSinging,
+  });
+  bindTanpura({ onToggle: (on) => drone.setPlaying(on, saHz(), state.riyaz.tanpuraStrings()), onVolume: drone.setVolume });
   state.mix = bindMix({
     onInstrument: (v) => state.session?.mixer?.setInstrumentLevel(v),
     onVoice: (v) => state.session?.mixer?.setVoiceLevel(v),
@@ -230,18 +256,7 @@ async function boot() {
     ui.showStatus(`Instruments unavailable: ${err.message}`);
     ui.showError(explainError(err, { stage: "model", model: "instrument list" }));
   }
-  ui.enableSing(async () => {
-    if (state.session) return stop();
-    try {
-      ui.showError(null);
-      ui.setSinging(true);
-      await start();
-    } catch (err) {
-      ui.showError(explainError(err));
-      ui.showStatus("Not singing.");
-      await stop();
-    }
-  });
+  ui.enableSing(() => (state.session ? stop() : startSinging()));
   ui.setPageState("ready");
   registerOffline(); // after the first load, so precaching does not compete with it
 }

@@ -45,18 +45,36 @@ function renderReadouts() {
 /** Sa picker and naming (sargam / Western), remembered; the sargam view follows them. */
 export function bindPitchSettings() {
   const sa = $("sa"), naming = $("naming");
-  sa.replaceChildren(...saChoices().map((c) => new Option(c.label, String(c.midi))));
-  sa.value = String(preferences.get("saMidi"));
+  fillSaChoices();
   naming.value = preferences.get("naming");
   if (!sargamView) sargamView = createSargamView($("sargam"), { saHz: saHz(), naming: preferences.get("naming"), requestDraw: () => readouts.request() });
   sa.addEventListener("change", () => {
     preferences.set("saMidi", sa.value);
+    fillSaChoices(); // a Sa found between the keys is offered while it is the chosen one
     sargamView.setSa(saHz());
   });
   naming.addEventListener("change", () => {
     preferences.set("naming", naming.value);
     sargamView.setNaming(naming.value);
   });
+}
+
+function fillSaChoices() {
+  const sa = $("sa"), current = preferences.get("saMidi");
+  sa.replaceChildren(...saChoices(current).map((c) => new Option(c.label, String(c.midi))));
+  sa.value = String(current);
+}
+
+/** Sets Sa (a MIDI number, to the cent: Find my Sa's) as if the singer picked it: all who follow the picker follow. */
+export function setSa(midi) {
+  preferences.set("saMidi", midi);
+  fillSaChoices();
+  $("sa").dispatchEvent(new Event("change"));
+}
+
+/** The chosen raga's swaras (semitones above Sa) marked on the sargam trace; null: none. */
+export function setRaga(semitones) {
+  sargamView?.setRaga(semitones);
 }
 
 /** Called with the new Sa in Hz whenever the singer picks one (the tanpura follows). */

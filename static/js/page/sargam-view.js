@@ -1,6 +1,6 @@
 // Sargam view: the sung pitch and the instrument's pitch as traces scrolling right to left over
-// the swara lines of the singer's Sa (canvas). Pitches are kept in Hz, so a new Sa or naming
-// redraws the history in place.
+// the swara lines of the singer's Sa (canvas), the chosen raga's swaras marked. Pitches are kept
+// in Hz, so a new Sa, naming or raga redraws the history in place.
 import { centsFromSa, swaraLines, swaraShort } from "../dsp/sargam.js";
 import { noteName } from "../dsp/notes.js";
 import { UI_UPDATES_PER_SECOND } from "../config.js";
@@ -9,6 +9,7 @@ import { createFrameThrottle } from "./frame-throttle.js";
 const COLORS = {
   sung: "#ffc14d", instrument: "#2ec4b6",
   sa: "rgba(255,153,51,0.9)", pa: "rgba(253,246,236,0.55)", shuddh: "rgba(253,246,236,0.28)", vikrit: "rgba(253,246,236,0.14)",
+  raga: "rgba(255,193,77,0.5)", outside: "rgba(253,246,236,0.06)",
   label: "#c7b8d8", labelSa: "#ff9933",
 };
 
@@ -18,11 +19,15 @@ const COLORS = {
  *          requestDraw?:() => void}} o requestDraw: the page's frame throttle (its frame calls draw())
  *   loCents/hiCents: the visible range from Sa (default mandra Pa … taar Pa, two octaves)
  * @returns {{pushSung(f0Hz:number, tMs?:number):void, pushInstrument(f0Hz:number, tMs?:number):void,
- *            setSa(saHz:number):void, setNaming(n:string):void, draw(nowMs?:number):void, stop():void}}
+ *            setSa(saHz:number):void, setNaming(n:string):void, setRaga(semitones:number[]|null):void,
+ *            draw(nowMs?:number):void, stop():void}}
+ *   setRaga: the raga's swaras (semitones above Sa, 0…11) drawn marked and named, the others faint;
+ *   null: no raga, every swara as before.
  *   f0Hz 0 (or not finite) marks a gap in the trace.
  */
 export function createSargamView(canvas, { saHz, naming = "sargam", spanSeconds = 8, loCents = -500, hiCents = 1900, requestDraw = null }) {
   const traces = { sung: [], instrument: [] }; // [tMs, f0Hz] pairs, oldest first
+  let raga = null; // Set of the raga's semitones above Sa, or null
   const spanMs = spanSeconds * 1000;
   let cssWidth = 0, cssHeight = 0;
 
@@ -57,15 +62,18 @@ export function createSargamView(canvas, { saHz, naming = "sargam", spanSeconds 
     for (const line of swaraLines(loCents, hiCents)) {
       const s = line.swara;
       const isSa = s.semitone === 0, isPa = s.semitone === 7, vikrit = s.komal || s.tivra;
+      const inRaga = raga ? raga.has(s.semitone) : null; // null: no raga chosen
       const yy = Math.round(y(line.centsFromSa)) + 0.5;
-      ctx.strokeStyle = isSa ? COLORS.sa : isPa ? COLORS.pa : vikrit ? COLORS.vikrit : COLORS.shuddh;
-      ctx.lineWidth = isSa ? 1.5 : 1;
-      ctx.setLineDash(vikrit ? [3, 4] : []);
+      ctx.strokeStyle = isSa ? COLORS.sa : inRaga === false ? COLORS.outside : inRaga ? COLORS.raga
+        : isPa ? COLORS.pa : vikrit ? COLORS.vikrit : COLORS.shuddh;
+      ctx.lineWidth = isSa || inRaga ? 1.5 : 1;
+      ctx.setLineDash(vikrit && !inRaga ? [3, 4] : []);
       ctx.beginPath();
       ctx.moveTo(labelWidth, yy);
       ctx.lineTo(cssWidth, yy);
       ctx.stroke();
-      if (vikrit) continue; // labels only on shuddh swaras: the dashed lines between are komal/tivra
+      // Labels on shuddh swaras (the dashed lines between are komal/tivra), or on the raga's own.
+      if (inRaga === false || (vikrit && !inRaga)) continue;
       let text;
       if (naming === "western") {
         const n = noteName(saHz * 2 ** (line.centsFromSa / 1200));
@@ -116,6 +124,7 @@ export function createSargamView(canvas, { saHz, naming = "sargam", spanSeconds 
     pushInstrument: (f0Hz, tMs) => push(traces.instrument, f0Hz, tMs),
     setSa(hz) { saHz = hz; schedule(); },
     setNaming(n) { naming = n; schedule(); },
+    setRaga(semitones) { raga = semitones ? new Set(semitones) : null; schedule(); },
     draw,
     stop() {
       if (throttle) throttle.cancel();

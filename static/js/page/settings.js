@@ -1,6 +1,7 @@
 // The singer's choices, remembered on this device (localStorage): each read is validated, so a
 // stale or hand-edited value falls back to the default instead of breaking the page.
 import { parseSaMidi } from "../dsp/sargam.js";
+import { RAGAS } from "../dsp/ragas.js";
 import { OUTPUT_GAIN_DB_RANGE } from "../audio/mixer.js";
 
 const PREFIX = "swara.";
@@ -23,6 +24,9 @@ export const SETTINGS = {
   recordDry: (v) => v === "true",
   tarafLevel: (v) => clamp(v, 0, 2, 1), // 1: the instrument's own balance (metadata.json playing.taraf)
   chikari: (v) => (v === null ? null : v === "true"), // null: the instrument's own default
+  raga: (v) => (RAGAS.some((r) => r.id === v) ? v : "none"),
+  ragaTuning: (v) => v === "true", // gentle raga tuning: off unless the singer turns it on
+  ragaTuningStrength: (v) => clamp(v, 0.1, 1, 0.5),
 };
 
 /**
