@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import sys
 from array import array
 from math import prod
@@ -106,7 +107,7 @@ def _check_value(value, spec, where: str) -> None:
 
 
 def _is_number(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and v == v and abs(v) != float("inf")
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
 def _check_section(section, schema: dict, where: str, optional: dict | None = None, free=()) -> None:

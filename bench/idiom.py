@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tests.signals import cents, sung_take
+from tests.signals import sung_take
 
 ROOT = Path(__file__).resolve().parent.parent
 SA_MIDI = 57
@@ -130,12 +130,12 @@ def bench_idiom(metas: list[dict]) -> dict:
 
 def idiom_section(r: dict) -> list[str]:
     L = ["## Idiom: a sung phrase no model trained on", "",
-         f"Raga Yaman on Sa A3 (MIDI {r['sa_midi']}), meend up to 5 semitones (legato notes glide in 120 ms), "
+         (f"Raga Yaman on Sa A3 (MIDI {r['sa_midi']}), meend up to 5 semitones (legato notes glide in 120 ms), "
          f"{r['vibrato_cents']}-cent vibrato, consonants and rests (`bench/idiom.py` IDIOM_PHRASE), through each "
          "instrument with the engine the default page runs on the audio thread (plain-JS decoder, 1-frame blocks, the "
          "instrument's idiom, the raga's keys). Measured on the output: pitch by pyin against the sung pitch after the "
          "octave shift (keyed: against its nearest key), at the best output lag; decay by compute_loudness. "
-         "`python -m bench.run --only idiom` reproduces.", "",
+         "`python -m bench.run --only idiom` reproduces."), "",
          "| instrument | idiom | frames > 50 cents off (lag) | on a key within 12 cents | decay 0.6 s into held notes (dB) | strikes at articulated notes | strikes inside a meend |",
          "|---|---|---|---|---|---|---|"]
     for x in r["rows"]:

@@ -43,3 +43,31 @@ def test_each_instrument_plays_a_sung_phrase_with_only_its_playing_controls(open
         rms = np.sqrt(np.mean(out[: len(out) // frame * frame].reshape(-1, frame) ** 2, axis=1))
         assert rms.max() > 0.01, f"{model_id} does not play the phrase"
         assert probe(page, "errors") == [] and errors == [], f"{model_id}: {errors}"
+
+
+def test_the_harmonium_plays_the_chosen_ragas_keys(open_page, tmp_path):
+    """Sa C3 and raga Malkauns (S g m d n): a sung D (shuddh Re, not in the raga) is played on the
+    nearest of its keys, komal Ga (D#), within 20 cents; a sung F (Ma, in the raga) stays F."""
+    from tests.e2e.live import pitch_track
+    from tests.signals import cents
+
+    notes = [(62, 1.5), (None, 0.4), (65, 1.5), (None, 0.4)]  # D3 +1 octave, F3
+    audio, _, _ = sung_take(notes, sample_rate=48000, vibrato_cents=30)
+    page, errors = sing_into_page(open_page, write_wav(tmp_path / "re-ma.wav", audio, 48000), seconds=0.2)
+    page.click(".chip[data-id='harmonium']")
+    page.wait_for_function("id => swaraProbe.stats.modelId === id", arg="harmonium", timeout=60_000)
+    page.select_option("#raga", "malkauns")
+    read_output(page)
+    page.wait_for_timeout(4500)
+    out = read_output(page)
+    rate = probe(page, "sampleRate")
+    f0 = pitch_track(out, rate, int(rate // 100))
+    midi = 69 + 12 * np.log2(f0[np.isfinite(f0)] / 440)
+    pitch_class = np.round(midi) % 12
+    assert len(midi) > 100, "the harmonium plays"
+    on_key = np.abs(cents(440 * 2 ** ((np.round(midi) - 69) / 12), 440 * 2 ** ((midi - 69) / 12))) <= 20
+    assert on_key.mean() >= 0.9, f"{100 * on_key.mean():.0f} % of frames within 20 cents of a key"
+    classes = set(pitch_class[on_key].astype(int))
+    assert 2 not in classes, "shuddh Re (D) is not a key of Malkauns"
+    assert {3, 5} <= classes, f"played pitch classes {sorted(classes)}: D# (komal Ga) and F (Ma) expected"
+    assert errors == []
