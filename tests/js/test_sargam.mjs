@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 
-import { describePitch, hzToSwara, parseSaMidi, SA_MIDI_DEFAULT, saChoices, saLabel, swaraLines, SWARAS } from "../../static/js/dsp/sargam.js";
+import { describePitch, hzToSwara, parseSaMidi, SA_MIDI_DEFAULT, saChoices, saLabel, swaraShortAt, swaraLines, SWARAS } from "../../static/js/dsp/sargam.js";
 
 const SA = 130.81; // C3
 const above = (hz, cents) => hz * 2 ** (cents / 1200);
@@ -75,4 +75,8 @@ test("a Sa between the keys is offered in its place, named by its nearest note a
   assert.equal(choices[i].label, "E4 +13 ¢ (332.1 Hz)");
   assert.equal(saLabel(47.8), "C3 −20 ¢ (129.3 Hz)");
   assert.equal(saChoices(50).length, saChoices().length, "a key is not offered twice");
+});
+
+test("short labels mark the saptak: a dot below for mandra, above for taar", () => {
+  assert.deepEqual([-5, -1, 0, 6, 10, 12].map(swaraShortAt), ["Pa\u0323", "Ni\u0323", "Sa", "Ma'", "ni", "Sa\u0307"]);
 });

@@ -37,6 +37,15 @@ export function swaraShort(s) {
   return s.komal ? s.name.toLowerCase() : s.tivra ? `${s.name}'` : s.name;
 }
 
+/**
+ * The short label of a swara `step` semitones from madhya Sa, its saptak marked as in
+ * Bhatkhande notation: a dot below for mandra ("Pạ"), above for taar ("Ṡa" on its last letter).
+ */
+export function swaraShortAt(step) {
+  const saptak = Math.floor(step / 12);
+  return swaraShort(SWARAS[step - 12 * saptak]) + (saptak < 0 ? "\u0323" : saptak > 0 ? "\u0307" : "");
+}
+
 /** Cents of `f0Hz` above `saHz` (negative below). */
 export function centsFromSa(f0Hz, saHz) {
   return 1200 * Math.log2(f0Hz / saHz);

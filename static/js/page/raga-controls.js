@@ -1,17 +1,21 @@
 // The raga controls: the Raga picker and what it says of the raga, Find my Sa, and gentle raga
 // tuning (on/off and strength, off by default). Remembered (preferences). DOM only: the wiring
 // (riyaz.js) decides what they do.
-import { RAGAS, getRaga } from "../dsp/ragas.js";
+import { RAGAS, getRaga, parseSwaras } from "../dsp/ragas.js";
+import { swaraShortAt } from "../dsp/sargam.js";
 import { $ } from "./dom.js";
 import { preferences } from "./preferences.js";
 
 const TRADITIONS = [["hindustani", "Hindustani"], ["carnatic", "Carnatic"]];
 
-/** "Aroha .N R G M' D N S' · Avaroha … · vadi Ga, samvadi Ni · Kalyan thaat". */
+/** Swara tokens as the chart names them: komal in lower case, tivra Ma', a dot below (mandra) or above (taar). */
+const sargam = (tokens) => parseSwaras(tokens).map(swaraShortAt).join(" ");
+
+/** "Aroha Nị Re Ga Ma' Dha Ni Saṡ · Avaroha … · vadi Ga, samvadi Ni · Kalyan thaat · tanpura on Pa". */
 function describeRaga(raga) {
   if (!raga) return "No raga: all twelve swaras, as a harmonium's keys.";
-  const vadiWord = raga.tradition === "carnatic" ? `vadi ${raga.vadi}, samvadi ${raga.samvadi} (as ${raga.counterpart})` : `vadi ${raga.vadi}, samvadi ${raga.samvadi}`;
-  return `Aroha ${raga.aroha} · Avaroha ${raga.avaroha} · ${vadiWord} · ${raga.family} · tanpura on ${raga.tanpura}`;
+  const roles = `vadi ${sargam(raga.vadi)}, samvadi ${sargam(raga.samvadi)}${raga.counterpart ? ` (as ${raga.counterpart})` : ""}`;
+  return `Aroha ${sargam(raga.aroha)} · Avaroha ${sargam(raga.avaroha)} · ${roles} · ${raga.family} · tanpura on ${sargam(raga.tanpura)}`;
 }
 
 /**

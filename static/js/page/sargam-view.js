@@ -1,7 +1,7 @@
 // Sargam view: the sung pitch and the instrument's pitch as traces scrolling right to left over
 // the swara lines of the singer's Sa (canvas), the chosen raga's swaras marked. Pitches are kept
 // in Hz, so a new Sa, naming or raga redraws the history in place.
-import { centsFromSa, swaraLines, swaraShort } from "../dsp/sargam.js";
+import { centsFromSa, swaraLines, swaraShortAt } from "../dsp/sargam.js";
 import { noteName } from "../dsp/notes.js";
 import { UI_UPDATES_PER_SECOND } from "../config.js";
 import { createFrameThrottle } from "./frame-throttle.js";
@@ -79,7 +79,7 @@ export function createSargamView(canvas, { saHz, naming = "sargam", spanSeconds 
         const n = noteName(saHz * 2 ** (line.centsFromSa / 1200));
         text = n ? n.name : "";
       } else {
-        text = swaraShort(s) + (line.saptak < 0 ? "\u0323" : line.saptak > 0 ? "\u0307" : ""); // dot below: mandra, above: taar
+        text = swaraShortAt(line.centsFromSa / 100); // dot below: mandra, above: taar
       }
       ctx.fillStyle = isSa ? COLORS.labelSa : COLORS.label;
       ctx.font = `${isSa ? "600 " : ""}11px system-ui, sans-serif`;
