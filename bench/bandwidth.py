@@ -37,8 +37,8 @@ def train_and_export(name: str, rate: int, steps: int, data_minutes: float, tmp:
 
 def engine_ms(model_dirs: dict, repeats: int) -> dict:
     """{id: benchEngine row} on the WASM backend, each model fed the phrase at its own rate."""
-    from bench.browser import Pages
-    from bench.run import BACKENDS, call_bench, model_rate_voice, _playwright
+    from bench.browser import BACKENDS, Pages, call_bench, playwright_session
+    from bench.sections.common import model_rate_voice
     from tests.serving import served_app
 
     with tempfile.TemporaryDirectory() as static_tmp:
@@ -48,7 +48,7 @@ def engine_ms(model_dirs: dict, repeats: int) -> dict:
         for mid, d in model_dirs.items():
             shutil.copytree(d, static / "models" / mid)
         rows = {}
-        with served_app(static) as base, _playwright() as pw:
+        with served_app(static) as base, playwright_session() as pw:
             pages = Pages(pw, base)
             try:
                 page = pages.open(BACKENDS["wasm"])

@@ -42,3 +42,34 @@ class Pages:
             with contextlib.suppress(Exception):
                 b.close()
         self.browsers = []
+
+
+BACKENDS = {  # name -> page query (the page's engine Worker is pinned there too: no measuring at load)
+    "webgl": "?backend=webgl&block=4",
+    "wasm": "?backend=wasm&wasmThreads=0&block=4",
+    "wasm-threads": "?backend=wasm&wasmThreads=2&block=4",
+    "cpu": "?backend=cpu&block=4",
+}
+
+
+def call_bench(page, name: str, args: dict, voice=None):
+    """Runs `benchkit.<name>(args)` in the page; `voice` [n] float32 arrives as args.voice."""
+    from tests.e2e.browser_io import to_b64
+
+    return page.evaluate("""async ([name, args, b64]) => {
+        const k = await import('/static/build/testkit.js');
+        if (b64) args.voice = __b64ToF32(b64);
+        return k.bench[name](args);
+    }""", [name, args, None if voice is None else to_b64(voice)])
+
+
+@contextlib.contextmanager
+def playwright_session(running=None):
+    """Yields a sync Playwright: `running` (e.g. the test suite's session-wide one), else a new one."""
+    if running is not None:
+        yield running
+        return
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        yield pw
