@@ -102,11 +102,22 @@ def test_no_hosts_is_a_clear_error(tmp_path):
         ensure_certificate([], tmp_path)
 
 
-def test_terminal_qr_is_a_block_drawing():
-    qr = terminal_qr("https://192.168.1.23:8443/")
-    lines = qr.rstrip("\n").split("\n")
-    assert len(lines) >= 15 and len({len(line) for line in lines}) == 1, "a square drawing of equal-width lines"
-    assert any(ch in qr for ch in "█▀▄"), "drawn with half-block characters"
+# A terminal cell's two modules (top, bottom): a glyph's ink is the terminal's light text.
+HALF_BLOCKS = {"█": (255, 255), "▀": (255, 0), "▄": (0, 255), " ": (0, 0)}
+
+
+def test_terminal_qr_decodes_to_the_url_it_was_given():
+    import numpy as np
+    import zxingcpp
+
+    url = "https://192.168.1.23:8443/"
+    modules = []
+    for line in terminal_qr(url).rstrip("\n").split("\n"):
+        cells = [HALF_BLOCKS[ch] for ch in line]
+        modules += [[top for top, _ in cells], [bottom for _, bottom in cells]]
+    image = np.kron(np.array(modules, dtype=np.uint8), np.ones((8, 8), dtype=np.uint8))  # 8 px a module
+    found = zxingcpp.read_barcodes(image, try_invert=False)
+    assert [(r.format, r.text) for r in found] == [(zxingcpp.BarcodeFormat.QRCode, url)]
 
 
 def test_https_server_answers_over_tls_with_the_certificate_it_made(tmp_path):

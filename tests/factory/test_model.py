@@ -22,21 +22,28 @@ def test_receptive_field_is_one_plus_kernel_minus_one_times_dilation_sum():
     assert Config(kernel=5, depth=3).receptive_field == 29
 
 
-def test_outputs_have_contract_shapes_and_synth_nonlinearities():
+def controls_of(kind: str) -> dict[str, np.ndarray]:
+    """A small decoder of `kind` on 300 frames whose first 10 sit at 7 kHz (harmonics 2+ above Nyquist)."""
     from factory.model import Config, build_decoder
 
-    cfg = Config(channels=16, n_harmonics=40, n_noise=33)
-    dec = build_decoder(cfg)
+    dec = build_decoder(Config(kind=kind, channels=16, n_harmonics=40, n_noise=33))
     f0, ld = _inputs()
-    f0[0, :10, 0] = 7000.0  # harmonics 2+ above Nyquist
-    out = {k: v.numpy() for k, v in dec(f0, ld).items()}
-    assert out["amplitudes"].shape == (1, 300, 1)
-    assert out["harmonic_distribution"].shape == (1, 300, 40)
-    assert out["noise_magnitudes"].shape == (1, 300, 33)
+    f0[0, :10, 0] = 7000.0
+    return {k: v.numpy() for k, v in dec(f0, ld).items()}
+
+
+def assert_synth_controls(out: dict[str, np.ndarray]) -> None:
+    """The contract's three controls, already through the synths' nonlinearities."""
+    assert {k: v.shape for k, v in out.items()} == {
+        "amplitudes": (1, 300, 1), "harmonic_distribution": (1, 300, 40), "noise_magnitudes": (1, 300, 33)}
     np.testing.assert_allclose(out["harmonic_distribution"].sum(-1), 1.0, atol=1e-5)
     assert (out["harmonic_distribution"][0, :10, 1:] == 0).all(), "harmonics above Nyquist are zeroed"
     for k in ("amplitudes", "noise_magnitudes"):
         assert (out[k] >= 1e-7).all() and (out[k] <= 2.0 + 1e-6).all(), "exp_sigmoid range"
+
+
+def test_outputs_have_contract_shapes_and_synth_nonlinearities():
+    assert_synth_controls(controls_of("conv"))
 
 
 def test_causal_conv_matches_keras_conv1d_causal_with_dilation():
@@ -86,12 +93,7 @@ def test_layer_norm_is_unfused_plain_ops():
 
 
 def test_gru_comparison_decoder_builds_with_the_same_outputs():
-    from factory.model import Config, build_decoder
-
-    dec = build_decoder(Config(kind="gru", channels=16))
-    f0, ld = _inputs(40)
-    out = dec(f0, ld)
-    assert out["harmonic_distribution"].shape == (1, 40, 40)
+    assert_synth_controls(controls_of("gru"))
 
 
 def test_synth_renders_controls_with_ddsp_harmonic_linear_and_filtered_noise():
