@@ -9,7 +9,7 @@ PORT ?= 8000
 export TF_ENABLE_ONEDNN_OPTS := 0
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: run run-https test install install-test install-build system-deps bundle test-py test-js bench bench-quick models clean
+.PHONY: run run-https test install install-test install-build system-deps bundle test-py test-js test-fast lint-py bench bench-quick models clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -63,7 +63,14 @@ $(VENV)/.build: pyproject.toml shims/crepe/crepe/__init__.py | $(VENV)/.base
 install-test: $(VENV)/.build system-deps bundle
 
 test: install-test
-	$(MAKE) --no-print-directory test-js test-py
+	$(MAKE) --no-print-directory test-js lint-py test-py
+
+# The node tests, lint and pytest without the browser tests (tests/e2e): minutes, not the hour.
+test-fast: install-test
+	$(MAKE) --no-print-directory test-js lint-py test-py PYTEST_ARGS='-m "not e2e" $(PYTEST_ARGS)'
+
+lint-py: $(VENV)/.build
+	$(VENV)/bin/ruff check .
 
 test-js:
 	node --test tests/js/*.mjs

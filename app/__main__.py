@@ -38,9 +38,11 @@ def main(argv=None) -> None:
     parser.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1; with --https 0.0.0.0)")
     parser.add_argument("--port", type=int, default=None, help=f"port (default 8000; with --https {HTTPS_PORT})")
     parser.add_argument("--https", action="store_true",
-                        help="serve HTTPS with a self-signed certificate for this machine's LAN addresses, print URL and QR code")
+                        help="serve HTTPS with a self-signed certificate for this machine's LAN addresses, "
+                        "print URL and QR code")
     parser.add_argument("--cert-dir", type=Path, default=None,
-                        help="where the certificate is kept (default: the user data folder, e.g. ~/.local/share/swara/tls)")
+                        help="where the certificate is kept (default: the user data folder, "
+                        "e.g. ~/.local/share/swara/tls)")
     args = parser.parse_args(argv)
     if not args.https:
         uvicorn.run(create_app(), host=args.host or "127.0.0.1", port=args.port or 8000, log_level="info")

@@ -122,7 +122,8 @@ def _check_section(section, schema: dict, where: str, optional: dict | None = No
         if key in optional:
             _check_value(value, optional[key], f"{where}.{key}")
         elif key not in schema and key not in free:
-            raise ModelFault(f"{where} has an unknown key {key!r} (known: {', '.join(sorted(schema) + sorted(optional))})")
+            known = ", ".join(sorted(schema) + sorted(optional))
+            raise ModelFault(f"{where} has an unknown key {key!r} (known: {known})")
 
 
 def check_playing(meta: dict, label: str) -> None:
@@ -171,7 +172,8 @@ def check_graph(model: dict, meta: dict, label: str, inputs=DEFAULT_INPUTS, outp
         if got != want:
             raise ModelFault(f"{label}: output {name!r} is {got} wide in the graph but metadata.json says {have}")
     for cache in caches:
-        for kind, name, table in (("input", cache.get("input"), graph_inputs), ("output", cache.get("output"), graph_outputs)):
+        for kind, name, table in (("input", cache.get("input"), graph_inputs),
+                                  ("output", cache.get("output"), graph_outputs)):
             if name not in table:
                 raise ModelFault(f"{label}: metadata.json names cache {kind} {name!r}, the graph has no such {kind}")
             if _dims(table[name]) != list(cache.get("shape", [])):
@@ -190,7 +192,7 @@ def _non_finite(data: bytes, dtype: str) -> bool:
 
 def check_weights(model_dir: Path, model: dict, label: str) -> None:
     """Every shard exists, each group's shards hold exactly the bytes its weights need, floats are finite."""
-    for g, group in enumerate(model["weightsManifest"]):
+    for group in model["weightsManifest"]:
         shards = []
         for rel in group.get("paths", []):
             shard = model_dir / rel

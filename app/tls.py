@@ -112,7 +112,8 @@ def _permits(ca: x509.Certificate, host: str) -> bool:
 
 
 def _write_key(path: Path, key) -> None:
-    data = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    data = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption())
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as f:
         f.write(data)
@@ -198,7 +199,7 @@ def ensure_certificate(hosts: list[str], cert_dir: Path | None = None) -> Certif
         raise ValueError("ensure_certificate: no host names or addresses to put in the certificate")
     cert_dir = Path(cert_dir) if cert_dir is not None else default_cert_dir()
     cert_path, key_path, ca_path = cert_dir / CERT_FILE, cert_dir / KEY_FILE, cert_dir / CA_CERT_FILE
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     hosts = list(dict.fromkeys(hosts))
     ca, ca_key = _ensure_ca(cert_dir, hosts, now)
     loaded = _load(cert_path, key_path)
@@ -209,7 +210,8 @@ def ensure_certificate(hosts: list[str], cert_dir: Path | None = None) -> Certif
             issued = True
         except (ValueError, TypeError, InvalidSignature):
             issued = False
-        if issued and cert.not_valid_after_utc - now >= dt.timedelta(days=RENEW_BEFORE_DAYS) and set(hosts) <= _san_hosts(cert):
+        fresh = cert.not_valid_after_utc - now >= dt.timedelta(days=RENEW_BEFORE_DAYS)
+        if issued and fresh and set(hosts) <= _san_hosts(cert):
             return Certificate(cert_path, key_path, ca_path, tuple(sorted(_san_hosts(cert))), _fingerprint(cert),
                                _fingerprint(ca), False)
 
@@ -235,7 +237,8 @@ def ensure_certificate(hosts: list[str], cert_dir: Path | None = None) -> Certif
     _write_key(key_path, key)
     # The chain the server sends: its certificate, then the authority's.
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM) + ca.public_bytes(serialization.Encoding.PEM))
-    return Certificate(cert_path, key_path, ca_path, tuple(sorted(_san_hosts(cert))), _fingerprint(cert), _fingerprint(ca), True)
+    return Certificate(cert_path, key_path, ca_path, tuple(sorted(_san_hosts(cert))), _fingerprint(cert),
+                       _fingerprint(ca), True)
 
 
 def terminal_qr(text: str) -> str:

@@ -73,7 +73,8 @@ def measure(meta: dict, audio: np.ndarray, asked_hz: np.ndarray, gate: np.ndarra
 
     rate, hop, fps = meta["sample_rate"], meta["hop_samples"], meta["frame_rate"]
     n = min(len(asked_hz), len(audio) // hop, len(sung_hz))
-    f0, voiced, _ = librosa.pyin(audio[: n * hop], fmin=70, fmax=2200, sr=rate, frame_length=1024, hop_length=hop, center=True)
+    f0, voiced, _ = librosa.pyin(audio[: n * hop], fmin=70, fmax=2200, sr=rate, frame_length=1024, hop_length=hop,
+                                 center=True)
     f0, voiced = np.nan_to_num(f0[:n]), voiced[:n] & (gate[:n] >= 1)
     sung = sung_hz[:n]
     ok = voiced & (sung > 0) & (asked_hz[:n] > 0)
@@ -94,7 +95,8 @@ def measure(meta: dict, audio: np.ndarray, asked_hz: np.ndarray, gate: np.ndarra
         drops, at_articulated, in_meend = [], 0, 0
         for start, length, _, articulated in notes_frames(fps):
             seg = ld[start:start + length]
-            rises = [i for i in range(STRIKE_FRAMES, len(seg)) if seg[i] - seg[i - STRIKE_FRAMES:i].min() >= STRIKE_RISE_DB
+            rises = [i for i in range(STRIKE_FRAMES, len(seg))
+                     if seg[i] - seg[i - STRIKE_FRAMES:i].min() >= STRIKE_RISE_DB
                      and not (seg[i - 1] - seg[max(0, i - 1 - STRIKE_FRAMES):i - 1].min() >= STRIKE_RISE_DB)]
             struck = ld[max(0, start - 2):start + STRIKE_FRAMES + 8].max() - ld[max(0, start - 2)] >= STRIKE_RISE_DB
             at_articulated += int(articulated and struck)
@@ -136,12 +138,14 @@ def idiom_section(r: dict) -> list[str]:
          "instrument's idiom, the raga's keys). Measured on the output: pitch by pyin against the sung pitch after the "
          "octave shift (keyed: against its nearest key), at the best output lag; decay by compute_loudness. "
          "`python -m bench.run --only idiom` reproduces."), "",
-         "| instrument | idiom | frames > 50 cents off (lag) | on a key within 12 cents | decay 0.6 s into held notes (dB) | strikes at articulated notes | strikes inside a meend |",
+         "| instrument | idiom | frames > 50 cents off (lag) | on a key within 12 cents | decay 0.6 s into held notes "
+         "(dB) | strikes at articulated notes | strikes inside a meend |",
          "|---|---|---|---|---|---|---|"]
     for x in r["rows"]:
         key = f"{100 * x['on_key_12_cents']:.1f} %" if "on_key_12_cents" in x else "–"
         decay = ", ".join(f"{d:.1f}" for d in x["decay_db_at_0_6_s"]) if "decay_db_at_0_6_s" in x else "–"
         strikes = f"{x['strikes_at_articulated']} of {x['articulated_notes']}" if "articulated_notes" in x else "–"
         meend = str(x["strikes_inside_meend"]) if "strikes_inside_meend" in x else "–"
-        L.append(f"| {x['id']} | {x['idiom']} | {100 * x['off_50_cents']:.1f} % ({x['lag_frames']}) | {key} | {decay} | {strikes} | {meend} |")
+        L.append(f"| {x['id']} | {x['idiom']} | {100 * x['off_50_cents']:.1f} % ({x['lag_frames']}) | {key} | "
+                 f"{decay} | {strikes} | {meend} |")
     return L + [""]

@@ -83,8 +83,9 @@ def live_run(pages, tmp: Path, seconds: float, busy: bool = False, executable: s
     page.wait_for_timeout(int(1000 * (seconds % 5)))
     chunks.append(from_b64(page.evaluate("__f32ToB64(swaraProbe.read())")))
     end = page.evaluate("""() => ({u: swaraProbe.outputStats.underruns, d: swaraProbe.stats.droppedFrames,
-        stats: swaraProbe.stats, latency: swaraProbe.latency, switches: swaraProbe.switches, rate: swaraProbe.sampleRate,
-        shifts: swaraProbe.octaveShifts, errors: swaraProbe.errors, late: swaraProbe.audioThreadLate})""")
+        stats: swaraProbe.stats, latency: swaraProbe.latency, switches: swaraProbe.switches,
+        rate: swaraProbe.sampleRate, shifts: swaraProbe.octaveShifts, errors: swaraProbe.errors,
+        late: swaraProbe.audioThreadLate})""")
     pages.close()
     out = np.concatenate(chunks)
     sounding, voiced_frames = sounding_fraction(out, end["rate"], f0[:: 48000 // 100] > 0)
@@ -97,13 +98,15 @@ def live_run(pages, tmp: Path, seconds: float, busy: bool = False, executable: s
         "latency_measured_ms": measured, "latency_budget_ms": end["latency"]["budget"],
         "block_ms_p50": end["stats"].get("blockMsP50"), "block_ms_p99": end["stats"].get("blockMsP99"),
         "load": end["stats"].get("load"), "final_block_frames": end["stats"].get("blockFrames"),
-        "final_backend": end["stats"].get("backend"), "final_host": end["stats"].get("host"), "switches": end["switches"], "octave_shifts": end["shifts"],
+        "final_backend": end["stats"].get("backend"), "final_host": end["stats"].get("host"),
+        "switches": end["switches"], "octave_shifts": end["shifts"],
         "errors": end["errors"], "audio_thread_late": {
             "events": end["late"]["events"] - start["late"]["events"], "worst_ms": end["late"]["worstMs"],
             "tolerance_ms": end["late"].get("toleranceMs")},
     }
     med = float(np.median(measured)) if measured else float("nan")
-    print(f"  live {label:28s} {row['final_host']} {row['final_backend']}/{row['final_block_frames']}f: underruns {row['underruns']}, "
+    print(f"  live {label:28s} {row['final_host']} {row['final_backend']}/{row['final_block_frames']}f: "
+          f"underruns {row['underruns']}, "
           f"dropped {row['dropped_frames']}, voiced sounding {100 * sounding:.1f} %, latency {med:.1f} ms "
           f"(budget {row['latency_budget_ms']['total']:.1f}), audio thread late {row['audio_thread_late']['events']}x "
           f"(worst {row['audio_thread_late']['worst_ms']:.0f} ms), "
@@ -121,10 +124,11 @@ def bench_live(pages, tmp: Path, seconds: float) -> dict:
         if launcher:
             runs.append(live_run(pages, tmp, seconds, executable=launcher, label="half a core"))
             runs[-1]["cgroup"] = {"note": note, "cpu_stat": throttling(note)}
-            runs.append(live_run(pages, tmp, seconds, busy=True, executable=launcher, label="half a core + busy main thread"))
+            runs.append(live_run(pages, tmp, seconds, busy=True, executable=launcher,
+                                 label="half a core + busy main thread"))
             runs[-1]["cgroup"] = {"note": note, "cpu_stat": throttling(note)}
-            runs.append(live_run(pages, tmp, seconds, executable=launcher, label="baseline: half a core, engine in the Worker",
-                                 query="&host=worker"))
+            runs.append(live_run(pages, tmp, seconds, executable=launcher,
+                                 label="baseline: half a core, engine in the Worker", query="&host=worker"))
             runs[-1]["cgroup"] = {"note": note, "cpu_stat": throttling(note)}
         print(f"  half-core runs: {note}")
     return {"seconds": seconds, "runs": runs, "half_core": note}
@@ -153,10 +157,11 @@ def bench_soak(pages, tmp: Path, seconds: float, every: float = 60) -> dict:
         page.wait_for_timeout(int(step * 1000))
         elapsed += step
         page.evaluate("swaraProbe.read()")  # the probe's own recording is not the engine's memory
-        s = page.evaluate("""({t: swaraProbe.stats.numTensors, u: swaraProbe.outputStats.underruns, d: swaraProbe.stats.droppedFrames,
-            b: swaraProbe.stats.blocks, h: swaraProbe.stats.host, late: swaraProbe.audioThreadLate.events})""")
-        series.append({"seconds": elapsed, "numTensors": s["t"], "underruns": s["u"], "droppedFrames": s["d"], "blocks": s["b"],
-                       "host": s["h"], "late_stalls": s["late"]})
+        s = page.evaluate("""({t: swaraProbe.stats.numTensors, u: swaraProbe.outputStats.underruns,
+            d: swaraProbe.stats.droppedFrames, b: swaraProbe.stats.blocks, h: swaraProbe.stats.host,
+            late: swaraProbe.audioThreadLate.events})""")
+        series.append({"seconds": elapsed, "numTensors": s["t"], "underruns": s["u"], "droppedFrames": s["d"],
+                       "blocks": s["b"], "host": s["h"], "late_stalls": s["late"]})
     bytes_end = page.evaluate(MEASURE_MEMORY)
     switches = page.evaluate("swaraProbe.switches")
     pages.close()

@@ -177,12 +177,14 @@ def report_lines(r: dict) -> list[str]:
             f"clients for {r['seconds']:.0f} s, each fetching in turn what a first visit fetches "
             f"({len(r['paths'])} files: {', '.join(f'`{p}`' for p in r['paths'])}). "
             "Reproduce alone with `python -m bench.load`.", "",
-            "| requests | requests/s | MB/s | errors | p50 ms | p90 ms | p99 ms | max ms |", "|---|---|---|---|---|---|---|---|",
-            f"| {r['requests']} | {r['requests_per_s']:.0f} | {r['mb_per_s']:.0f} | {r['error_total']} | {lat['p50']:.1f} | "
-            f"{lat['p90']:.1f} | {lat['p99']:.1f} | {lat['max']:.1f} |", "",
-            "Errors count socket errors, timeouts (> %d s) and answers other than 2xx/3xx. Latency is per request, "
-            "from the request's first byte to the response's last, over all files together (from a few KB for "
-            "the page and stylesheet to about 1 MB for the TF.js chunk); wrk runs on the same 2 cores as the server." % TIMEOUT_S, ""]
+            "| requests | requests/s | MB/s | errors | p50 ms | p90 ms | p99 ms | max ms |",
+            "|---|---|---|---|---|---|---|---|",
+            f"| {r['requests']} | {r['requests_per_s']:.0f} | {r['mb_per_s']:.0f} | {r['error_total']} | "
+            f"{lat['p50']:.1f} | {lat['p90']:.1f} | {lat['p99']:.1f} | {lat['max']:.1f} |", "",
+            f"Errors count socket errors, timeouts (> {TIMEOUT_S} s) and answers other than 2xx/3xx. Latency is per "
+            "request, from the request's first byte to the response's last, over all files together (from a few KB "
+            "for the page and stylesheet to about 1 MB for the TF.js chunk); wrk runs on the same 2 cores as the "
+            "server.", ""]
 
 
 def main(argv=None) -> dict:

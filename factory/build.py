@@ -122,8 +122,8 @@ def build_instrument(name: str, out: Path = DEFAULT_OUT, quick: bool = False, pl
     from factory import convert as fconvert
     from factory import export as fexport
     from factory import train as ftrain
-    from factory.playing import playing_section
     from factory.model import count_params, synth_metadata
+    from factory.playing import playing_section
     from factory.stream import add_streaming
 
     if name not in fdata.INSTRUMENTS:
@@ -165,7 +165,8 @@ def build_instrument(name: str, out: Path = DEFAULT_OUT, quick: bool = False, pl
         model_dir = Path(tmp) / "tfjs"
         source = ({"audio_dir": str(audio_dir), "f0": "librosa.pyin"} if audio_dir else
                   {"soundfont": preset.soundfont, "preset": preset.preset, "bank": preset.bank,
-                   "program": preset.program, "renderer": f"FluidSynth (pyfluidsynth), 48 kHz → {cfg.sample_rate / 1000:g} kHz",
+                   "program": preset.program,
+                   "renderer": f"FluidSynth (pyfluidsynth), 48 kHz → {cfg.sample_rate / 1000:g} kHz",
                    "f0": "from the score (note + pitch bend)"})
         meta = {
             "name": name, "display_name": inst.display_name,

@@ -106,7 +106,7 @@ def _key_outputs_by_order(saved_model: Path, m: dict) -> None:
     keys = sorted(fn.structured_outputs)
     by_tensor = {v["name"]: v for v in m["signature"]["outputs"].values()}
     named = {}
-    for key, tensor in zip(keys, fn.outputs):
+    for key, tensor in zip(keys, fn.outputs, strict=True):
         entry = by_tensor[tensor.name]
         last = int(entry["tensorShape"]["dim"][-1]["size"])
         if last != fn.structured_outputs[key].shape[-1]:

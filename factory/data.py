@@ -21,7 +21,8 @@ SF_PACKAGES = {"FluidR3_GM.sf2": "fluid-soundfont-gm",
                "MuseScore_General.sf3": "musescore-general-soundfont"}
 LICENCES = {
     "FluidR3_GM.sf2": "MIT (FluidR3_GM SoundFont by Frank Wen, Debian fluid-soundfont-gm)",
-    "MuseScore_General.sf3": "MIT (MuseScore_General SoundFont by S. Christian Collins, Debian musescore-general-soundfont)",
+    "MuseScore_General.sf3": "MIT (MuseScore_General SoundFont by S. Christian Collins, "
+                             "Debian musescore-general-soundfont)",
 }
 
 

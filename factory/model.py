@@ -191,7 +191,7 @@ class Decoder(tf.keras.Model):
         cfg = self.cfg
         x = scale_inputs(f0_hz, loudness_db)
         if cfg.kind == "conv":
-            for i, (conv, norm) in enumerate(zip(self.convs, self.norms)):
+            for i, (conv, norm) in enumerate(zip(self.convs, self.norms, strict=True)):
                 y = tf.nn.leaky_relu(norm(conv(x)), alpha=LEAKY_ALPHA)
                 x = x + y if i > 0 else y
         else:
@@ -217,7 +217,7 @@ class Decoder(tf.keras.Model):
         cfg = self.cfg
         x = scale_inputs(f0_hz, loudness_db)[:, None]
         new_caches = []
-        for i, (conv, norm, cache) in enumerate(zip(self.convs, self.norms, caches)):
+        for i, (conv, norm, cache) in enumerate(zip(self.convs, self.norms, caches, strict=True)):
             c, cache = conv.stream(x, cache)
             new_caches.append(cache)
             y = tf.nn.leaky_relu(norm.call_4d(c), alpha=LEAKY_ALPHA)

@@ -136,4 +136,5 @@ def patch_models(models_dir: Path) -> list[str]:
 
 
 if __name__ == "__main__":
-    print("playing section written:", ", ".join(patch_models(Path(sys.argv[1] if len(sys.argv) > 1 else "static/models"))))
+    models = Path(sys.argv[1] if len(sys.argv) > 1 else "static/models")
+    print("playing section written:", ", ".join(patch_models(models)))

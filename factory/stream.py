@@ -71,7 +71,7 @@ class GraphModel:
         """feeds {input name: array}, outputs [names] → {name: array}."""
         fetched = self.session.run([self.output_tensor(k) for k in outputs],
                                    {f"{k}:0": np.asarray(v, np.float32) for k, v in feeds.items()})
-        return dict(zip(outputs, fetched))
+        return dict(zip(outputs, fetched, strict=True))
 
     # Tracing the graph back to the Keras layers.
 
@@ -140,7 +140,7 @@ def run_stream(graph: GraphModel, streaming: dict, f0: np.ndarray, ld: np.ndarra
     specs = streaming["caches"]
     for s in range(0, f0.shape[1], block):
         feeds = {"f0_hz": f0[:, s:s + block], "loudness_db": ld[:, s:s + block]}
-        feeds.update({c["input"]: v for c, v in zip(specs, caches)})
+        feeds.update({c["input"]: v for c, v in zip(specs, caches, strict=True)})
         out = graph.run(feeds, list(OUTPUTS) + [c["output"] for c in specs])
         for k in OUTPUTS:
             parts[k].append(out[k])
@@ -163,7 +163,7 @@ def shipped_weights(graph: GraphModel, dec) -> list[np.ndarray]:
         raise ValueError(f"{graph.dir}: only the conv decoder streams (metadata says {dec.cfg.kind!r})")
     layout = cpu_layout(graph, dec)
     found = {}
-    for conv, norm, layer in zip(dec.convs, dec.norms, layout["layers"]):
+    for conv, norm, layer in zip(dec.convs, dec.norms, layout["layers"], strict=True):
         found[id(conv.kernel)] = graph.weights[layer["filter"]].reshape(conv.kernel.shape)
         found[id(conv.bias)] = graph.weights[layer["bias"]]
         found[id(norm.gamma)] = graph.weights[layer["gain"]]
@@ -237,11 +237,11 @@ def cpu_layout(graph: GraphModel, dec) -> dict:
         return name
 
     layers = []
-    for i, (conv, node) in enumerate(zip(dec.convs, convs)):
+    for i, (conv, node) in enumerate(zip(dec.convs, convs[:-1], strict=True)):  # the last is the head
         cin, c = (2 if i == 0 else cfg.channels), cfg.channels
         lrn = graph.forward(node["name"], "LRN")
-        gain = graph.forward(lrn["name"], "Mul", lambda n: graph.const_input(n, [c]) is not None)
-        offset = graph.forward(gain["name"], "AddV2", lambda n: graph.const_input(n, [c]) is not None)
+        gain = graph.forward(lrn["name"], "Mul", lambda n, c=c: graph.const_input(n, [c]) is not None)
+        offset = graph.forward(gain["name"], "AddV2", lambda n, c=c: graph.const_input(n, [c]) is not None)
         layers.append({"filter": filt(node, [1, conv.kernel_size, cin, c]), "bias": graph.bias_of(node, c),
                        "gain": graph.const_input(gain, [c]), "offset": graph.const_input(offset, [c]),
                        "kernel": conv.kernel_size, "dilation": conv.dilation, "channels_in": cin})

@@ -12,7 +12,8 @@ engine asked of the instrument, frame by frame) by two distances that ignore pit
 Frames analysed: voiced, ≥ EDGE_FRAMES from a note onset/offset, within LEVEL_RANGE_DB of the
 loudest. `profile` works on any 16 kHz audio; `render_model` is a Python rendering of the engine's
 offline path (same decoder graph as shipped, same ddsp synths, the engine's octave and loudness
-mapping; the sung f0 as generated rather than tracked); the benchmark (`bench/run.py`) feeds the real browser engine's output to `profile`.
+mapping; the sung f0 as generated rather than tracked); the benchmark (`bench/sections/timbre.py`) feeds the
+real browser engine's output to `profile`.
 """
 from __future__ import annotations
 
@@ -160,7 +161,7 @@ def melody_score(f0_hz: np.ndarray, velocity: int = 100, expression: float = 110
     plucked = style is not None and not style.sustained
     repluck = int(round(np.mean(style.pluck_s) * FRAME_RATE)) if plucked else 0
     edges = np.diff(np.concatenate([[0], voiced.astype(np.int8), [0]]))
-    for start, stop in zip(np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0]):
+    for start, stop in zip(np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0], strict=True):
         midi = hz_to_midi(f0_hz[start:stop])
         if not plucked:
             k = int(np.round(np.median(midi)))

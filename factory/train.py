@@ -107,7 +107,7 @@ def evaluate(dec, cfg: Config, held: dict, batch: int = 8, float16: bool | None 
             count += n
     finally:
         if saved is not None:
-            for w, v in zip(dec.weights, saved):
+            for w, v in zip(dec.weights, saved, strict=True):
                 w.assign(v)
     return total / max(count, 1)
 
@@ -121,8 +121,8 @@ def train(work: Path, cfg: Config, train_data: dict, held: dict, steps: int, bat
     Stops at `steps` (the cap), when `time_budget_s` is spent (resume later to continue) or, with
     `plateau`, when the held-out loss (evaluated every `eval_every` steps) has converged.
     The learning rate decays ×0.4 every `lr_decay_steps` (default: the saved run's, else
-    steps // 3); a resumed run keeps its schedule, and an explicit other value is refused. A NaN loss stops training, restores the
-    last good state and raises FactoryError.
+    steps // 3); a resumed run keeps its schedule, and an explicit other value is refused. A NaN loss
+    stops training, restores the last good state and raises FactoryError.
     `report(step, train_loss, heldout_loss)` is called at each evaluation (used by Ray Tune).
     The state (factory.resume: weights, Adam slots, loss log) is saved every `ckpt_every` steps.
     """
@@ -172,7 +172,7 @@ def train(work: Path, cfg: Config, train_data: dict, held: dict, steps: int, bat
             out = synth(dec(f0, ld), f0)
             loss = loss_fn(audio, out)
         grads = tape.gradient(loss, dec.trainable_variables)
-        opt.apply_gradients(zip(grads, dec.trainable_variables))
+        opt.apply_gradients(zip(grads, dec.trainable_variables, strict=True))
         return loss
 
     bar = None

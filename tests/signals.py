@@ -6,7 +6,6 @@ import soundfile as sf
 
 from factory.voice import formant_filter, rosenberg_pulse, sung_phrase  # noqa: F401  (shared singer)
 
-
 # The sung phrase (midi note | None for a rest, seconds) the e2e tests and the benchmarks sing:
 # 5.8 s from A3 to D4 with two rests, sung_phrase's meend and vibrato between and on the notes.
 PHRASE = [(57, 0.9), (59, 0.6), (60, 0.9), (None, 0.4), (62, 0.8), (60, 0.7), (57, 1.0), (None, 0.5)]

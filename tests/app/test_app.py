@@ -16,7 +16,6 @@ from app.security import CSP_DIRECTIVES
 from tests.conftest import ROOT
 
 
-
 @pytest.fixture
 def static_dir(tmp_path):
     """A copy of static/ without models, so tests control what the manifest sees."""

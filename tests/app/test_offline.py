@@ -10,7 +10,6 @@ from fastapi.testclient import TestClient
 from app.main import STATIC_DIR, create_app
 
 
-
 @pytest.fixture(scope="module")
 def client():
     if not (STATIC_DIR / "build" / "sw.js").is_file():
@@ -28,7 +27,9 @@ def test_service_worker_is_served_from_the_root_uncached_and_precaches_the_app(c
     assert r.headers["content-type"].startswith("text/javascript")
     assert r.headers["cache-control"] == "no-cache", "a new deploy must reach the browser at once"
     urls = precache_of(r.text)
-    assert {"/", "/models/manifest.json", "/static/build/app.js", "/static/css/app.css", "/static/manifest.webmanifest"} <= set(urls)
+    shell = {"/", "/models/manifest.json", "/static/build/app.js", "/static/css/app.css",
+             "/static/manifest.webmanifest"}
+    assert shell <= set(urls)
     for meta_path in sorted((STATIC_DIR / "models").glob("*/metadata.json")):
         model = meta_path.parent
         graph = json.loads(meta_path.read_text())["streaming"]["model"]

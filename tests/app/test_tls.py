@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from cryptography import x509
-
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509 import DNSName, IPAddress
@@ -24,7 +23,6 @@ from cryptography.x509.verification import PolicyBuilder, Store, VerificationErr
 from app.tls import CERT_VALID_DAYS, ensure_certificate, terminal_qr
 from tests.conftest import ROOT
 from tests.serving import free_port
-
 
 
 def san_of(path: Path) -> set[str]:
@@ -74,8 +72,9 @@ def test_the_authority_can_vouch_for_private_addresses_only(tmp_path):
     for host, name in ((DNSName("example.com"), x509.DNSName("example.com")),
                        (IPAddress(ipaddress.ip_address("8.8.8.8")), x509.IPAddress(ipaddress.ip_address("8.8.8.8")))):
         key = ec.generate_private_key(ec.SECP256R1())
-        forged = (x509.CertificateBuilder().subject_name(x509.Name([])).issuer_name(ca.subject).public_key(key.public_key())
-                  .serial_number(1).not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
+        forged = (x509.CertificateBuilder().subject_name(x509.Name([])).issuer_name(ca.subject)
+                  .public_key(key.public_key()).serial_number(1)
+                  .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
                   .add_extension(x509.SubjectAlternativeName([name]), critical=True)
                   .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
                   .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca.public_key()), critical=False)
@@ -87,7 +86,7 @@ def test_the_authority_can_vouch_for_private_addresses_only(tmp_path):
 
 
 def datetime_now():
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def test_a_damaged_certificate_is_replaced_not_fatal(tmp_path):
@@ -127,7 +126,8 @@ def test_https_server_answers_over_tls_with_the_certificate_it_made(tmp_path):
     port = free_port()
     cert_dir = tmp_path / "tls"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "app", "--https", "--host", "127.0.0.1", "--port", str(port), "--cert-dir", str(cert_dir)],
+        [sys.executable, "-m", "app", "--https", "--host", "127.0.0.1", "--port", str(port),
+         "--cert-dir", str(cert_dir)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )

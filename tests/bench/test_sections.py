@@ -41,7 +41,8 @@ def test_the_find_my_sa_section_is_what_bench_tonic_writes(tmp_path):
 
     report = tmp_path / "benchmarks.md"
     report.write_text((ROOT / "docs" / "benchmarks.md").read_text())
-    markdown = ["## Find my Sa (node, generated phrases, Sa C3–F4)", "", "| case | new |", "|---|---|", "| held Sa | 1 |", ""]
+    markdown = ["## Find my Sa (node, generated phrases, Sa C3–F4)", "", "| case | new |", "|---|---|",
+                "| held Sa | 1 |", ""]
     update_sections({"tonic": {"rows": [], "markdown": markdown}}, report)
     text = report.read_text()
     assert "| held Sa | 1 |" in text and text.count("## Find my Sa") == 1

@@ -1,4 +1,5 @@
-"""bench.report.update_sections with the WebGL section: `bench.run --only decoder,webgl` replaces the decoder section, adds the new one before Features, and names the sections in the run line."""
+"""bench.report.update_sections with the WebGL section: `bench.run --only decoder,webgl` replaces the
+decoder section, adds the new one before Features, and names the sections in the run line."""
 from __future__ import annotations
 
 from bench.report import update_sections

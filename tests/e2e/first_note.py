@@ -37,7 +37,8 @@ def track(audio: np.ndarray, rate: int) -> np.ndarray:
 
     r = Fraction(TRACK_RATE, int(rate))
     y = resample_poly(np.asarray(audio, np.float64), r.numerator, r.denominator)
-    kw = {"fmin": 100, "fmax": 1600, "sr": TRACK_RATE, "frame_length": 512, "hop_length": int(TRACK_RATE * FRAME_SECONDS)}
+    kw = {"fmin": 100, "fmax": 1600, "sr": TRACK_RATE, "frame_length": 512,
+          "hop_length": int(TRACK_RATE * FRAME_SECONDS)}
     _, voiced, _ = librosa.pyin(y, resolution=0.2, **kw)
     return np.where(voiced, librosa.yin(y, **kw), np.nan)
 

@@ -98,7 +98,8 @@ def sounding_fraction(out, rate, voiced_ref, threshold=0.003, window=100, search
     ok = total = 0
     for start in range(0, n, window):
         seg = sounding[start:start + window]
-        best = max(range(-search, search + 1), key=lambda s: int((seg == np.roll(ref0, -s)[start:start + window]).sum()))
+        best = max(range(-search, search + 1),
+                   key=lambda s: int((seg == np.roll(ref0, -s)[start:start + window]).sum()))
         r = np.roll(ref0, -best)[start:start + window]
         ok += int((seg & r).sum())
         total += int(r.sum())

@@ -44,7 +44,8 @@ def test_a_returning_visit_confirms_the_remembered_choice_or_measures_again(open
             assert len(fresh) == 1 and fresh[0]["backend"] == stored["choice"]["backend"], "one backend measured now"
             assert "confirmed now" in second["choice"]["reason"] and second["choice"]["keepsUp"]
             shown = again.text_content("#backend")
-            assert shown == "audio thread" if second["choice"]["host"] == "audio" else shown.startswith(stored["choice"]["backend"])
+            assert (shown == "audio thread" if second["choice"]["host"] == "audio"
+                    else shown.startswith(stored["choice"]["backend"]))
         else:  # the remembered backend no longer kept up at this moment: everything measured again
             assert {"wasm", "cpu"} <= {m["backend"] for m in fresh}, second["measurements"]
         again.close()

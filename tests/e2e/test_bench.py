@@ -32,7 +32,8 @@ def test_quick_benchmark_measures_every_section_and_writes_a_report(tmp_path, pw
         if r["backend"] in ("wasm", "cpu"):  # the CPU decoder dispatches no kernel at all
             assert r["cpu"]["kernelsPerBlock"] == 0
     for p in results["webgl"]["paths"]:  # the GPU voice: one upload and one read-back, fewer programs than the old path
-        old, voice = (next(row for row in p["rows"] if row["path"] == name) for name in ("graph + JS synth", "GPU voice"))
+        old, voice = (next(row for row in p["rows"] if row["path"] == name)
+                      for name in ("graph + JS synth", "GPU voice"))
         assert (voice["uploads"], voice["readBacks"]) == (1, 1) and voice["programs"] < old["programs"]
         assert all(row["tensorsFlat"] for row in p["rows"])
     assert {(row["nFft"], row["yinMethod"]) for row in results["features"]["rows"]} >= {(512, "fft"), (512, "direct")}

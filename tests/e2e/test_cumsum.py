@@ -109,7 +109,7 @@ def test_reset_restarts_from_the_given_phase_and_negative_increments_wrap(webgl_
     import math
 
     expected = [1.5, (1.5 - 2.0) % (2 * math.pi), (1.5 - 2.0 + 7.0) % (2 * math.pi)]
-    for got, want in zip(r, expected):
+    for got, want in zip(r, expected, strict=True):
         assert abs(got - want) < 1e-5, (r, expected)
 
 
@@ -153,7 +153,10 @@ def test_block_sizes_share_compiled_shaders(webgl_page):
       acc.accumulate(new Float32Array(320).fill(0.1));
       const first = ours();
       const counts = [];
-      for (const n of [64, 256, 320, 700, 1024, 2000, 4096]) { acc.accumulate(new Float32Array(n).fill(0.1)); counts.push([n, ours()]); }
+      for (const n of [64, 256, 320, 700, 1024, 2000, 4096]) {
+        acc.accumulate(new Float32Array(n).fill(0.1));
+        counts.push([n, ours()]);
+      }
       return {first, after: ours(), counts};
     }""")
     assert (r["first"], r["after"]) == (3, 3), f"our compiled cumsum programs: {r}"

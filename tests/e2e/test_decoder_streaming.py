@@ -9,12 +9,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.e2e.browser_io import from_b64, install_js_helpers, snr_db, to_b64
-from tests.signals import decoder_controls
 from factory.stream import PARITY_BLOCKS as BLOCKS
 from factory.stream import PARITY_MIN_SNR_DB as MIN_SNR_DB
 from tests.conftest import STATIC_DIR
+from tests.e2e.browser_io import from_b64, install_js_helpers, snr_db, to_b64
 from tests.reference import whole_sequence_controls
+from tests.signals import decoder_controls
 
 MODELS = STATIC_DIR / "models"
 SHIPPED = sorted(p.parent.name for p in MODELS.glob("*/metadata.json"))
@@ -46,7 +46,9 @@ RUN = """async ([ids, backends, blocks, f0b, ldb]) => {
           let tensorsAfterFirst = null;
           for (let s = 0; s < n; s += block) {
             const o = await dec.run(f0.subarray(s, s + block), ld.subarray(s, s + block));
-            parts[0].push(...o.amplitudes); parts[1].push(...o.harmonicDistribution); parts[2].push(...o.noiseMagnitudes);
+            parts[0].push(...o.amplitudes);
+            parts[1].push(...o.harmonicDistribution);
+            parts[2].push(...o.noiseMagnitudes);
             if (tensorsAfterFirst === null) tensorsAfterFirst = tf.memory().numTensors;
           }
           into[block] = { outputs: parts.map((p) => __f32ToB64(new Float32Array(p))),
@@ -119,8 +121,9 @@ def test_streamed_blocks_equal_the_python_models_whole_sequence(results, referen
     ref = references[model_id]
     for kind in ("blocks", "cpuBlocks"):
         for block in BLOCKS:
-            got = [from_b64(b).reshape(N_FRAMES, w) for b, w in zip(r[kind][str(block)]["outputs"], widths)]
-            for name, a, b in zip(meta["outputs"], ref, got):
+            outputs = r[kind][str(block)]["outputs"]
+            got = [from_b64(b).reshape(N_FRAMES, w) for b, w in zip(outputs, widths, strict=True)]
+            for name, a, b in zip(meta["outputs"], ref, got, strict=True):
                 snr = snr_db(a, b)
                 assert snr >= MIN_SNR_DB, f"{backend} {model_id} {kind} {name} block {block}: {snr:.1f} dB"
             # Old caches are disposed every block: the tensor count is flat.

@@ -69,13 +69,15 @@ def take_wav(tmp_path):
 
 
 def judge(page, score, errors, label):
-    where = page.evaluate("""({host: swaraProbe.stats.host, backend: swaraProbe.stats.backend, switches: swaraProbe.switches.length,
-        margin: swaraProbe.outputStats.marginSamples, underruns: swaraProbe.outputStats.underruns,
+    where = page.evaluate("""({host: swaraProbe.stats.host, backend: swaraProbe.stats.backend,
+        switches: swaraProbe.switches.length, margin: swaraProbe.outputStats.marginSamples,
+        underruns: swaraProbe.outputStats.underruns,
         latency: swaraProbe.latency.measuredMs})""")
     print(f"\n{label}: engine on {where['host']} ({where['backend']}), {where['switches']} switches, margin "
           f"{where['margin']} samples, {where['underruns']} underruns, measured latency {where['latency']}")
     for s in page.evaluate("swaraProbe.switches"):
-        print(f"  switched {s['from']} -> {s['to'].get('host')} {s['to']['backend']}/{s['to']['blockFrames']}: {s['reason']}")
+        print(f"  switched {s['from']} -> {s['to'].get('host')} {s['to']['backend']}/{s['to']['blockFrames']}: "
+              f"{s['reason']}")
     print(f"{label}: first output {score['first_output_ms']:.1f} ms after the first voiced frame, "
           f"voiced {100 * score['voiced_fraction']:.1f} % of {score['voiced_frames']} frames, "
           f"{100 * score['off_fraction']:.1f} % > 50 cents off (median {score['median_cents']:.1f} c), "

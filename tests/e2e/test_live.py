@@ -32,13 +32,15 @@ def test_the_backend_is_chosen_by_measurement_and_shown(open_page):
     assert {"wasm", "cpu"} <= measured, f"every backend this browser offers is timed: {backend['measurements']}"
     choice = backend["choice"]
     if choice["keepsUp"]:
-        at_size = [m for m in backend["measurements"] if m["blockFrames"] == choice["blockFrames"] and not m.get("error")]
+        at_size = [m for m in backend["measurements"]
+                   if m["blockFrames"] == choice["blockFrames"] and not m.get("error")]
         kept_up = [m for m in at_size if m["p99Ms"] < 0.5 * m["blockMs"]]
         assert choice["backend"] == min(kept_up, key=lambda m: m["p50Ms"])["backend"], "the fastest that keeps up wins"
     light = [m for m in backend["measurements"] if m.get("decoderKind") == "cpu" and m["blockFrames"] == 1
              and not m.get("error") and m["computeP50Ms"] < 0.25 * m["blockMs"]]
-    assert choice["host"] == ("audio" if light else "worker"), \
-        f"the audio thread takes the engine exactly when the plain-JS engine's typical compute is under a quarter block: {choice}"
+    assert choice["host"] == ("audio" if light else "worker"), (
+        "the audio thread takes the engine exactly when the plain-JS engine's typical compute is under a quarter "
+        f"block: {choice}")
     shown = page.text_content("#backend")
     assert shown == "audio thread" if light else shown.startswith(choice["backend"])
     assert f"{choice['blockFrames']}-frame block" in page.text_content("#block-ms")
@@ -86,7 +88,8 @@ def test_one_octave_per_take_through_rests_and_consonants(open_page, tmp_path):
     print(f"\none take, octave shift {shifts[0]}: {100 * within:.1f} % of {n} voiced output frames within 50 cents "
           f"(underruns {stats['underruns']}, dropped frames {stats['droppedFrames']})")
     assert n > 800, f"only {n} voiced output frames in 18 s"
-    assert within >= 0.97, f"{100 * within:.1f} % of voiced output frames within 50 cents of the sung pitch x 2^{shifts[0]}"
+    assert within >= 0.97, (f"{100 * within:.1f} % of voiced output frames within 50 cents of the sung pitch "
+                            f"x 2^{shifts[0]}")
     assert errors == []
 
 
@@ -146,7 +149,8 @@ def test_measured_latency_and_budget_are_shown_beside_each_other(open_page, tmp_
     assert abs(shown - median) <= 1, f"page shows {shown} ms, the median of {measured} is {median:.1f}"
     assert abs(float(page.text_content("#latency-budget")) - latency["budget"]["total"]) <= 1
     parts = ", ".join(f"{k} {v:.1f}" for k, v in latency["budget"].items())
-    print(f"\nmeasured mic-to-output: median {median:.1f} ms over {len(measured)} onsets {np.round(measured, 1).tolist()}; budget: {parts}")
+    print(f"\nmeasured mic-to-output: median {median:.1f} ms over {len(measured)} onsets "
+          f"{np.round(measured, 1).tolist()}; budget: {parts}")
     assert errors == []
 
 

@@ -32,7 +32,8 @@ def mix(page, **kw):
 def test_levels_and_gain_mix_as_set_and_the_limiter_stops_clipping(open_page):
     page, errors, _ = open_page()
     quiet = mix(page)
-    assert np.max(quiet) == pytest.approx(0.1, rel=0.02), "a quiet instrument passes unchanged (below the limiter's knee)"
+    assert np.max(quiet) == pytest.approx(0.1, rel=0.02), \
+        "a quiet instrument passes unchanged (below the limiter's knee)"
     assert np.mean(quiet) == pytest.approx(0, abs=1e-3), "the takeover leaves no second path to the speakers, no voice"
     assert np.mean(mix(page, voiceLevel=0.5)) == pytest.approx(0.05, abs=2e-3), "the voice at half level"
     assert np.max(np.abs(mix(page, instrumentLevel=0))) < 1e-4, "instrument level 0 mutes it"

@@ -40,7 +40,7 @@ def _tf_outputs(work, meta, f0, ld, float16):
     resume.load_decoder(latest, dec)
     if float16:
         train._fp16_roundtrip(dec)
-    return dict(zip(meta["outputs"], whole_sequence_controls(dec, meta, f0, ld)))
+    return dict(zip(meta["outputs"], whole_sequence_controls(dec, meta, f0, ld), strict=True))
 
 
 def test_tfjs_model_in_chromium_matches_the_tensorflow_decoder(open_page, tmp_path_factory):
@@ -72,7 +72,9 @@ def test_tfjs_model_in_chromium_matches_the_tensorflow_decoder(open_page, tmp_pa
                 const parts = {a: [], h: [], z: []};
                 for (let s = 0; s < n; s += size) {
                     const o = await dec.run(f0.subarray(s, s + size), ld.subarray(s, s + size));
-                    parts.a.push(...o.amplitudes); parts.h.push(...o.harmonicDistribution); parts.z.push(...o.noiseMagnitudes);
+                    parts.a.push(...o.amplitudes);
+                    parts.h.push(...o.harmonicDistribution);
+                    parts.z.push(...o.noiseMagnitudes);
                 }
                 dec.dispose();
                 return [parts.a, parts.h, parts.z].map((p) => __f32ToB64(new Float32Array(p)));
@@ -92,8 +94,8 @@ def test_tfjs_model_in_chromium_matches_the_tensorflow_decoder(open_page, tmp_pa
     # On the cpu backend the app decodes with the CPU decoder (the streaming network in plain JS).
     assert result["backend"] == "cpu" and result["graphKind"] == "streaming" and result["kind"] == "cpu"
     shapes = {"amplitudes": 1, "harmonic_distribution": meta["n_harmonics"], "noise_magnitudes": meta["n_noise"]}
-    js = {k: from_b64(b).reshape(N_FRAMES, n) for (k, n), b in zip(shapes.items(), result["whole"])}
-    js_block = {k: from_b64(b).reshape(N_FRAMES, n) for (k, n), b in zip(shapes.items(), result["blocks"])}
+    js = {k: from_b64(b).reshape(N_FRAMES, n) for (k, n), b in zip(shapes.items(), result["whole"], strict=True)}
+    js_block = {k: from_b64(b).reshape(N_FRAMES, n) for (k, n), b in zip(shapes.items(), result["blocks"], strict=True)}
     same_weights = _tf_outputs(work, meta, f0, ld, float16=meta["weights_dtype"] == "float16")
     float32 = _tf_outputs(work, meta, f0, ld, float16=False)
     report = {}

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.e2e
 
 WAIT_CONTROLLED = """async () => {
   const reg = await navigator.serviceWorker.ready;
-  if (!navigator.serviceWorker.controller) await new Promise(r => navigator.serviceWorker.addEventListener('controllerchange', r, {once: true}));
+  if (!navigator.serviceWorker.controller) {
+    await new Promise(r => navigator.serviceWorker.addEventListener('controllerchange', r, {once: true}));
+  }
   return {scope: reg.scope, caches: await caches.keys()};
 }"""
 
@@ -39,14 +41,16 @@ def test_after_one_visit_the_page_loads_and_plays_offline(pw, live_server, tmp_p
         sw = page.evaluate(WAIT_CONTROLLED)
         assert sw["scope"] == live_server + "/" and len(sw["caches"]) == 1
         context.set_offline(True)
-        with pytest.raises(Exception, match="Failed to fetch"):  # the network is really off (this file is not precached)
+        # the network is really off (this file is not precached)
+        with pytest.raises(Exception, match="Failed to fetch"):
             page.evaluate("fetch('/static/js/page/ui.js', {cache: 'no-store'}).then(r => r.status)")
         page.reload()
         page.wait_for_selector("#sing:not([disabled])", timeout=60_000)
         assert page.evaluate("crossOriginIsolated") is True, "the cached page keeps its isolation headers"
         assert page.locator("#instrument-list .chip").count() >= 1, "the models manifest came from the cache"
         page.click("#sing")
-        page.wait_for_function("document.getElementById('status-text').textContent.startsWith('Playing')", timeout=60_000)
+        page.wait_for_function("document.getElementById('status-text').textContent.startsWith('Playing')",
+                               timeout=60_000)
         page.wait_for_function("document.getElementById('note').textContent === 'Dha'", timeout=20_000)
         assert errors == []
     finally:

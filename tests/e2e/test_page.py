@@ -118,7 +118,8 @@ def test_instrument_cards_fit_a_phone_and_the_choice_is_remembered(open_page):
         box = chips.nth(i).bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 390, f"card {i} off screen: {box}"
     # every card has our picture; the chosen one says what it learned from
-    assert all(src.startswith("/static/icons/instruments/") for src in chips.locator("img").evaluate_all("els => els.map(e => e.getAttribute('src'))"))
+    sources = chips.locator("img").evaluate_all("els => els.map(e => e.getAttribute('src'))")
+    assert all(src.startswith("/static/icons/instruments/") for src in sources)
     assert page.inner_text("#instrument-source").startswith("Learned from ")
     # keyboard: arrows move the choice within the radio group
     first = chips.nth(0)

@@ -37,7 +37,9 @@ def fetch_take(page) -> tuple[np.ndarray, int, str]:
       const a = document.getElementById('take-download');
       const bytes = new Uint8Array(await (await fetch(a.href)).arrayBuffer());
       let s = '';
-      for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+      for (let i = 0; i < bytes.length; i += 0x8000) {
+        s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+      }
       return btoa(s);
     }""")
     audio, sr = sf.read(io.BytesIO(base64.b64decode(b64)), dtype="float32", always_2d=True)
@@ -70,7 +72,8 @@ def test_the_dry_voice_can_be_the_second_track(open_page, tmp_path):
     voice = audio[:, 1]
     spectrum = np.abs(np.fft.rfft(voice * np.hanning(len(voice))))
     peak_hz = np.fft.rfftfreq(len(voice), 1 / sr)[np.argmax(spectrum[20:]) + 20]
-    assert abs(1200 * np.log2(peak_hz / 220.0)) < 60 or peak_hz > 300, "track 2 is the sung voice (A3 and its formant harmonics)"
+    assert abs(1200 * np.log2(peak_hz / 220.0)) < 60 or peak_hz > 300, \
+        "track 2 is the sung voice (A3 and its formant harmonics)"
     assert np.sqrt(np.mean(voice ** 2)) > 1e-2
     assert errors == []
 
@@ -129,7 +132,8 @@ def test_each_failure_says_what_happened_and_what_to_do(pw, live_server, case):
     from tests.e2e.conftest import BASE_ARGS, CHROMIUM
 
     dropped, init_script, what, todo = FAILURES[case]
-    browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=[a for a in BASE_ARGS if a not in dropped])
+    browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                 args=[a for a in BASE_ARGS if a not in dropped])
     try:
         context = browser.new_context(viewport={"width": 390, "height": 844}, bypass_csp=True)
         if init_script:
@@ -177,11 +181,14 @@ CONTRAST = """() => {
   const lum = (rgb) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
     const [r, g, b] = rgb.map(f); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
   const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
-  const page = parse(getComputedStyle(document.documentElement).getPropertyValue('--bg2').trim().replace(/^#(..)(..)(..)$/, (_, r, g, b) => `rgb(${parseInt(r, 16)},${parseInt(g, 16)},${parseInt(b, 16)})`));
+  const hex = getComputedStyle(document.documentElement).getPropertyValue('--bg2').trim();
+  const page = parse(hex.replace(/^#(..)(..)(..)$/,
+    (_, r, g, b) => `rgb(${parseInt(r, 16)},${parseInt(g, 16)},${parseInt(b, 16)})`));
   const out = [];
   for (const el of document.querySelectorAll('body *')) {
     const text = [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent.trim()).join('');
-    if (!text || el.closest('[hidden]') || !el.getClientRects().length || el.closest('canvas, audio, option, select')) continue;
+    if (!text || el.closest('[hidden]') || !el.getClientRects().length) continue;
+    if (el.closest('canvas, audio, option, select')) continue;
     const chain = [];
     for (let e = el; e; e = e.parentElement) chain.unshift(e);
     let bg = page.slice(0, 3), opacity = 1;
@@ -189,7 +196,8 @@ CONTRAST = """() => {
       const cs = getComputedStyle(e);
       const b = parse(cs.backgroundColor);
       if (b && b[3] > 0 && !cs.backgroundImage.includes('gradient')) bg = over(b, bg);
-      if (cs.backgroundImage.includes('radial-gradient') && e.classList.contains('sing')) bg = [255, 153, 51]; // the Sing button's saffron
+      // the Sing button's saffron
+      if (cs.backgroundImage.includes('radial-gradient') && e.classList.contains('sing')) bg = [255, 153, 51];
       opacity *= Number(cs.opacity);
     }
     const cs = getComputedStyle(el);
@@ -244,5 +252,6 @@ def test_share_hands_the_take_to_the_web_share_api(open_page, tmp_path):
     assert shared == {"count": 1, "name": page.get_attribute("#take-download", "download"), "type": "audio/wav",
                       "size": size, "title": shared["title"]}
     assert shared["title"].startswith("Swara: ")
-    assert [r.url for r in requests[n_before:] if not r.url.startswith("blob:")] == [], "sharing sends nothing to the server"
+    sent = [r.url for r in requests[n_before:] if not r.url.startswith("blob:")]
+    assert sent == [], "sharing sends nothing to the server"
     assert errors == []

@@ -33,7 +33,9 @@ globalThis.__channels = [];
 for (const name of ["WebSocket", "RTCPeerConnection", "webkitRTCPeerConnection", "WebTransport", "EventSource"]) {
   const Real = globalThis[name];
   if (!Real) continue;
-  globalThis[name] = new Proxy(Real, { construct(target, args) { globalThis.__channels.push(name); return Reflect.construct(target, args); } });
+  globalThis[name] = new Proxy(Real, {
+    construct(target, args) { globalThis.__channels.push(name); return Reflect.construct(target, args); },
+  });
 }
 if (navigator.sendBeacon) {
   const real = navigator.sendBeacon.bind(navigator);

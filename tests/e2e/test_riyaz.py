@@ -13,8 +13,8 @@ pytestmark = pytest.mark.e2e
 # A Yaman phrase that starts on Ga and comes home to Sa, semitones above Sa; the singer's Ga is
 # 15 cents sharp, every other swara in tune.
 GA_SHARP_CENTS = 15
-YAMAN_PHRASE = [(4 + GA_SHARP_CENTS / 100, 0.9), (2, 0.5), (4 + GA_SHARP_CENTS / 100, 0.6), (6, 0.5), (7, 1.2), (6, 0.4),
-                (4 + GA_SHARP_CENTS / 100, 0.8), (2, 0.5), (0, 1.6), (None, 0.7)]
+YAMAN_PHRASE = [(4 + GA_SHARP_CENTS / 100, 0.9), (2, 0.5), (4 + GA_SHARP_CENTS / 100, 0.6), (6, 0.5), (7, 1.2),
+                (6, 0.4), (4 + GA_SHARP_CENTS / 100, 0.8), (2, 0.5), (0, 1.6), (None, 0.7)]
 
 
 def yaman_wav(tmp_path, sa_midi: int) -> str:

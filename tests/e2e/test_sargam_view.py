@@ -41,5 +41,6 @@ def test_instrument_pitch_is_drawn_on_its_swara_folded_into_view(open_page, octa
     y = sum(r["ys"]) / len(r["ys"])
     octave_px = 12 * r["pxPer100"]
     off_octaves = (y - r["expected"]) / octave_px
-    assert abs(off_octaves - round(off_octaves)) * octave_px < r["pxPer100"] / 2, f"trace at y={y:.1f}, Pa at {r['expected']:.1f}"
+    assert abs(off_octaves - round(off_octaves)) * octave_px < r["pxPer100"] / 2, \
+        f"trace at y={y:.1f}, Pa at {r['expected']:.1f}"
     assert errors == []

@@ -19,7 +19,8 @@ pytestmark = pytest.mark.e2e
 # Records CSP violations seen by the document (worker violations surface as page errors instead).
 RECORD_VIOLATIONS = """
 globalThis.__cspViolations = [];
-addEventListener("securitypolicyviolation", (e) => globalThis.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+addEventListener("securitypolicyviolation",
+  (e) => globalThis.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
 """
 
 

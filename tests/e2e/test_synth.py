@@ -33,7 +33,8 @@ RUN = """async ([header, payload, f16]) => {
 
   const render = (blockFrames) => renderWith(blockFrames, (synth, c) => synth.render(c));
   const renderWith = (blockFrames, call) => {
-    const synth = new k.harmonic.HarmonicSynth({sampleRate: header.sample_rate, hopSamples: hop, nHarmonics: H, phaseAccumulator: acc});
+    const synth = new k.harmonic.HarmonicSynth({sampleRate: header.sample_rate, hopSamples: hop, nHarmonics: H,
+                                                phaseAccumulator: acc});
     const out = new Float32Array((nFrames + 1) * hop);
     let o = 0;
     for (let t = 0; t < nFrames; t += blockFrames) {

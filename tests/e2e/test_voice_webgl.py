@@ -7,8 +7,6 @@ gate, with the tensor and texture counts flat over 1,000 blocks. The engine take
 """
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 
@@ -69,7 +67,8 @@ RUN = """async ([ids, blocks, f0b, ldb, gateb, voiceBlock, leakBlocks]) => {
     const voice = decoder.createVoice({});
     const gpuAudio = [];
     for (let s = 0; s < n; s += voiceBlock) {
-      gpuAudio.push(...voice.render(f0.subarray(s, s + voiceBlock), ld.subarray(s, s + voiceBlock), gate.subarray(s, s + voiceBlock)));
+      const end = s + voiceBlock;
+      gpuAudio.push(...voice.render(f0.subarray(s, end), ld.subarray(s, end), gate.subarray(s, end)));
     }
     row.jsAudio = __f32ToB64(new Float32Array(jsAudio));
     row.gpuAudio = __f32ToB64(new Float32Array(gpuAudio));
@@ -120,7 +119,8 @@ def results(pw, live_server):
         page.wait_for_function("document.body.dataset.state === 'ready'", timeout=90_000)
         install_js_helpers(page)
         f0, ld, gate = _phrase()
-        out = page.evaluate(RUN, [SHIPPED, list(BLOCKS), to_b64(f0), to_b64(ld), to_b64(gate), VOICE_BLOCK, LEAK_BLOCKS])
+        out = page.evaluate(RUN, [SHIPPED, list(BLOCKS), to_b64(f0), to_b64(ld), to_b64(gate), VOICE_BLOCK,
+                                  LEAK_BLOCKS])
     finally:
         browser.close()
     return out
@@ -137,8 +137,8 @@ def test_fused_decoder_blocks_equal_the_python_models_whole_sequence(results, mo
     f0, ld, _ = _phrase()
     ref = whole_sequence_controls(dec, meta, f0, ld)
     for block in BLOCKS:
-        got = [from_b64(b).reshape(N_FRAMES, w) for b, w in zip(r["blocks"][str(block)], widths)]
-        for name, a, b in zip(meta["outputs"], ref, got):
+        got = [from_b64(b).reshape(N_FRAMES, w) for b, w in zip(r["blocks"][str(block)], widths, strict=True)]
+        for name, a, b in zip(meta["outputs"], ref, got, strict=True):
             snr = snr_db(a, b)
             assert snr >= MIN_SNR_DB, f"{model_id} {name} block {block}: {snr:.1f} dB"
 
@@ -178,7 +178,8 @@ F16 = """async ([id]) => {
     const decoder = await k.decoder.loadDecoder(meta.url, meta, { warmupBlockFrames: 4 });
     const engine = new k.engine.Engine({ meta, decoder, blockFrames: 4 });
     const audio = await engine.renderClip(voice, { streaming: true });
-    const r = { backend: tf.getBackend(), kind: decoder.kind, gpuVoice: engine.voice !== null, audio: __f32ToB64(audio) };
+    const r = { backend: tf.getBackend(), kind: decoder.kind, gpuVoice: engine.voice !== null,
+                audio: __f32ToB64(audio) };
     engine.dispose();
     decoder.dispose();
     return r;

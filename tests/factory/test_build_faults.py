@@ -188,7 +188,8 @@ def cli_args(out: Path, tmp_path: Path, *extra) -> list[str]:
 
 
 @pytest.mark.build
-def test_missing_soundfont_names_the_package_installs_nothing_and_cleans_leftovers(installed, tmp_path, capsys, monkeypatch):
+def test_missing_soundfont_names_the_package_installs_nothing_and_cleans_leftovers(installed, tmp_path, capsys,
+                                                                                   monkeypatch):
     from factory import data
 
     monkeypatch.setitem(data.SF_DIRS, "FluidR3_GM.sf2", [str(tmp_path / "nowhere" / "FluidR3_GM.sf2")])

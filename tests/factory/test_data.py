@@ -33,7 +33,8 @@ def test_loudness_is_ddsp_compute_loudness_one_value_per_frame():
     from factory import data
 
     rng = np.random.default_rng(0)
-    y = (0.1 * np.sin(2 * np.pi * 440 * np.arange(16000) / 16000) + 0.01 * rng.standard_normal(16000)).astype(np.float32)
+    tone = 0.1 * np.sin(2 * np.pi * 440 * np.arange(16000) / 16000)
+    y = (tone + 0.01 * rng.standard_normal(16000)).astype(np.float32)
     ld = data.compute_loudness(y)
     ref = np.asarray(spectral_ops.compute_loudness(y, 16000, 250, 512, use_tf=False)).reshape(-1)[:250]
     assert ld.shape == (250,)

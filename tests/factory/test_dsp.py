@@ -10,7 +10,8 @@ from factory import dsp
 
 
 def test_dsp_module_never_imports_tensorflow_or_training_code():
-    code = "import sys, factory.dsp; bad = [m for m in ('tensorflow', 'ddsp', 'factory.train', 'factory.model') if m in sys.modules]; print(bad)"
+    code = ("import sys, factory.dsp; bad = [m for m in ('tensorflow', 'ddsp', 'factory.train', 'factory.model') "
+            "if m in sys.modules]; print(bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

@@ -40,4 +40,5 @@ def test_the_sitar_teacher_decays_and_the_reed_organ_does_not():
 def test_the_shipped_models_carry_the_factorys_playing_sections():
     for meta_path in sorted((ROOT / "static" / "models").glob("*/metadata.json")):
         meta = json.loads(meta_path.read_text())
-        assert meta["playing"] == playing.playing_section(meta["name"]), f"{meta['name']}: rerun python -m factory.playing"
+        assert meta["playing"] == playing.playing_section(meta["name"]), \
+            f"{meta['name']}: rerun python -m factory.playing"

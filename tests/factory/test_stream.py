@@ -123,7 +123,7 @@ def test_shipped_streaming_graph_from_silence_equals_the_whole_sequence_decoder(
     f0, ld = probe_inputs(160, seed=block)
     streamed, _ = _run_stream(stream, meta, f0, ld, block, silent)
     ref = whole_sequence_controls(dec, meta, f0, ld)
-    for k, r in zip(meta["outputs"], ref):
+    for k, r in zip(meta["outputs"], ref, strict=True):
         snr = _snr(r, streamed[k][0])
         assert snr >= MIN_SNR_DB, f"{meta['name']} {k} block {block}: {snr:.1f} dB"
 
@@ -135,7 +135,7 @@ def test_silent_caches_are_a_steady_state(shipped):
     zero = [np.zeros(c["shape"], np.float32) for c in meta["streaming"]["caches"]]
     _, a = _run_stream(stream, meta, *silence(context), 4, zero)
     _, b = _run_stream(stream, meta, *silence(3 * context), 4, zero)
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=True):
         # Float32 rounding only (different zero-padded history, same values).
         np.testing.assert_allclose(x, y, rtol=1e-5, atol=1e-6)
 

@@ -52,7 +52,7 @@ def test_interrupted_training_resumes_from_the_last_checkpoint(tmp_path):
     w = [v.numpy() for v in first["decoder"].weights]
     again = train.train(tmp_path, cfg, d, d, steps=20, batch=4, progress=False)
     assert again["steps"] == 20  # nothing left to do
-    for a, b in zip(w, again["decoder"].weights):
+    for a, b in zip(w, again["decoder"].weights, strict=True):
         np.testing.assert_array_equal(a, b.numpy())
     more = train.train(tmp_path, cfg, d, d, steps=30, batch=4, progress=False)
     assert more["steps"] == 30
