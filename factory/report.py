@@ -146,7 +146,7 @@ def instrument(m: dict, work_root: Path, checkpoints: Path, img: Path, plateau) 
 
 
 def timbre_context(models_dir: Path) -> dict:
-    """Each instrument against the seven presets (renders every model: ~1 min)."""
+    """Each instrument against the seven presets (renders every model)."""
     from factory import timbre
 
     results = timbre.check_models(models_dir)
@@ -172,7 +172,7 @@ def bandwidth_context(metas: list[dict], bandwidth: Path = BANDWIDTH) -> dict:
 def write_report(models_dir: Path, work_root: Path, docs: Path = ROOT / "docs",
                  checkpoints: Path = ROOT / "factory" / "checkpoints", timbre: bool = True) -> Path:
     """Writes docs/models.md (+ figures) from the models in models_dir, the work dirs and the
-    training states in `checkpoints`; `timbre` adds the timbre table (renders every model, ~1 min)."""
+    training states in `checkpoints`; `timbre` adds the timbre table (renders every model)."""
     import jinja2
 
     from factory.train import Plateau
