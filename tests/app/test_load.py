@@ -2,6 +2,7 @@
 run against `python -m app` finishes without a single error. The 200-client, 30 s run is `make bench`."""
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -29,7 +30,15 @@ def test_first_visit_paths_are_the_page_bundle_manifest_and_one_whole_model(path
     assert max(p.stat().st_size for p in chunks) > 500_000, "the TF.js chunk is not fetched"
     assert any(p.endswith(".wasm") for p in paths)
     assert "/models/manifest.json" in paths
-    assert any(p.endswith(".bin") for p in paths), "no weight shard fetched"
+    # one model, whole: its graph and every shard the graph names, nothing of another model
+    model_paths = [p for p in paths if p.startswith("/static/models/")]
+    model_ids = {p.split("/")[3] for p in model_paths}
+    assert len(model_ids) == 1, model_ids
+    folder = ROOT / "static" / "models" / model_ids.pop()
+    graph_name = json.loads((folder / "metadata.json").read_text())["streaming"]["model"]
+    graph = json.loads((folder / graph_name).read_text())
+    files = [graph_name] + [shard for g in graph["weightsManifest"] for shard in g["paths"]]
+    assert sorted(model_paths) == sorted(f"/static/models/{folder.name}/{f}" for f in files)
     for p in paths:
         assert client.get(p).status_code == 200, p
 
