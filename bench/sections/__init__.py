@@ -16,6 +16,7 @@ from bench.sections import (
     engine,
     features,
     first_load,
+    first_note,
     idiom,
     latency,
     live,
@@ -29,7 +30,7 @@ from bench.sections import (
     webgl,
 )
 
-SECTIONS = {s.KEY: s for s in (engine, decoder, webgl, features, tonic, cumsum, memory, models, latency, live, soak,
+SECTIONS = {s.KEY: s for s in (engine, decoder, webgl, features, tonic, cumsum, memory, models, latency, live, soak, first_note,
                                analysis_window, sound, timbre, idiom, first_load, serve_load)}
 
 

@@ -47,3 +47,22 @@ def test_the_find_my_sa_section_is_what_bench_tonic_writes(tmp_path):
     text = report.read_text()
     assert "| held Sa | 1 |" in text and text.count("## Find my Sa") == 1
     assert text.index("## Find my Sa") < text.index("## Phase cumsum"), "the section keeps its place"
+
+
+def test_the_first_note_section_gives_p50_p99_per_condition_and_the_latency_against_the_budget():
+    from bench.first_note import first_note_section, latency_distribution, summary
+
+    def take(first_ms, latency_ms):
+        return {"first_output_ms": first_ms, "voiced_fraction": 0.99, "off_fraction": 0.01, "median_cents": 3.0,
+                "host": "audio", "underruns": 0, "switches": 0, "latency_ms": latency_ms,
+                "budget_ms": {"block": 4.0, "total": 26.8}}
+
+    quiet = [take(30.0 + i, [20.0 + i, 30.0]) for i in range(20)]  # first output 30..49 ms
+    busy = [take(40.0, [25.0])] * 20
+    r = {"phrase_seconds": 3.0, "half_core": "no cgroup", "latency": latency_distribution(quiet),
+         "runs": {"quiet": {"summary": summary(quiet), "load_average": 1.0},
+                  "two busy processes": {"summary": summary(busy), "load_average": 3.0}}}
+    text = "\n".join(first_note_section(r))
+    assert "| quiet | 20 | 39.5 / 48.8 (49.0) ms | 99.0 / 99.0 % |" in text
+    assert "| two busy processes | 20 | 40.0 / 40.0 (40.0) ms |" in text
+    assert "40 onsets" in text and "**p50 30.0**" in text and "budget 26.8 ms (block 4.0)" in text
