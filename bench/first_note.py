@@ -102,7 +102,9 @@ def first_note_section(r: dict) -> list[str]:
     lat = r["latency"]
     b = lat["budget_ms"]
     parts = ", ".join(f"{k} {v:.1f}" for k, v in b.items() if k != "total")
-    L += ["", (f"Measured mic-to-output over the quiet takes' {lat['onsets']} onsets (`page/latency.js`): p10 "
+    L += ["", (f"Measured mic-to-output over the quiet takes' {lat['onsets']} onsets (`page/latency.js`; the phrase's one onset "
+               "is the take's first note, which also waits for the take's octave: `TAKE_START`, 2 frames more than a later "
+               "note; the Latency section has the onsets of later phrases): p10 "
                f"{lat['p10_ms']:.1f}, **p50 {lat['p50_ms']:.1f}**, p90 {lat['p90_ms']:.1f}, max {lat['max_ms']:.1f} ms, against the "
                f"budget {b.get('total', float('nan')):.1f} ms ({parts}). Half a core: {r['half_core']}."), ""]
     return L
