@@ -71,13 +71,15 @@ def bench_first_note(pages, tmp, takes: int = 20, half_core_takes: int = 3) -> d
         for i in range(takes):
             rows.append(cold_take(pages, wav, seconds, burst=burst))
             r = rows[-1]
-            print(f"  {label} take {i + 1}: first output {r['first_output_ms']:.1f} ms, voiced {100 * r['voiced_fraction']:.1f} %, "
-                  f"off {100 * r['off_fraction']:.1f} %, {r['host']}, load {os.getloadavg()[0]:.1f}")
+            print(f"  {label} take {i + 1}: first output {r['first_output_ms']:.1f} ms, "
+                  f"voiced {100 * r['voiced_fraction']:.1f} %, off {100 * r['off_fraction']:.1f} %, {r['host']}, "
+                  f"load {os.getloadavg()[0]:.1f}")
         runs[label] = {"summary": summary(rows), "rows": rows, "load_average": os.getloadavg()[0]}
     with cpu_limited_browser(tmp) as (launcher, note):
         if launcher and half_core_takes:
             rows = [cold_take(pages, wav, seconds, executable=launcher) for _ in range(half_core_takes)]
-            runs["half a core"] = {"summary": summary(rows), "rows": rows, "load_average": os.getloadavg()[0], "cgroup": note}
+            runs["half a core"] = {"summary": summary(rows), "rows": rows, "load_average": os.getloadavg()[0],
+                                   "cgroup": note}
         print(f"  half-core takes: {note}")
     return {"phrase_seconds": len(audio) / 48000, "runs": runs,
             "latency": latency_distribution(runs["quiet"]["rows"]), "half_core": note}
@@ -85,26 +87,29 @@ def bench_first_note(pages, tmp, takes: int = 20, half_core_takes: int = 3) -> d
 
 def first_note_section(r: dict) -> list[str]:
     L = ["## First note: cold takes, sung once", "",
-         (f"Each take a new browser on the default page (`?probe=1`), Sing, the take's first phrase ({r['phrase_seconds']:.1f} s: "
-         "A3, B3, 'k', C#4, D4) sung once by the fake microphone (`%noloop`), scored from the first voiced frame of the page's "
-         "own microphone signal (`tests/e2e/first_note.py`): the first output sample above the page's onset level, the "
-         "share of voiced frames the output sounds during, the share more than 50 cents off (`bench/first_note.py`). "
-         f"With a burst: two `python -c 'while 1: pass'` processes start with each take and run {BURST_SECONDS} s. "
-         "Load average: the machine's, as the condition's last take ended."), "",
-         "| condition | takes | first output p50 / p99 (max) | voiced min / p50 | off max | pitch median | engine | underruns | switches | load |",
+         (f"Each take a new browser on the default page (`?probe=1`), Sing, the take's first phrase "
+          f"({r['phrase_seconds']:.1f} s: A3, B3, 'k', C#4, D4) sung once by the fake microphone (`%noloop`), scored "
+          "from the first voiced frame of the page's own microphone signal (`tests/e2e/first_note.py`): the first "
+          "output sample above the page's onset level, the share of voiced frames the output sounds during, the share "
+          "more than 50 cents off (`bench/first_note.py`). With a burst: two `python -c 'while 1: pass'` processes "
+          f"start with each take and run {BURST_SECONDS} s. Load average: the machine's, as the condition's last take "
+          "ended."), "",
+         ("| condition | takes | first output p50 / p99 (max) | voiced min / p50 | off max | pitch median | engine "
+          "| underruns | switches | load |"),
          "|---|---|---|---|---|---|---|---|---|---|"]
     for label, run in r["runs"].items():
         s = run["summary"]
         L.append(f"| {label} | {s['takes']} | {s['first_output_p50_ms']:.1f} / {s['first_output_p99_ms']:.1f} "
                  f"({s['first_output_max_ms']:.1f}) ms | {100 * s['voiced_min']:.1f} / {100 * s['voiced_p50']:.1f} % | "
-                 f"{100 * s['off_max']:.1f} % | {s['median_cents_p50']:.1f} c | {', '.join(s['hosts'])} | {s['underruns']} | "
-                 f"{s['switches']} | {run['load_average']:.1f} |")
+                 f"{100 * s['off_max']:.1f} % | {s['median_cents_p50']:.1f} c | {', '.join(s['hosts'])} | "
+                 f"{s['underruns']} | {s['switches']} | {run['load_average']:.1f} |")
     lat = r["latency"]
     b = lat["budget_ms"]
     parts = ", ".join(f"{k} {v:.1f}" for k, v in b.items() if k != "total")
-    L += ["", (f"Measured mic-to-output over the quiet takes' {lat['onsets']} onsets (`page/latency.js`; the phrase's one onset "
-               "is the take's first note, which also waits for the take's octave: `TAKE_START`, 2 frames more than a later "
-               "note; the Latency section has the onsets of later phrases): p10 "
-               f"{lat['p10_ms']:.1f}, **p50 {lat['p50_ms']:.1f}**, p90 {lat['p90_ms']:.1f}, max {lat['max_ms']:.1f} ms, against the "
-               f"budget {b.get('total', float('nan')):.1f} ms ({parts}). Half a core: {r['half_core']}."), ""]
+    L += ["", (f"Measured mic-to-output over the quiet takes' {lat['onsets']} onsets (`page/latency.js`; the phrase's "
+               "one onset is the take's first note, which also waits for the take's octave: `TAKE_START`, 2 frames "
+               "more than a later note; the Latency section has the onsets of later phrases): p10 "
+               f"{lat['p10_ms']:.1f}, **p50 {lat['p50_ms']:.1f}**, p90 {lat['p90_ms']:.1f}, "
+               f"max {lat['max_ms']:.1f} ms, against the budget {b.get('total', float('nan')):.1f} ms ({parts}). "
+               f"Half a core: {r['half_core']}."), ""]
     return L

@@ -30,8 +30,8 @@ from bench.sections import (
     webgl,
 )
 
-SECTIONS = {s.KEY: s for s in (engine, decoder, webgl, features, tonic, cumsum, memory, models, latency, live, soak, first_note,
-                               analysis_window, sound, timbre, idiom, first_load, serve_load)}
+SECTIONS = {s.KEY: s for s in (engine, decoder, webgl, features, tonic, cumsum, memory, models, latency, live, soak,
+                               first_note, analysis_window, sound, timbre, idiom, first_load, serve_load)}
 
 
 def in_quick(section) -> bool:
