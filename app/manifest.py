@@ -14,6 +14,8 @@ from array import array
 from math import prod
 from pathlib import Path
 
+from factory.analysis import analysis_metadata
+
 log = logging.getLogger("swara.manifest")
 
 REQUIRED_KEYS = ("name", "sample_rate", "frame_rate", "n_harmonics", "n_noise")
@@ -24,6 +26,8 @@ STORED_BYTES = {"float32": 4, "int32": 4, "bool": 1, "float16": 2, "uint8": 1, "
 DEFAULT_INPUTS = ("f0_hz", "loudness_db")
 # The last dimension each graph output must have, from the metadata key that states it.
 OUTPUT_WIDTH_KEYS = {"amplitudes": None, "harmonic_distribution": "n_harmonics", "noise_magnitudes": "n_noise"}
+# The analysis the page runs as the factory did (factory/analysis.py): every model states it.
+ANALYSIS_KEYS = tuple(analysis_metadata())
 
 
 # metadata.json "playing": how the instrument is played (static/js/engine/idiom/, docs/models.md).
@@ -81,6 +85,7 @@ def read_metadata(path: Path) -> dict:
     if not (path.parent / name).is_file():
         raise ModelFault(f"{label}: no {name} beside it")
     check_playing(meta, label)
+    check_analysis(meta, label)
     return meta
 
 
@@ -140,6 +145,20 @@ def check_playing(meta: dict, label: str) -> None:
         raise ModelFault(f"{where}.idiom must be one of {', '.join(PLAYING_SCHEMA)}, found {idiom!r}")
     optional = {k: v for k, v in PLAYING_OPTIONAL.items() if k != "chikari" or idiom == "plucked"}
     _check_section(playing, PLAYING_SCHEMA[idiom], where, optional, PLAYING_FREE_KEYS)
+
+
+def check_analysis(meta: dict, label: str) -> None:
+    """The `analysis` section (loudness window and floor, voice f0 range) the page reads is there."""
+    analysis = meta.get("analysis")
+    if not isinstance(analysis, dict):
+        raise ModelFault(f"{label}: no 'analysis' section (the loudness window and floor and the voice f0 range "
+                         f"the page must analyse with); `python -m factory.analysis static/models/<id>` writes it")
+    for key in ANALYSIS_KEYS:
+        value = analysis.get(key)
+        if not _is_number(value):
+            raise ModelFault(f"{label}: analysis.{key} must be a finite number, found {value!r}")
+    if not 0 < analysis["f0_min_hz"] < analysis["f0_max_hz"]:
+        raise ModelFault(f"{label}: analysis f0 range {analysis['f0_min_hz']}–{analysis['f0_max_hz']} Hz is empty")
 
 
 def _dims(spec: dict) -> list[int]:

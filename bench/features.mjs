@@ -4,8 +4,10 @@
 //   node bench/features.mjs [--seconds 20] [--repeats 7] [--json]
 import { FeatureExtractor, LoudnessMeter } from "../static/js/engine/features.js";
 import { Yin } from "../static/js/dsp/yin.js";
+import { shippedAnalysis } from "../tests/fixtures/load.mjs";
 
 const SAMPLE_RATE = 16000;
+const analysis = shippedAnalysis(); // the shipped models' f0 range and loudness floor
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
   const i = args.indexOf(`--${name}`);
@@ -47,7 +49,7 @@ const BLOCK = 128; // the capture worklet's quantum-sized pushes
 const rows = [];
 for (const nFft of [512, 256, 1024]) {
   for (const method of ["fft", "direct"]) {
-    const fx = new FeatureExtractor({ sampleRate: SAMPLE_RATE, nFft });
+    const fx = new FeatureExtractor({ sampleRate: SAMPLE_RATE, frameRate: 250, analysis, nFft, referenceNFft: nFft });
     fx.yin.method = method;
     const whole = msPerSecond(() => {
       for (let i = 0; i < audio.length; i += BLOCK) fx.push(audio.subarray(i, i + BLOCK));
@@ -59,7 +61,7 @@ for (const nFft of [512, 256, 1024]) {
     const yinMs = msPerSecond(() => {
       for (let end = yin.frameSize; end <= audio.length; end += fx.hop) yin.detect(audio.subarray(end - yin.frameSize, end), out);
     });
-    const meter = new LoudnessMeter({ sampleRate: SAMPLE_RATE, nFft });
+    const meter = new LoudnessMeter({ sampleRate: SAMPLE_RATE, nFft, floorDb: analysis.loudnessFloorDb });
     const loudMs = msPerSecond(() => {
       for (let start = 0; start + nFft <= audio.length; start += fx.hop) meter.measure(audio, start);
     });

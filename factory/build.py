@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from factory import data as fdata
+from factory.analysis import analysis_metadata
 from factory.data import FactoryError
 from factory.dsp import FRAME_RATE, hop_samples
 from factory.model import Config
@@ -175,6 +176,7 @@ def build_instrument(name: str, out: Path = DEFAULT_OUT, quick: bool = False, pl
             "noise_window_size": cfg.noise_window_size,
             "receptive_field_frames": cfg.receptive_field,
             "inputs": list(fexport.INPUTS), "outputs": list(fexport.OUTPUTS),
+            "analysis": analysis_metadata(),
             "f0_stats": f0_stats, "loudness_stats": loud_stats,
             "quality": {"heldout_spectral_loss": round(res["heldout_loss"], 4),
                         "heldout_spectral_loss_float32": round(res["heldout_loss_float32"], 4),

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from factory import dsp
+from factory.analysis import LOUDNESS_N_FFT
 from factory.dsp import FRAME_RATE, HOP, SAMPLE_RATE
 
 RENDER_RATE = 48000  # FluidSynth renders here; resampled 3:1 to 16 kHz (cleaner than 16 kHz direct)
@@ -146,14 +147,14 @@ def render(score: dsp.Score, preset: Preset, level: float = 1.0, sample_rate: in
 
 
 def compute_loudness(audio: np.ndarray, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
-    """ddsp.spectral_ops.compute_loudness (n_fft 512 at every rate, as the engine's
-    LOUDNESS_FFT_SIZE_TRAINED; A-weighted, center padding), one per frame."""
+    """ddsp.spectral_ops.compute_loudness (n_fft LOUDNESS_N_FFT at every rate, the window the page
+    references its own to; A-weighted, center padding), one per frame."""
     from ddsp import spectral_ops
 
     hop = dsp.hop_samples(sample_rate)
     n_frames = len(audio) // hop
     ld = spectral_ops.compute_loudness(audio[: n_frames * hop], sample_rate=sample_rate,
-                                       frame_rate=FRAME_RATE, n_fft=512, use_tf=False)
+                                       frame_rate=FRAME_RATE, n_fft=LOUDNESS_N_FFT, use_tf=False)
     ld = np.asarray(ld, dtype=np.float32).reshape(-1)
     return ld[:n_frames]
 

@@ -25,6 +25,7 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
+from factory.analysis import LOUDNESS_FLOOR_DB  # noqa: E402
 from factory.export import OUTPUTS  # noqa: E402
 
 # The streaming graph's promise, checked by tests in TF and in the browser: block after block of
@@ -183,7 +184,7 @@ def probe_inputs(n_frames: int = 400, seed: int = 0) -> tuple[np.ndarray, np.nda
     f0 = 300 * 2 ** (2.2 * np.sin(t / 37) + 0.1 * rng.standard_normal(n_frames))
     f0[(t // 50) % 4 == 3] = 0.0
     ld = -35 + 45 * np.sin(t / 23) + rng.normal(0, 2, n_frames)
-    return (f0.astype(np.float32).reshape(1, -1, 1), np.clip(ld, -80, 10).astype(np.float32).reshape(1, -1, 1))
+    return (f0.astype(np.float32).reshape(1, -1, 1), np.clip(ld, LOUDNESS_FLOOR_DB, 10).astype(np.float32).reshape(1, -1, 1))
 
 
 def snr_db(reference: np.ndarray, test: np.ndarray) -> float:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from factory.analysis import LOUDNESS_FLOOR_DB
 from factory.dsp import HOP, SAMPLE_RATE
 
 N_HARMONICS = 16
@@ -34,7 +35,6 @@ EDGE_FRAMES = 12              # skip 48 ms after onsets / before offsets (attack
 LEVEL_RANGE_DB = 25.0
 MIN_FRAMES = 10               # a harmonic needs this many analysed frames to count
 N_MFCC = 13                   # c0 … c12; c0 dropped
-SILENCE_DB = -80.0            # static/js/engine/mapping.js SILENCE_DB (loudness of a gated frame)
 GATE_DB = -40.0               # mapping.js default gateDb: quieter input frames are silence
 SINGER_MIDI = 57.0            # mapping.js's initial singer pitch estimate (A3)
 PLUCK_SETTLE_FRAMES = 25      # 100 ms: a plucked preset plucks notes held at least this long
@@ -218,8 +218,8 @@ def engine_inputs(meta: dict, voice: np.ndarray, f0_hz: np.ndarray) -> tuple[np.
     octaves = round((meta["f0_stats"]["mean_midi"] - singer_midi) / 12)
     mean, std = float(ld[voiced].mean()), float(ld[voiced].std()) + 1e-6
     ratio = min(2.0, max(0.5, meta["loudness_stats"]["std_db"] / std))
-    mapped_ld = np.clip(meta["loudness_stats"]["mean_db"] + (ld - mean) * ratio, SILENCE_DB, 0.0)
-    mapped_ld = np.where(voiced, mapped_ld, SILENCE_DB)
+    mapped_ld = np.clip(meta["loudness_stats"]["mean_db"] + (ld - mean) * ratio, LOUDNESS_FLOOR_DB, 0.0)
+    mapped_ld = np.where(voiced, mapped_ld, LOUDNESS_FLOOR_DB)
     mapped_f0 = np.where(voiced, f0_hz * 2.0 ** octaves, 0.0)
     return mapped_f0.astype(np.float32), mapped_ld.astype(np.float32), fill_unvoiced(mapped_f0)
 

@@ -1,11 +1,10 @@
 // One source for the engine's constants that no model's metadata.json carries. Everything
-// per-model (sample rate, frame rate, hop, harmonics, receptive field) comes from metadata.json.
+// per-model (sample rate, frame rate, hop, harmonics, receptive field) and the analysis the
+// factory shares with the page (loudness window and floor, voice f0 range: engine/analysis.js)
+// comes from metadata.json.
 
 /** Frames of one Web Audio render quantum (the spec fixes it at 128). */
 export const RENDER_QUANTUM_FRAMES = 128;
-
-/** compute_loudness floors at -range_db (ddsp's DB_RANGE, 80 dB): the models' silence. */
-export const SILENCE_DB = -80;
 
 /** Blocks of frames the engine may run, shortest first: the shortest the device keeps up with wins. */
 export const BLOCK_FRAMES_CHOICES = [1, 2, 4, 8];
@@ -13,22 +12,26 @@ export const BLOCK_FRAMES_CHOICES = [1, 2, 4, 8];
 /**
  * Onset response. A frame is voiced after `minVoicedRun` confident, pitch-continuous frames, and
  * the gate then opens (and later closes) over `gateFrames`: each frame of either is 4 ms of
- * latency at every phrase onset. Measured in docs/benchmarks.md ("Onset response"): 3 and 5
- * frames cost 8-10 ms more than 2 and 2, which still ignore one-frame slips and never click.
+ * latency at every phrase onset. 2 and 2 still ignore one-frame slips and never click.
  */
 export const VOICING = { minVoicedRun: 2, gateFrames: 2 };
 
 /**
  * Loudness analysis window at the model rate. ddsp's compute_loudness uses 512 (a 16 ms centred
- * look-ahead at 16 kHz); 256 halves it. Measured (docs/benchmarks.md, "Analysis window"): the
+ * look-ahead at 16 kHz); 256 halves it. docs/benchmarks.md ("Analysis window") measures it: the
  * output's dynamics follow the voice 8 ms sooner; a phrase onset is not sooner (YIN's window, not
  * the loudness window, decides when a frame is voiced); the output spectrum moves 2-4 dB (mean
  * log-spectral distance) from what 512 gives. We keep the sooner dynamics.
  */
 export const ANALYSIS_FFT_SIZE = 256;
 
-/** The n_fft of ddsp's compute_loudness that every model was trained with. */
-export const LOUDNESS_FFT_SIZE_TRAINED = 512;
+/**
+ * The voice's pitch (engine/pitch-tracker.js), for the engine's features and the page's readout:
+ * YIN's threshold; a frame counts as voiced at `minConfidence` (1 - aperiodicity) and at least
+ * `minLoudnessDb` (the engine's loudness; the readout's level in dBFS). The f0 range and the
+ * loudness window and floor are the model's (metadata.json `analysis`, engine/analysis.js).
+ */
+export const PITCH = { yinThreshold: 0.1, minConfidence: 0.8, minLoudnessDb: -55 };
 
 /**
  * Output buffer beyond one block, in ms: blocks arrive whole, so the output holds one block plus
@@ -85,7 +88,7 @@ export const BACKEND_P99_BUDGET = 0.5;
 /**
  * Where the engine runs. On the audio thread (engine-processor.js) a block rendered from a
  * quantum's voice is played from that quantum on; from the Worker only after the audio callback
- * that captured it, one callback later (10 ms where a callback renders 3-4 quanta at once). The
+ * that captured it, one callback later (a device's callback may render several quanta at once). The
  * audio thread takes the engine when the plain-JS engine (decoder-cpu.js, the JS synth), measured
  * at load, typically (compute p50) takes under `typicalBudget` of a 1-frame block: the audio
  * thread must never be late, so it is given a quarter of a block. It hands the engine back to
@@ -138,6 +141,9 @@ export const OUTPUT_STATS_PER_SECOND = 20;
 
 /** The recording clock beside the Record button. */
 export const RECORDING_CLOCK_UPDATES_PER_SECOND = 4;
+
+/** A block in flight on webgl checks whether its context was lost (its read-back would never end). */
+export const WEBGL_CONTEXT_CHECKS_PER_SECOND = 10;
 
 /** The probe worklet's late-quanta reports (?probe=1 only). */
 export const PROBE_REPORTS_PER_SECOND = 2;

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from app.main import ISOLATION_HEADERS, create_app
 from app.security import CSP_DIRECTIVES
+from factory.analysis import analysis_metadata
 from tests.conftest import ROOT
 
 
@@ -43,7 +44,8 @@ def add_model(static_dir: Path, name: str, meta, with_model=True):
 
 # Matches the graph add_model copies: its widths and its streaming entry (graph file, caches).
 GOOD = {"name": "Bansuri", "sample_rate": 16000, "frame_rate": 250, "n_harmonics": 40, "n_noise": 33,
-        "streaming": json.loads((GRAPH_SOURCE / "metadata.json").read_text())["streaming"]}
+        "streaming": json.loads((GRAPH_SOURCE / "metadata.json").read_text())["streaming"],
+        "analysis": analysis_metadata()}
 
 
 def test_page_is_served_with_cross_origin_isolation_headers(static_dir):

@@ -155,6 +155,23 @@ def test_metadata_naming_an_input_the_graph_lacks(models):
     assert "metadata.json names input 'state'" in manifest_after_fault(models)
 
 
+def test_metadata_without_the_analysis_the_page_needs(models):
+    p = models / VICTIM / "metadata.json"
+    meta = json.loads(p.read_text())
+    del meta["analysis"]
+    p.write_text(json.dumps(meta))
+    assert "no 'analysis' section" in manifest_after_fault(models)
+
+
+@pytest.mark.parametrize("key,value", [("f0_min_hz", None), ("loudness_floor_db", "-80"), ("loudness_n_fft", float("nan"))])
+def test_metadata_with_an_analysis_value_that_is_not_a_number(models, key, value):
+    p = models / VICTIM / "metadata.json"
+    meta = json.loads(p.read_text())
+    meta["analysis"][key] = value
+    p.write_text(json.dumps(meta))
+    assert f"analysis.{key} must be a finite number" in manifest_after_fault(models)
+
+
 @pytest.mark.parametrize("kind,bits", [
     ("float32", struct.pack("<f", float("nan"))),
     ("float32", struct.pack("<f", float("-inf"))),

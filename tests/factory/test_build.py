@@ -12,7 +12,7 @@ pytestmark = pytest.mark.build
 
 CONTRACT_KEYS = ("name", "display_name", "sample_rate", "frame_rate", "hop_samples", "n_harmonics", "n_noise",
                  "noise_window_size", "receptive_field_frames", "inputs", "outputs", "f0_stats",
-                 "loudness_stats", "quality", "bytes", "params", "source", "licence")
+                 "loudness_stats", "analysis", "quality", "bytes", "params", "source", "licence")
 
 
 @pytest.fixture(scope="session")

@@ -61,3 +61,9 @@ test("the DOM check sees a DOM global in code, not in a string or a property", (
   assert.deepEqual(touchesDom("page/dom.js"), ["document"]);
   assert.deepEqual(touchesDom("dsp/stats.js"), []);
 });
+
+test("one pitch tracker: only engine/pitch-tracker.js runs YIN, for the engine's features and the capture readout", () => {
+  const users = files.filter((f) => (graph.get(f) || []).some((i) => i.path === "dsp/yin.js"));
+  assert.deepEqual(users, ["engine/pitch-tracker.js"]);
+  for (const f of ["engine/features.js", "worklets/capture-processor.js"]) assert.ok(closure(graph, f).includes("engine/pitch-tracker.js"), f);
+});

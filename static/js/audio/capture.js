@@ -19,11 +19,12 @@ export const MIC_CONSTRAINTS = {
  * voice last, once everything after it runs, so the first sung sample meets a running engine
  * (a voice captured earlier would wait in the ring and be dropped or played late).
  * @param {AudioContext} context
- * @param {{targetSampleRate:number, onLevel:(msg)=>void, onOnset?:(frame)=>void}} o
+ * @param {{targetSampleRate:number, analysis:object|null, onLevel:(msg)=>void, onOnset?:(frame)=>void}} o
+ *   analysis: the model's (engine/analysis.js), for the pitch readout; null: level only
  * @returns {Promise<{ring:RingBuffer, node:AudioWorkletNode, openMicrophone:()=>Promise<MediaStreamAudioSourceNode>,
  *   source:MediaStreamAudioSourceNode|null, stop:()=>void}>} ring: the voice at targetSampleRate, for the engine
  */
-export async function startCapture(context, { targetSampleRate, onLevel, onOnset }) {
+export async function startCapture(context, { targetSampleRate, analysis, onLevel, onOnset }) {
   if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
     throw new Error("This browser cannot open the microphone (needs HTTPS or localhost).");
   }
@@ -37,7 +38,7 @@ export async function startCapture(context, { targetSampleRate, onLevel, onOnset
     outputChannelCount: [1],
     channelCount: 1,
     channelCountMode: "explicit",
-    processorOptions: { targetSampleRate, ringBuffer: ring.sab },
+    processorOptions: { targetSampleRate, ringBuffer: ring.sab, analysis },
   });
   node.port.onmessage = (e) => {
     if (e.data.type === CAPTURE_EVENT.LEVEL && onLevel) onLevel(e.data);

@@ -7,11 +7,13 @@ import FFT from "fft.js";
 
 export class Yin {
   /**
-   * @param {{sampleRate:number, minHz?:number, maxHz?:number, windowSize?:number, threshold?:number,
+   * @param {{sampleRate:number, minHz:number, maxHz:number, windowSize?:number, threshold?:number,
    *          method?:"fft"|"direct"}} o
+   * minHz…maxHz: the range searched (a model's analysis.f0_min_hz…f0_max_hz: engine/pitch-tracker.js);
    * windowSize: integration window W in samples; the frame analysed is W + maxLag samples.
    */
-  constructor({ sampleRate, minHz = 70, maxHz = 1100, windowSize = 384, threshold = 0.15, method = "fft" }) {
+  constructor({ sampleRate, minHz, maxHz, windowSize = 384, threshold = 0.15, method = "fft" }) {
+    if (!(minHz > 0 && minHz < maxHz)) throw new Error(`Yin: the f0 range ${minHz}–${maxHz} Hz is not a range`);
     this.sampleRate = sampleRate;
     this.minLag = Math.max(2, Math.floor(sampleRate / maxHz));
     this.maxLag = Math.ceil(sampleRate / minHz);

@@ -6,7 +6,7 @@
 // Pure JS, no TF.js: it runs wherever the engine does, the Worker or the audio thread. The
 // weights arrive as a name -> Float32Array map (decoder.js `cpuDecoderWeights` reads them from
 // the graph), which a Worker can post to an AudioWorklet.
-import { SILENCE_DB } from "../config.js";
+import { analysisOf } from "./analysis.js";
 
 const SILENCE_F0_HZ = 0;
 const LN2 = Math.log(2);
@@ -85,7 +85,7 @@ export class CpuStreamingDecoder {
   warmUp() {
     this.layers.forEach((l) => l.history.fill(0));
     const n = Math.max(1, this.meta.receptive_field_frames - 1);
-    this.forward(new Float32Array(n).fill(SILENCE_F0_HZ), new Float32Array(n).fill(SILENCE_DB));
+    this.forward(new Float32Array(n).fill(SILENCE_F0_HZ), new Float32Array(n).fill(analysisOf(this.meta).loudnessFloorDb));
     this.silent = this.layers.map((l) => Float32Array.from(l.history.subarray(0, l.past * l.cin)));
   }
 

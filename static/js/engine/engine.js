@@ -6,7 +6,8 @@
 // the block size differs between the live path and the offline one. It runs live in the engine
 // Worker (worker/session.js, any TF.js backend) or on the audio thread (engine-processor.js, the
 // plain-JS decoder and synth), offline in a page (tests, benchmarks).
-import { ANALYSIS_FFT_SIZE, LOUDNESS_FFT_SIZE_TRAINED, VOICING } from "../config.js";
+import { ANALYSIS_FFT_SIZE, VOICING } from "../config.js";
+import { analysisOf } from "./analysis.js";
 import * as featuresStage from "./features.js";
 import { createIdiom } from "./idiom/index.js";
 import { Mapper } from "./mapping.js";
@@ -62,7 +63,7 @@ export class Engine {
     this.blockFrames = blockFrames;
     this.hop = meta.hop_samples;
     this.features = new featuresStage.FeatureExtractor({
-      sampleRate: meta.sample_rate, frameRate: meta.frame_rate, nFft: analysisFftSize, referenceNFft: LOUDNESS_FFT_SIZE_TRAINED,
+      sampleRate: meta.sample_rate, frameRate: meta.frame_rate, analysis: analysisOf(meta), nFft: analysisFftSize,
       minVoicedRun: VOICING.minVoicedRun,
     });
     this.mapper = mapper || new Mapper(meta, controls);

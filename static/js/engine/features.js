@@ -1,10 +1,10 @@
 // Per-frame features of the voice at the model's frame rate (250 frames/s from 16 kHz), streaming:
 //   loudnessDb  exactly ddsp.spectral_ops.compute_loudness(audio, sample_rate, frame_rate,
-//               n_fft=512, padding='center') of ddsp 3.7: periodic-Hann STFT power, A-weighted
+//               n_fft, padding='center') of ddsp 3.7: periodic-Hann STFT power, A-weighted
 //               (librosa.A_weighting, clipped at -80 dB), mean over the n_fft/2+1 bins,
-//               10*log10 with ref_db 0, floored at -range_db (-80 dB).
-//   f0Hz, confidence   YIN (dsp/yin.js) on the samples ending where the loudness window ends,
-//                      its integration window on the newest of them (newestFirst).
+//               10*log10 with ref_db 0, floored at the model's analysis.loudness_floor_db.
+//   f0Hz, confidence   the pitch tracker (pitch-tracker.js) on the samples ending where the
+//                      loudness window ends.
 //   voiced      confidence, loudness and range gate; unvoiced frames keep the last voiced f0
 //               (no pitch jumps to 0 or to noise at note edges), loudness flows regardless.
 //
@@ -13,11 +13,12 @@
 // end with zeros as ddsp does, so a clip of n samples yields floor(n/hop) + 1 frames in total.
 import FFT from "fft.js";
 
-import { Yin } from "../dsp/yin.js";
+import { PITCH } from "../config.js";
+import { PitchTracker } from "./pitch-tracker.js";
 
 const A_WEIGHT_CONSTS = [12194.217, 20.598997, 107.65265, 737.86223].map((c) => c * c);
 
-/** librosa.A_weighting(f) in dB, clipped below at minDb (f = 0 gives minDb). */
+/** librosa.A_weighting(f) in dB, clipped below at minDb (librosa's default; f = 0 gives minDb). */
 export function aWeightingDb(fHz, minDb = -80) {
   const f2 = fHz * fHz;
   const [c0, c1, c2, c3] = A_WEIGHT_CONSTS;
@@ -28,10 +29,11 @@ export function aWeightingDb(fHz, minDb = -80) {
 
 /** compute_loudness of one n_fft frame: A-weighted mean bin power in dB. */
 export class LoudnessMeter {
-  /** @param {{sampleRate:number, nFft:number, rangeDb?:number, refDb?:number}} o */
-  constructor({ sampleRate, nFft, rangeDb = 80, refDb = 0 }) {
+  /** @param {{sampleRate:number, nFft:number, floorDb:number, refDb?:number}} o floorDb: -range_db */
+  constructor({ sampleRate, nFft, floorDb, refDb = 0 }) {
+    if (!Number.isFinite(floorDb)) throw new Error(`LoudnessMeter: floorDb must be a number (the model's analysis.loudness_floor_db), found ${floorDb}`);
     this.nFft = nFft;
-    this.rangeDb = rangeDb;
+    this.rangeDb = -floorDb;
     this.refDb = refDb;
     this.fft = new FFT(nFft);
     this.window = new Float64Array(nFft); // tf.signal.hann_window / scipy 'hann', periodic
@@ -56,9 +58,6 @@ export class LoudnessMeter {
   }
 }
 
-/** The newest YIN window's mean power relative to its whole frame's below which a frame is unvoiced. */
-const NEWEST_ENERGY_MIN_RATIO = 0.1;
-
 /** Growable typed array (rarely reallocates; contents kept). */
 function grow(arr, n) {
   if (arr.length >= n) return arr;
@@ -69,38 +68,34 @@ function grow(arr, n) {
 
 export class FeatureExtractor {
   /**
-   * @param {{sampleRate?:number, frameRate?:number, nFft?:number, minHz?:number, maxHz?:number,
-   *          yinThreshold?:number, voicedConfidence?:number, minLoudnessDb?:number,
-   *          referenceNFft?:number}} [o]
-   *   referenceNFft: the n_fft of the loudness the model was trained on (ddsp: 512). A shorter
-   *   nFft (less look-ahead) reads mean bin power 10*log10(referenceNFft/nFft) dB lower; that is
-   *   added back, and YIN keeps the window it has at referenceNFft.
+   * @param {{sampleRate:number, frameRate:number, analysis:import("./analysis.js").Analysis,
+   *          nFft?:number, referenceNFft?:number, yinThreshold?:number, voicedConfidence?:number,
+   *          minLoudnessDb?:number, minVoicedRun?:number, yinWindowSize?:number}} o
+   *   analysis: the model's (analysis.js): f0 range, loudness floor, and the n_fft it was trained
+   *   on (`referenceNFft`, its default, as `nFft`'s). A shorter nFft (less look-ahead) reads mean
+   *   bin power 10*log10(referenceNFft/nFft) dB lower; that is added back, and the pitch tracker
+   *   keeps the window it has at the model's n_fft.
    *   voicedConfidence: YIN confidence (1 - aperiodicity) a frame needs to count as voiced;
    *   minLoudnessDb: quieter frames are unvoiced whatever YIN says (room noise, breath).
    */
   constructor({
-    sampleRate = 16000, frameRate = 250, nFft = 512, minHz = 70, maxHz = 1100,
-    yinThreshold = 0.1, voicedConfidence = 0.8, minLoudnessDb = -55, minVoicedRun = 3, yinWindowSize = 0,
-    referenceNFft = nFft,
-  } = {}) {
+    sampleRate, frameRate, analysis, nFft = analysis.loudnessNFft, referenceNFft = analysis.loudnessNFft,
+    yinThreshold = PITCH.yinThreshold, voicedConfidence = PITCH.minConfidence, minLoudnessDb = PITCH.minLoudnessDb,
+    minVoicedRun = 3, yinWindowSize = 0,
+  }) {
     this.sampleRate = sampleRate;
     this.hop = Math.round(sampleRate / frameRate);
     this.nFft = nFft;
-    this.minHz = minHz;
-    this.maxHz = maxHz;
     this.voicedConfidence = voicedConfidence;
     this.minLoudnessDb = minLoudnessDb;
-    this.loudness = new LoudnessMeter({ sampleRate, nFft, refDb: -10 * Math.log10(referenceNFft / nFft) });
+    this.loudness = new LoudnessMeter({ sampleRate, nFft, floorDb: analysis.loudnessFloorDb, refDb: -10 * Math.log10(referenceNFft / nFft) });
     this.minVoicedRun = minVoicedRun;
-    // By default YIN reads the same n_fft samples as the loudness window (its integration window
-    // is what the longest lag leaves), keeping the pitch estimate centred close to the frame.
-    const maxLag = Math.ceil(sampleRate / minHz);
-    const windowSize = yinWindowSize || Math.max(64, referenceNFft - maxLag - 2);
-    this.yin = new Yin({ sampleRate, minHz, maxHz, threshold: yinThreshold, windowSize });
-    this.pitch = { f0Hz: 0, confidence: 0 };
-    this.yinFrame = new Float32Array(this.yin.frameSize);
+    const trackerAnalysis = { ...analysis, loudnessNFft: referenceNFft };
+    this.pitchTracker = new PitchTracker({ sampleRate, analysis: trackerAnalysis, threshold: yinThreshold, windowSize: yinWindowSize });
+    this.minHz = this.pitchTracker.minHz;
+    this.maxHz = this.pitchTracker.maxHz;
     // Both analyses read the samples that end n_fft/2 after the frame centre.
-    this.historySamples = Math.max(nFft, this.yin.frameSize);
+    this.historySamples = Math.max(nFft, this.pitchTracker.frameSize);
     this.buf = new Float32Array(this.historySamples + 4096);
     this.frames = {
       count: 0, f0Hz: new Float32Array(64), confidence: new Float32Array(64),
@@ -169,29 +164,12 @@ export class FeatureExtractor {
     fr.voiced[i] = voiced ? 1 : 0;
   }
 
-  /** Analyses every frame whose window lies below absolute sample `available`. */
-  /**
-   * YIN's frame x[end - frameSize, end), time-reversed. YIN integrates over the first W samples of
-   * its frame against the same W samples up to maxLag later; reversed, that window lies on the
-   * newest samples. A note is then recognised once W + one of its periods have arrived (not W +
-   * the longest lag: 10-16 ms sooner at a phrase onset), and the pitch is that of the newest audio.
-   * Periodicity does not care about the direction of time.
-   */
-  newestFirst(end) {
-    const f = this.yinFrame, n = f.length, x = this.buf, w = this.yin.windowSize;
-    let newest = 0, all = 0;
-    for (let i = 0; i < n; i++) {
-      const v = x[end - 1 - i];
-      f[i] = v;
-      all += v * v;
-      if (i < w) newest += v * v;
-    }
-    // A note's release into silence leaves the newest samples near zero, which YIN would call
-    // perfectly periodic: the newest window must hold a fair share of the frame's energy.
-    this.newestEnergyRatio = all > 0 ? (newest / w) / (all / n) : 0;
-    return f;
+  /** The pitch tracker's YIN (its method and window, for benchmarks). */
+  get yin() {
+    return this.pitchTracker.yin;
   }
 
+  /** Analyses every frame whose window lies below absolute sample `available`. */
   analyseUpTo(available) {
     const fr = this.frames;
     let count = 0;
@@ -200,9 +178,8 @@ export class FeatureExtractor {
     while (this.frameEnd(this.nextFrame) <= available) {
       const end = this.frameEnd(this.nextFrame) - this.bufStart;
       const loudnessDb = this.loudness.measure(this.buf, end - this.nFft);
-      const p = this.yin.detectAt(this.newestFirst(end), this.yinFrame.length, this.pitch);
-      const confidence = this.newestEnergyRatio >= NEWEST_ENERGY_MIN_RATIO ? p.confidence : 0;
-      this.gate(count++, p.f0Hz, confidence, loudnessDb);
+      const p = this.pitchTracker.track(this.buf, end);
+      this.gate(count++, p.f0Hz, p.confidence, loudnessDb);
       this.nextFrame++;
     }
     fr.count = count;

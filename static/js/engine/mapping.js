@@ -6,10 +6,10 @@
 // the singer stops for TAKE_GAP_SECONDS, or changes the octave by hand. A musician hears one
 // instrument, never a melody broken by octaves.
 
-import { SILENCE_DB, TAKE_GAP_SECONDS, TAKE_START, VOICING } from "../config.js";
+import { TAKE_GAP_SECONDS, TAKE_START, VOICING } from "../config.js";
 import { hzToMidi } from "../dsp/notes.js";
+import { analysisOf } from "./analysis.js";
 
-export { SILENCE_DB };
 
 export class Mapper {
   /**
@@ -19,6 +19,7 @@ export class Mapper {
   constructor(meta, controls = {}) {
     this.f0Stats = meta.f0_stats;
     this.loudnessStats = meta.loudness_stats;
+    this.floorDb = analysisOf(meta).loudnessFloorDb; // the models' silence
     this.takeGapFrames = Math.round(TAKE_GAP_SECONDS * meta.frame_rate);
     this.manualOctaves = null;
     this.setControls(controls);
@@ -92,7 +93,7 @@ export class Mapper {
     const singerStd = Math.sqrt(this.singerLoudVar);
     const ratio = Math.min(2, Math.max(0.5, this.loudnessStats.std_db / singerStd));
     const z = (loudnessDb - this.singerLoudMean) * ratio;
-    return Math.min(0, Math.max(SILENCE_DB, this.loudnessStats.mean_db + z));
+    return Math.min(0, Math.max(this.floorDb, this.loudnessStats.mean_db + z));
   }
 
   updateSinger(midi, loudnessDb) {
@@ -127,7 +128,7 @@ export class Mapper {
       // The gate ramps over `gateFrames` so onsets and releases never click.
       this.gate = voiced ? Math.min(1, this.gate + this.gateStep) : Math.max(0, this.gate - this.gateStep);
       out.gate[i] = this.gate;
-      out.loudnessDb[i] = this.gate > 0 ? this.mapLoudnessDb(frames.loudnessDb[i]) : SILENCE_DB;
+      out.loudnessDb[i] = this.gate > 0 ? this.mapLoudnessDb(frames.loudnessDb[i]) : this.floorDb;
     }
     return out;
   }

@@ -1,8 +1,8 @@
 // The streaming decoder as our own WebGL programs, for the webgl backend: the same network as the
 // streaming graph (stream.json), from its weights, in 2 passes per conv layer + 1 for the head
-// instead of the converted graph's ~75 op-by-op kernels. On SwiftShader (software WebGL) a
-// dispatch costs ~45 µs of JavaScript and GL bookkeeping before any arithmetic, and a 4-frame
-// block has too little arithmetic to hide ~75 of them (docs/benchmarks.md, WebGL costs).
+// instead of the converted graph's ~75 op-by-op kernels. On SwiftShader (software WebGL) each
+// dispatch costs JavaScript and GL bookkeeping before any arithmetic, and a 4-frame block has too
+// little arithmetic to hide ~75 of them (docs/benchmarks.md, "Where a WebGL block's time goes").
 //
 //   conv  (shaders/decoder_conv.glsl)  thread (frame, channel): the dilated causal conv + bias
 //   norm  (shaders/decoder_norm.glsl)  layer norm, gain/offset, leaky ReLU, residual, written as
@@ -19,7 +19,7 @@
 // at load for the live size), so every texel read's index arithmetic folds away.
 import * as glsl from "./shaders.js";
 import { tf } from "../worker/backend.js";
-import { SILENCE_DB } from "../config.js";
+import { analysisOf } from "../engine/analysis.js";
 import { WebGLVoice } from "./voice-webgl.js";
 import { defines, disposeInfo, texelAccessors, uploadTensor } from "./webgl-program.js";
 
@@ -174,7 +174,7 @@ export class WebGLFusedDecoder {
     // >= receptive_field_frames - 1 frames of silence, in blocks of the live size: every history
     // then has the live shape, so the live blocks run the binaries compiled here.
     const silenceFrames = Math.max(1, this.meta.receptive_field_frames - 1);
-    const f0 = new Float32Array(blockFrames).fill(SILENCE_F0_HZ), ld = new Float32Array(blockFrames).fill(SILENCE_DB);
+    const f0 = new Float32Array(blockFrames).fill(SILENCE_F0_HZ), ld = new Float32Array(blockFrames).fill(analysisOf(this.meta).loudnessFloorDb);
     for (let done = 0; done < silenceFrames; done += blockFrames) tf.backend().disposeIntermediateTensorInfo(this.stepFrames(f0, ld));
     this.silent = { rows: Float32Array.from(this.input.rows), histories: this.histories };
     this.histories = this.silent.histories;

@@ -181,7 +181,7 @@ export class WebGLVoice {
     disposeInfo(this.frames);
     this.frames = frames;
     // The one read-back. Synchronous: it blocks only the engine Worker, and an async read() polls
-    // its fence on setTimeout, which costs ~4 ms more per block here (docs/benchmarks.md).
+    // its fence on setTimeout, which costs a timer's delay more per block (docs/benchmarks.md, "WebGL").
     const out = backend.readSync(audio.dataId);
     backend.disposeIntermediateTensorInfo(audio);
     return this.reverb.process(out);

@@ -1,5 +1,5 @@
 // The backend measurement of an earlier visit on this device, so a returning singer skips most of
-// the measurement at load (3 s here at full speed, 12-15 s with the browser held to half a core):
+// the measurement at load (seconds, more on a throttled device):
 // the engine Worker confirms the remembered choice with one measurement of that backend and
 // measures everything again when it no longer keeps up. Only a choice at the shortest block is
 // remembered (a longer one may have been a bad moment; the next visit measures again), and only

@@ -65,7 +65,7 @@ export function showInstruments(models, errors, onPick) {
   // Each manifest error names the instrument and why it is unavailable (app/manifest.py).
   const unavailable = errors.length ? `Unavailable: ${errors.map((e) => e.error).join("; ")}` : "";
   if (!models.length) {
-    hint.textContent = unavailable || "No instruments installed yet: build them with `python build_models.py`. Pitch readout works meanwhile.";
+    hint.textContent = unavailable || "No instruments installed yet: build them with `python build_models.py`. The level meter works meanwhile (the pitch range comes with an instrument).";
     showCard(null);
     return null;
   }

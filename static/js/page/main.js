@@ -10,6 +10,7 @@
 // test probe, probe.js).
 import { deviceKey, recallMeasurement, rememberMeasurement } from "./backend-memory.js";
 import { startCapture } from "../audio/capture.js";
+import { analysisOf } from "../engine/analysis.js";
 import { EngineClient } from "./engine-client.js";
 import { explainError, missingCapability } from "./errors.js";
 import { LatencyMeter, latencyBudgetMs } from "./latency.js";
@@ -90,6 +91,7 @@ async function start() {
   state.session = session;
   session.capture = await startCapture(context, {
     targetSampleRate: model ? model.sample_rate : context.sampleRate,
+    analysis: model ? analysisOf(model) : null,
     onLevel: (level) => {
       readouts.showLevel(level);
       state.riyaz.feed(level.f0Hz);
@@ -99,7 +101,7 @@ async function start() {
   state.riyaz.begin();
   if (!model) {
     await session.capture.openMicrophone();
-    return ui.showStatus("Listening (no instrument installed: pitch only).");
+    return ui.showStatus("Listening (no instrument installed: level only).");
   }
   await engine.load(model);
   session.output = await startOutput(context, {

@@ -15,8 +15,7 @@ const RECORD_SECONDS = 120;
 /**
  * The lateness beyond its floor at which the audio thread counts as late (late-quanta.js):
  * three callbacks (baseLatency; at least 3 ms), since one callback's quanta spread over a
- * callback's duration even when nothing is late (a quiet minute's worst here is 10-16 ms at 10 ms
- * callbacks): 30 ms here, about where a device's output buffer runs dry.
+ * callback's duration even when nothing is late; about where a device's output buffer runs dry.
  */
 const LATE_CALLBACKS = 3;
 const lateToleranceMs = (baseLatencySeconds) => 1000 * LATE_CALLBACKS * Math.max(baseLatencySeconds || 0, 0.003);

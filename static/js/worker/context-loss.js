@@ -1,9 +1,7 @@
 // A lost WebGL context (a GPU reset) seen from the Worker.
+import { WEBGL_CONTEXT_CHECKS_PER_SECOND } from "../config.js";
 import { tf } from "./backend.js";
 import { state } from "./state.js";
-
-/** How often a block in flight on webgl checks its context. */
-const CONTEXT_CHECK_MS = 100;
 
 /** True when the engine runs on WebGL and its context is gone. */
 export function webglContextLost() {
@@ -23,7 +21,7 @@ export function raceContextLoss(promise) {
       if (!webglContextLost()) return;
       clearInterval(timer);
       reject(new Error("WebGL context lost"));
-    }, CONTEXT_CHECK_MS);
+    }, 1000 / WEBGL_CONTEXT_CHECKS_PER_SECOND);
     promise.then((v) => { clearInterval(timer); resolve(v); }, (e) => { clearInterval(timer); reject(e); });
   });
 }

@@ -1,11 +1,11 @@
 // Decoder stage: the instrument's streaming graph (its one TF.js graph model, metadata
 // "streaming"), run block by block. The network is causal: only the block's new frames are
 // computed, each conv layer's past activations travel between blocks as backend tensors (never
-// read back). A stream starts from silence (f0 0 Hz, SILENCE_DB) and only the block's own frames
-// are read back. No DOM: runs in a module Worker as well as on the page.
+// read back). A stream starts from silence (f0 0 Hz, the model's loudness floor) and only the
+// block's own frames are read back. No DOM: runs in a module Worker as well as on the page.
 import { loadGraphModel } from "@tensorflow/tfjs-converter";
 import { tf } from "./backend.js";
-import { SILENCE_DB } from "../config.js";
+import { analysisOf } from "../engine/analysis.js";
 import { CpuStreamingDecoder, cpuWeightNames } from "../engine/decoder-cpu.js";
 import { WebGLFusedDecoder, webglDecoderFits } from "../gpu/decoder-webgl.js";
 
@@ -68,7 +68,7 @@ export class StreamingDecoder {
     this.disposeCaches();
     this.caches = this.cacheSpecs.map((c) => tf.zeros(c.shape));
     const f0 = new Float32Array(blockFrames).fill(SILENCE_F0_HZ);
-    const ld = new Float32Array(blockFrames).fill(SILENCE_DB);
+    const ld = new Float32Array(blockFrames).fill(analysisOf(this.meta).loudnessFloorDb);
     for (let done = 0; done < silenceFrames; done += blockFrames) tf.dispose(this.step(f0, ld));
     this.silentCaches = this.caches;
     // One read-back of the live size, as every live block does.

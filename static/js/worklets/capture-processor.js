@@ -1,25 +1,29 @@
 // Capture: microphone quantum (context rate) -> anti-aliased resample to the model rate ->
 // SharedArrayBuffer ring (its write index notified for an engine Worker that waits on it; an
-// engine on the audio thread reads the ring in the same quantum). Also a live level and YIN
-// pitch for the page (UI_UPDATES_PER_SECOND), and phrase onsets for the measured latency.
-import { UI_UPDATES_PER_SECOND, ONSET, RENDER_QUANTUM_FRAMES } from "../config.js";
+// engine on the audio thread reads the ring in the same quantum). Also a live level and pitch
+// for the page (UI_UPDATES_PER_SECOND; the engine's pitch tracker), and phrase onsets for the
+// measured latency.
+import { ONSET, PITCH, RENDER_QUANTUM_FRAMES, UI_UPDATES_PER_SECOND } from "../config.js";
 import { CAPTURE_EVENT, WORKLET_MESSAGE } from "../protocol.js";
 import { OnsetDetector } from "../dsp/onset.js";
 import { Resampler } from "../dsp/resampler.js";
 import { RingBuffer } from "../dsp/ring.js";
-import { Yin } from "../dsp/yin.js";
+import { PitchTracker } from "../engine/pitch-tracker.js";
 
 class CaptureProcessor extends AudioWorkletProcessor {
-  /** processorOptions: {targetSampleRate, ringBuffer (SharedArrayBuffer or null: level only)} */
+  /**
+   * processorOptions: {targetSampleRate, ringBuffer (SharedArrayBuffer or null: level only),
+   * analysis (the model's, engine/analysis.js; null without a model: level only, no pitch)}
+   */
   constructor(options) {
     super();
     const o = options.processorOptions;
     this.targetSampleRate = o.targetSampleRate;
     this.resampler = new Resampler(sampleRate, this.targetSampleRate, RENDER_QUANTUM_FRAMES * 8);
     this.ring = o.ringBuffer ? new RingBuffer(o.ringBuffer) : null;
-    this.yin = new Yin({ sampleRate: this.targetSampleRate, minHz: 70, maxHz: 1100, windowSize: 512 });
-    this.frame = new Float32Array(this.yin.frameSize);
-    this.pitch = { f0Hz: 0, confidence: 0 };
+    this.tracker = o.analysis ? new PitchTracker({ sampleRate: this.targetSampleRate, analysis: o.analysis, threshold: PITCH.yinThreshold }) : null;
+    this.frame = new Float32Array(this.tracker ? this.tracker.frameSize : 0);
+    this.unvoiced = { f0Hz: 0, confidence: 0 };
     this.samplesPerReport = Math.round(this.targetSampleRate / UI_UPDATES_PER_SECOND);
     this.sinceReport = 0;
     this.sumSquares = 0;
@@ -33,6 +37,7 @@ class CaptureProcessor extends AudioWorkletProcessor {
 
   appendToFrame(samples) {
     const f = this.frame, n = samples.length;
+    if (!f.length) return;
     if (n >= f.length) {
       f.set(samples.subarray(n - f.length));
     } else {
@@ -44,13 +49,13 @@ class CaptureProcessor extends AudioWorkletProcessor {
   report() {
     const rms = Math.sqrt(this.sumSquares / Math.max(1, this.count));
     const levelDb = 20 * Math.log10(rms + 1e-9);
-    this.yin.detect(this.frame, this.pitch);
-    const voiced = levelDb > -55 && this.pitch.confidence > 0.8;
+    const pitch = this.tracker ? this.tracker.track(this.frame, this.frame.length) : this.unvoiced;
+    const voiced = levelDb > PITCH.minLoudnessDb && pitch.confidence > PITCH.minConfidence;
     this.port.postMessage({
       type: CAPTURE_EVENT.LEVEL,
       levelDb,
-      f0Hz: voiced ? this.pitch.f0Hz : 0,
-      confidence: this.pitch.confidence,
+      f0Hz: voiced ? pitch.f0Hz : 0,
+      confidence: pitch.confidence,
       dropped: this.dropped,
     });
     this.sumSquares = 0;

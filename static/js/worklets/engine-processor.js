@@ -5,7 +5,7 @@
 // The graph orders the three processors in every quantum (silent connections: capture ->
 // engine -> output), so a block rendered from this quantum's voice is in the output ring before
 // output-processor reads it. From the Worker a block can only follow the audio callback that
-// captured it: one callback later, 10 ms where a callback renders 3-4 quanta at once.
+// captured it: one callback later (a callback may render several quanta at once).
 //
 // The same contract as the Worker's live loop (worker/session.js): capture ring in,
 // output ring out, backlog beyond MAX_BACKLOG_MS dropped, an instrument switch between two blocks.

@@ -2,7 +2,6 @@
 // and the bow's pressure follows the voice's loudness. A note from silence starts as a bow takes
 // the string (attack_ms); an articulated note inside a phrase (a consonant, a jump) is a bow
 // change: the level dips by bow_change_db and comes back over bow_change_ms. The taraf rings.
-import { SILENCE_DB } from "../../config.js";
 import { hzToMidi } from "../../dsp/notes.js";
 import { Articulation, NONE, ONSET } from "./articulation.js";
 import { Idiom } from "./idiom.js";
@@ -33,7 +32,7 @@ export class BowedIdiom extends Idiom {
         // A V in level: down by changeDb at the change, back over the rest of changeFrames.
         db -= this.changeDb * (1 - this.sinceChange / this.changeFrames);
       }
-      mapped.loudnessDb[i] = Math.max(SILENCE_DB, db);
+      mapped.loudnessDb[i] = Math.max(this.floorDb, db);
       this.sinceAttack++;
       this.sinceChange++;
     }

@@ -3,7 +3,6 @@
 // confidence: a breathy voice makes a breathy flute), louder at each onset and on soft notes, where
 // a real player's air is heard most. A consonant is a tongued note: the tone stops with the voice
 // and comes back with an accent (tongue_db over tongue_ms) and a burst of air.
-import { SILENCE_DB } from "../../config.js";
 import { BandNoise } from "../../dsp/band-noise.js";
 import { hzToMidi } from "../../dsp/notes.js";
 import { Articulation, CONSONANT, NONE } from "./articulation.js";
@@ -20,7 +19,7 @@ export class BreathIdiom extends Idiom {
     this.meanDb = meta.loudness_stats.mean_db;
     const noise = () => new BandNoise({ sampleRate: meta.sample_rate, lowHz: p.band_hz[0], highHz: p.band_hz[1], seed: 11 });
     this.noise = noise();
-    this.noiseUnitDb = unitLoudnessDb(noise(), meta.sample_rate);
+    this.noiseUnitDb = unitLoudnessDb(noise(), meta);
     this.sinceOnset = Infinity;
     this.tongued = false;
     this.breathGain = new Float32Array(0); // per frame of the block, for render
@@ -50,7 +49,7 @@ export class BreathIdiom extends Idiom {
       }
       let db = mapped.loudnessDb[i];
       if (this.tongued && this.sinceOnset < this.tongueFrames) db += p.tongue_db * (1 - this.sinceOnset / this.tongueFrames);
-      mapped.loudnessDb[i] = Math.min(0, Math.max(SILENCE_DB, db));
+      mapped.loudnessDb[i] = Math.min(0, Math.max(this.floorDb, db));
       const breathDb = db + this.breathRelDb(1 - voice.confidence[i], db);
       this.breathGain[i] = gate * gainForDb(breathDb, this.noiseUnitDb);
       this.sinceOnset++;

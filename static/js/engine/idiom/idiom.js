@@ -7,6 +7,7 @@
 // Its controls come with the engine's (setControls): the singer's Sa and the raga's swaras
 // (`scale`), the manual transposition, the taraf's level and the chikari.
 import { midiToHz } from "../../dsp/notes.js";
+import { analysisOf } from "../analysis.js";
 import { ResonatorBank } from "../../dsp/resonator-bank.js";
 import { checkScale, DEFAULT_SCALE, SA_PA_DEGREES } from "./keys.js";
 
@@ -20,6 +21,7 @@ export class Idiom {
     this.playing = meta.playing || { idiom: "voice" };
     this.frameRate = meta.frame_rate;
     this.hop = meta.hop_samples;
+    this.floorDb = analysisOf(meta).loudnessFloorDb; // the models' silence
     this.scale = DEFAULT_SCALE;
     this.semitoneShift = 0;
     const taraf = this.playing.taraf;

@@ -5,7 +5,6 @@
 // decay_late_db_per_s). A meend bends the sounding string without a new strike, up to how far a string
 // can be pulled (meend_max_semitones from where the glide began); beyond, the player plucks again. Chikari (the drone
 // strings, tuned to Sa) can ring with each stroke.
-import { SILENCE_DB } from "../../config.js";
 import { BandNoise } from "../../dsp/band-noise.js";
 import { hzToMidi, midiToHz } from "../../dsp/notes.js";
 import { ResonatorBank } from "../../dsp/resonator-bank.js";
@@ -75,7 +74,7 @@ export class PluckedIdiom extends Idiom {
         bank.process(out, out, out.length, 1);
         return out;
       },
-    }, this.meta.sample_rate);
+    }, this.meta);
   }
 
   shape(voice, mapped, n, { gateDb }) {
@@ -93,7 +92,7 @@ export class PluckedIdiom extends Idiom {
         continue;
       }
       if (kind !== NONE || this.stroke === null || Math.abs(midi - this.glideFromMidi) > this.meendMax) {
-        this.stroke = { frames: 0, peakDb: SILENCE_DB };
+        this.stroke = { frames: 0, peakDb: this.floorDb };
         this.glideFromMidi = midi;
       }
       const s = this.stroke, t = s.frames++;
@@ -101,7 +100,7 @@ export class PluckedIdiom extends Idiom {
       if (t < this.strengthFrames) s.peakDb = Math.max(s.peakDb, mapped.loudnessDb[i]);
       const attackDb = t < this.attackFrames ? 20 * Math.log10((t + 1) / this.attackFrames) : 0;
       const decayDb = this.decayDb(Math.max(0, t + 1 - this.attackFrames));
-      mapped.loudnessDb[i] = Math.max(SILENCE_DB, s.peakDb + attackDb - decayDb);
+      mapped.loudnessDb[i] = Math.max(this.floorDb, s.peakDb + attackDb - decayDb);
       // The chikari is struck as the stroke's attack peaks (its strength known by then).
       if (this.chikari && t + 1 === this.attackFrames) this.plucks.push({ frame: i, levelDb: s.peakDb + this.chikariDb });
     }
