@@ -9,7 +9,7 @@ PORT ?= 8000
 export TF_ENABLE_ONEDNN_OPTS := 0
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: run run-https test install install-test install-build system-deps bundle test-py test-js test-fast lint-py bench bench-quick models clean
+.PHONY: run run-https test install install-test install-build system-deps bundle test-py test-js test-fast lint-py lint-js bench bench-quick models clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -63,14 +63,17 @@ $(VENV)/.build: pyproject.toml shims/crepe/crepe/__init__.py | $(VENV)/.base
 install-test: $(VENV)/.build system-deps bundle
 
 test: install-test
-	$(MAKE) --no-print-directory test-js lint-py test-py
+	$(MAKE) --no-print-directory lint-js test-js lint-py test-py
 
 # The node tests, lint and pytest without the browser tests (tests/e2e): minutes, not the hour.
 test-fast: install-test
-	$(MAKE) --no-print-directory test-js lint-py test-py PYTEST_ARGS='-m "not e2e" $(PYTEST_ARGS)'
+	$(MAKE) --no-print-directory lint-js test-js lint-py test-py PYTEST_ARGS='-m "not e2e" $(PYTEST_ARGS)'
 
 lint-py: $(VENV)/.build
 	$(VENV)/bin/ruff check .
+
+lint-js: node_modules/.package-lock.json
+	node_modules/.bin/eslint .
 
 test-js:
 	node --test tests/js/*.mjs
@@ -88,4 +91,4 @@ bench-quick: install-test
 	$(PY) -m bench.run --quick
 
 clean:
-	rm -rf static/build node_modules $(VENV)
+	rm -rf static/build tests/build node_modules $(VENV)

@@ -57,7 +57,7 @@ def call_bench(page, name: str, args: dict, voice=None):
     from tests.e2e.browser_io import to_b64
 
     return page.evaluate("""async ([name, args, b64]) => {
-        const k = await import('/static/build/testkit.js');
+        const k = await import('/tests/build/testkit.js');
         if (b64) args.voice = __b64ToF32(b64);
         return k.bench[name](args);
     }""", [name, args, None if voice is None else to_b64(voice)])

@@ -22,7 +22,7 @@ from tests.e2e.conftest import BASE_ARGS, CHROMIUM  # noqa: E402
 from tests.serving import served_app  # noqa: E402
 
 MEASURE = """async (id) => {
-  const k = await import('/static/build/testkit.js');
+  const k = await import('/tests/build/testkit.js');
   const info = k.bench.backendInfo();
   const r = await k.bench.benchDecoder({ id, seconds: 2, repeats: 7 });
   return { ...info, hardwareConcurrency: navigator.hardwareConcurrency,

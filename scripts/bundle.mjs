@@ -1,5 +1,7 @@
 // Bundles static/js ES modules into static/build/ (ignored) and copies the TF.js WASM
-// binaries beside them, so the page needs no network beyond this server.
+// binaries beside them, so the page needs no network beyond this server. The test kit (the
+// stages for browser tests and benchmarks) goes to tests/build/, which the app never serves
+// (tests/serving.py mounts it for tests).
 import { build } from "esbuild";
 import { copyFileSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -7,16 +9,17 @@ import { join } from "node:path";
 import { writeServiceWorker } from "./service-worker.mjs";
 
 const out = "static/build";
+const testOut = "tests/build";
 rmSync(join(out, "chunks"), { recursive: true, force: true }); // content-hashed: old ones would pile up
 mkdirSync(join(out, "wasm"), { recursive: true });
 
 const common = { bundle: true, format: "esm", target: "es2022", sourcemap: true, minify: true, logLevel: "warning" };
-// One build with code splitting: the engine Worker and the test kit share one copy of TF.js (two
-// copies would share TF.js's global engine but not its kernel registry); the page loads none.
+// One build with code splitting (the page and the engine Worker share chunks); the page's own
+// code loads no TF.js.
 const pageBuild = await build({
   metafile: true,
   ...common,
-  entryPoints: { app: "static/js/page/main.js", testkit: "tests/kit/testkit.js", "engine-worker": "static/js/worker/engine-worker.js" },
+  entryPoints: { app: "static/js/page/main.js", "engine-worker": "static/js/worker/engine-worker.js" },
   outdir: out,
   splitting: true,
   chunkNames: "chunks/[name]-[hash]",
@@ -35,8 +38,13 @@ const workletBuild = await build({
   outdir: out,
 });
 
+// The test kit: one bundle, so one copy of TF.js in the page that imports it (two copies would
+// share TF.js's global engine but not its kernel registry).
+rmSync(testOut, { recursive: true, force: true });
+await build({ ...common, entryPoints: { testkit: "tests/kit/testkit.js" }, outdir: testOut, loader: { ".glsl": "text" } });
+
 const wasmDir = "node_modules/@tensorflow/tfjs-backend-wasm/dist";
 for (const f of readdirSync(wasmDir).filter((f) => f.endsWith(".wasm"))) copyFileSync(join(wasmDir, f), join(out, "wasm", f));
-// The service worker precaches what the page needs offline (the test kit and probe are left out).
-await writeServiceWorker({ metafiles: [pageBuild.metafile, workletBuild.metafile], out, skipEntries: ["testkit", "probe-processor"] });
-console.log("bundled into", out);
+// The service worker precaches what the page needs offline (the probe is left out).
+await writeServiceWorker({ metafiles: [pageBuild.metafile, workletBuild.metafile], out, skipEntries: ["probe-processor"] });
+console.log("bundled into", out, "and the test kit into", testOut);

@@ -12,7 +12,7 @@ HEADING = "## Analysis window"
 FFT_SIZES = (512, 256, 128)  # the first is the window the models were trained with
 
 RENDER_WINDOWS = """async ([id, b64, sizes]) => {
-    const k = await import('/static/build/testkit.js');
+    const k = await import('/tests/build/testkit.js');
     const out = await k.bench.renderAnalysisWindows({ id, voice: __b64ToF32(b64), fftSizes: sizes });
     return Object.fromEntries(Object.entries(out).map(([n, a]) => [n, __f32ToB64(a)]));
 }"""

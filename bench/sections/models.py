@@ -11,7 +11,7 @@ HEADING = "## Models"
 SEED_MODEL_BYTES = 300 * 1024  # Sounds of India's models
 
 LOAD_MODEL = """async (id) => {
-    const k = await import('/static/build/testkit.js');
+    const k = await import('/tests/build/testkit.js');
     const { decoder, loadMs } = await k.bench.loadModel(id);
     decoder.dispose();
     return loadMs;

@@ -12,7 +12,7 @@ KEY = "sound"
 HEADING = "## Sound"
 
 RENDER_BOTH = """async ([id, b64]) => {
-    const k = await import('/static/build/testkit.js');
+    const k = await import('/tests/build/testkit.js');
     const r = await k.bench.renderBoth({ id, voice: __b64ToF32(b64) });
     return { streamed: __f32ToB64(r.streamed), whole: __f32ToB64(r.whole), octaves: r.octaves,
              mapped: __f32ToB64(r.mappedF0Hz) };

@@ -9,7 +9,7 @@ KEY = "timbre"
 HEADING = "## Timbre"
 
 RENDER_WHOLE = """async ([id, b64]) => {
-    const k = await import('/static/build/testkit.js');
+    const k = await import('/tests/build/testkit.js');
     const r = await k.bench.renderBoth({ id, voice: __b64ToF32(b64) });
     return { whole: __f32ToB64(r.whole), mapped: __f32ToB64(r.mappedF0Hz) };
 }"""

@@ -48,6 +48,18 @@ GOOD = {"name": "Bansuri", "sample_rate": 16000, "frame_rate": 250, "n_harmonics
         "analysis": analysis_metadata()}
 
 
+def test_the_app_serves_no_test_kit():
+    """The test kit is bundled into tests/build (scripts/bundle.mjs), which the app does not serve,
+    and no served bundle holds any of its code."""
+    client = TestClient(create_app())
+    for path in ("/tests/build/testkit.js", "/static/build/testkit.js"):
+        assert client.get(path).status_code == 404, path
+    maps = list((ROOT / "static" / "build").rglob("*.js.map"))
+    assert maps, "static/build is not bundled: run `node scripts/bundle.mjs`"
+    from_kit = [m.name for m in maps if any("tests/kit" in src for src in json.loads(m.read_text())["sources"])]
+    assert from_kit == [], f"served bundles built from the test kit: {from_kit}"
+
+
 def test_page_is_served_with_cross_origin_isolation_headers(static_dir):
     client = TestClient(create_app(static_dir))
     res = client.get("/")

@@ -17,7 +17,7 @@ TEN_MINUTES = 16000 * 600  # samples at 16 kHz
 BLOCK = 16384  # samples per accumulate() call for the long run (the engine uses 256-320)
 
 SETUP = """async (f16) => {
-  const k = await import('/static/build/testkit.js');
+  const k = await import('/tests/build/testkit.js');
   if (f16) k.tf.env().set('WEBGL_FORCE_F16_TEXTURES', true);
   await k.tfBackend.useBackend('webgl');
   globalThis.kit = k;
@@ -132,7 +132,7 @@ def test_no_tensors_or_textures_leak_across_many_calls(webgl_page):
 def test_cpu_backend_gets_the_float64_accumulator(open_page):
     page, _, _ = open_page()
     r = page.evaluate("""async () => {
-      const k = await import('/static/build/testkit.js');
+      const k = await import('/tests/build/testkit.js');
       await k.tfBackend.useBackend('cpu');
       const acc = k.cumsum.createPhaseAccumulator(k.tf);
       const p = acc.accumulate(new Float32Array([1, 2, 4]));

@@ -27,7 +27,7 @@ N_FRAMES = 96
 BACKENDS = ("cpu", "wasm")
 
 RUN = """async ([ids, backends, blocks, f0b, ldb]) => {
-  const k = await import('/static/build/testkit.js');
+  const k = await import('/tests/build/testkit.js');
   const tf = k.tf;
   const manifest = await (await fetch('/models/manifest.json')).json();
   const f0 = __b64ToF32(f0b), ld = __b64ToF32(ldb), n = f0.length;

@@ -20,7 +20,7 @@ def require_models():
 
 
 RUN_ENGINE_BOTH_WAYS = """async ([id, b64, blockFrames]) => {
-  const k = await import('/static/build/testkit.js');
+  const k = await import('/tests/build/testkit.js');
   const manifest = await (await fetch('/models/manifest.json')).json();
   const meta = manifest.models.find((m) => m.id === id);
   const decoder = await k.decoder.loadDecoder(meta.url, meta);
@@ -65,7 +65,7 @@ def test_tensor_count_stays_flat_over_300_engine_blocks(open_page, backend):
     require_models()
     page, errors, _ = open_page(path=f"/?backend={backend}&block=4")
     r = page.evaluate("""async (id) => {
-      const k = await import('/static/build/testkit.js');
+      const k = await import('/tests/build/testkit.js');
       const m = await k.bench.benchMemory({ id, blocks: 300, every: 50 });
       return { flat: m.flat, series: m.series.map((s) => s.numTensors), backend: m.backend };
     }""", MODELS[0])

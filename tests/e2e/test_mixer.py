@@ -9,7 +9,7 @@ from tests.e2e.browser_io import from_b64, install_js_helpers
 pytestmark = pytest.mark.e2e
 
 MIX = """async ({instrumentLevel, voiceLevel, outputGainDb, amp}) => {
-  const k = await import('/static/build/testkit.js');
+  const k = await import('/tests/build/testkit.js');
   const sr = 16000, ctx = new OfflineAudioContext(1, sr, sr);
   const inst = new OscillatorNode(ctx, {frequency: 220});
   const shaped = new GainNode(ctx, {gain: amp});

@@ -63,7 +63,7 @@ def test_tfjs_model_in_chromium_matches_the_tensorflow_decoder(open_page, tmp_pa
     install_js_helpers(page)
     result = page.evaluate(
         """async ([meta, f0b, ldb, block]) => {
-            const k = await import('/static/build/testkit.js');
+            const k = await import('/tests/build/testkit.js');
             await k.tfBackend.useBackend('cpu');
             const tf = k.tf;
             const url = `/static/models/_test/${meta.streaming.model}`;

@@ -59,7 +59,7 @@ def test_after_one_visit_the_page_loads_and_plays_offline(pw, live_server, tmp_p
 
 def test_a_new_deploy_replaces_the_old_cache(pw, tmp_path):
     static = tmp_path / "static"
-    shutil.copytree(STATIC_DIR, static, ignore=shutil.ignore_patterns("*.map", "testkit*"))
+    shutil.copytree(STATIC_DIR, static, ignore=shutil.ignore_patterns("*.map"))
     sw = static / "build" / "sw.js"
     with served_app(static) as url:
         browser, context = launch(pw)

@@ -11,7 +11,7 @@ import soundfile as sf
 pytestmark = pytest.mark.e2e
 
 RECORD = """async ({withVoice, startAt, stopAt, seconds}) => {
-  const k = await import('/static/build/testkit.js');
+  const k = await import('/tests/build/testkit.js');
   const sr = 48000, ctx = new OfflineAudioContext(1, seconds * sr, sr);
   const osc = new OscillatorNode(ctx, {frequency: 440});
   osc.start();

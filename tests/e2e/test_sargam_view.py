@@ -6,7 +6,7 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 DRAW = """async ({saHz, instrumentHz}) => {
-  const k = await import('/static/build/testkit.js');
+  const k = await import('/tests/build/testkit.js');
   const c = document.createElement('canvas');
   c.style.width = '300px'; c.style.height = '240px';
   document.body.appendChild(c);

@@ -21,7 +21,7 @@ F16_PATH = "/?tfjsflags=WEBGL_FORCE_F16_TEXTURES:true"
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 RUN = """async ([header, payload, f16]) => {
-  const k = await import('/static/build/testkit.js');
+  const k = await import('/tests/build/testkit.js');
   if (f16) k.tf.env().set('WEBGL_FORCE_F16_TEXTURES', true);
   await k.tfBackend.useBackend('webgl');
   const bytes = Uint8Array.from(atob(payload), (c) => c.charCodeAt(0));

@@ -9,7 +9,7 @@ from tests.e2e.browser_io import from_b64, install_js_helpers
 pytestmark = pytest.mark.e2e
 
 RENDER = """async ({saHz, volume, stopAt, newSaAt, newSaHz}) => {
-  const k = await import('/static/build/testkit.js');
+  const k = await import('/tests/build/testkit.js');
   const sr = 16000, ctx = new OfflineAudioContext(1, 4 * sr, sr);
   const t = k.tanpura.createTanpura(ctx, {volume});
   t.start(saHz);

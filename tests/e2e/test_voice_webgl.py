@@ -32,7 +32,7 @@ LEAK_BLOCKS = 1000
 MIN_VOICE_SNR_DB = 90.0
 
 RUN = """async ([ids, blocks, f0b, ldb, gateb, voiceBlock, leakBlocks]) => {
-  const k = await import('/static/build/testkit.js');
+  const k = await import('/tests/build/testkit.js');
   const tf = k.tf;
   const manifest = await (await fetch('/models/manifest.json')).json();
   const f0 = __b64ToF32(f0b), ld = __b64ToF32(ldb), gate = __b64ToF32(gateb), n = f0.length;
@@ -164,7 +164,7 @@ def test_gpu_voice_leaves_no_tensor_or_texture_behind_and_the_engine_takes_it(re
 
 
 F16 = """async ([id]) => {
-  const k = await import('/static/build/testkit.js');
+  const k = await import('/tests/build/testkit.js');
   const tf = k.tf;
   const meta = (await (await fetch('/models/manifest.json')).json()).models.find((m) => m.id === id);
   const sr = meta.sample_rate, n = sr;  // 1 s of a sung-like vowel at 220 Hz, with an onset and a release

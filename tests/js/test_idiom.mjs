@@ -311,7 +311,7 @@ for (const name of ["bansuri", "shehnai"]) {
 test("bansuri: a consonant is tongued: the note comes back with an accent and more air than after a rest", () => {
   const p = meta("bansuri").playing;
   const { db, ld } = breathDb("bansuri", sing([[null, 0.1], [69, 0.6], ["c", 0.06], [69, 0.6], [null, 0.3], [69, 0.6]]));
-  const afterConsonant = Math.round(0.76 * FPS), afterRest = Math.round(1.66 * FPS);
+  const afterConsonant = Math.round(0.76 * FPS);
   const accent = Math.max(...ld.slice(afterConsonant, afterConsonant + 10)) - ld[afterConsonant + 50];
   assert.ok(accent >= p.tongue_db / 2, `accent ${accent.toFixed(1)} dB`);
   assert.ok(mean(db, 0.76, 0.8) > mean(db, 1.66, 1.7), "the tongued onset has more air");

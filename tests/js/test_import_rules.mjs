@@ -2,7 +2,9 @@
 // folder's imports through to every module they reach, as the bundle resolves them.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { closure, codeOf, importGraph, sourceFiles } from "../fixtures/source-tree.mjs";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { JS_DIR, ROOT, closure, codeOf, importGraph, sourceFiles } from "../fixtures/source-tree.mjs";
 
 const graph = importGraph();
 const files = sourceFiles();
@@ -66,4 +68,11 @@ test("one pitch tracker: only engine/pitch-tracker.js runs YIN, for the engine's
   const users = files.filter((f) => (graph.get(f) || []).some((i) => i.path === "dsp/yin.js"));
   assert.deepEqual(users, ["engine/pitch-tracker.js"]);
   for (const f of ["engine/features.js", "worklets/capture-processor.js"]) assert.ok(closure(graph, f).includes("engine/pitch-tracker.js"), f);
+});
+
+test("static/js stays readable: at most 8 files at its top, none over 300 lines", () => {
+  const top = files.filter((f) => !f.includes("/"));
+  assert.ok(top.length <= 8, `top level: ${top.join(", ")}`);
+  const long = files.map((f) => [f, readFileSync(join(ROOT, JS_DIR, f), "utf8").split("\n").length - 1]).filter(([, n]) => n > 300);
+  assert.deepEqual(long, [], "files over 300 lines");
 });

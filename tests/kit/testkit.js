@@ -1,4 +1,5 @@
-// Test and benchmark harness bundle (static/build/testkit.js): exposes each stage module so
+// Test and benchmark harness bundle (tests/build/testkit.js, served for tests by tests/serving.py,
+// never by the app): exposes each stage module so
 // Playwright tests can drive one stage alone in a real browser, on the page's main thread. The
 // page never loads it. Importing it starts the TF.js backend named by the page's ?backend=.
 export * as tfBackend from "../../static/js/worker/backend.js";

@@ -83,7 +83,7 @@ export class RingBuffer {
       return Atomics.waitAsync(this.indices, WRITE, seenWrite, timeoutMs).value; // a string or its promise
     }
     const r = Atomics.wait(this.indices, WRITE, seenWrite, timeoutMs);
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await new Promise((resolve) => globalThis.setTimeout(resolve, 0)); // a Worker's
     return r;
   }
 

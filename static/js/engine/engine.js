@@ -16,7 +16,7 @@ import * as synthStage from "./synth/synth.js";
 
 // The audio thread (AudioWorkletGlobalScope) has no `performance`: Date.now() there, whose
 // whole milliseconds still average right over many blocks (LoadMeter).
-const now = globalThis.performance ? () => performance.now() : () => Date.now();
+const now = globalThis.performance ? () => globalThis.performance.now() : () => Date.now();
 
 const QUEUED = ["f0Hz", "loudnessDb", "voiced", "confidence"];
 

@@ -41,11 +41,11 @@ export function configureBackends({ wasmThreads = null, forceF16 = false } = {})
 
 /** Makes `name` the active backend; throws with the reason when it cannot start here. */
 export async function useBackend(name) {
-  let ok = false;
+  let ok;
   try {
     ok = await tf.setBackend(name);
   } catch (err) {
-    throw new Error(`TF.js backend ${name} cannot start: ${err.message}`);
+    throw new Error(`TF.js backend ${name} cannot start: ${err.message}`, { cause: err });
   }
   if (!ok) throw new Error(`TF.js backend ${name} cannot start in this browser`);
   await tf.ready();
