@@ -86,6 +86,13 @@ export const BACKEND_MEMORY = { days: 7 };
 export const BACKEND_P99_BUDGET = 0.5;
 
 /**
+ * Backends that run the same engine code (wasm and cpu: the plain-JS decoder and synth) measure
+ * apart only by noise: the first in `order` is chosen unless another is faster by more than
+ * `clearMargin` of its p50 (worker/backend-choice.js), so a device's visits agree.
+ */
+export const BACKEND_SAME_ENGINE = { order: ["wasm", "cpu"], clearMargin: 0.25 };
+
+/**
  * Where the engine runs. On the audio thread (engine-processor.js) a block rendered from a
  * quantum's voice is played from that quantum on; from the Worker only after the audio callback
  * that captured it, one callback later (a device's callback may render several quanta at once). The

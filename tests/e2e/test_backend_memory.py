@@ -23,19 +23,39 @@ def revisit(page):
     return again
 
 
+def stored_record(page) -> dict | None:
+    record = page.evaluate(f"localStorage.getItem('{KEY}')")
+    return json.loads(record) if record else None
+
+
+def assert_same_engine_rule(backend: dict) -> None:
+    """wasm and cpu run the same plain-JS engine: where both keep up at the chosen block size,
+    wasm is chosen unless cpu's p50 is more than 25 % below it (config.js BACKEND_SAME_ENGINE)."""
+    choice = backend["choice"]
+    at = {m["backend"]: m for m in backend["measurements"]
+          if m["blockFrames"] == choice["blockFrames"] and not m.get("error") and not m.get("earlier")}
+    if choice["backend"] in ("wasm", "cpu") and {"wasm", "cpu"} <= set(at):
+        wasm, cpu = at["wasm"]["p50Ms"], at["cpu"]["p50Ms"]
+        want = "cpu" if cpu < 0.75 * wasm else "wasm"
+        budget_ok = all(at[b]["p99Ms"] < 0.5 * at[b]["blockMs"] for b in ("wasm", "cpu"))
+        if budget_ok:
+            assert choice["backend"] == want, f"wasm p50 {wasm:.3f} ms, cpu {cpu:.3f} ms: {choice}"
+
+
 def test_a_returning_visit_confirms_the_remembered_choice_or_measures_again(open_page):
     page, errors, _ = open_page(path=LIVE)
     first = probe(page, "backend")
-    record = page.evaluate(f"localStorage.getItem('{KEY}')")
+    assert_same_engine_rule(first)
+    stored = stored_record(page)
     if first["choice"]["blockFrames"] != 1:
-        assert record is None, "a choice at a longer block is not remembered (the next visit measures again)"
+        assert stored is None, "a choice at a longer block is not remembered (the next visit measures again)"
         pytest.skip(f"this run chose {first['choice']['blockFrames']}-frame blocks: nothing to remember")
-    stored = json.loads(record)
     assert (stored["choice"]["backend"], stored["choice"]["blockFrames"]) == (first["choice"]["backend"], 1)
     assert {m["backend"] for m in stored["measurements"]} == {m["backend"] for m in first["measurements"]}
 
     confirmed = 0
     for _ in range(3):
+        stored = stored_record(page)  # what this revisit starts from (a revisit that measured again renews it)
         again = revisit(page)
         second = probe(again, "backend")
         fresh = [m for m in second["measurements"] if not m.get("earlier")]
@@ -48,6 +68,7 @@ def test_a_returning_visit_confirms_the_remembered_choice_or_measures_again(open
                     else shown.startswith(stored["choice"]["backend"]))
         else:  # the remembered backend no longer kept up at this moment: everything measured again
             assert {"wasm", "cpu"} <= {m["backend"] for m in fresh}, second["measurements"]
+            assert_same_engine_rule(second)
         again.close()
     assert confirmed >= 1, "a device that just measured keeps up with its own choice on at least one of 3 revisits"
     assert not errors, errors

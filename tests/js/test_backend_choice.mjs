@@ -9,11 +9,24 @@ const m = (backend, blockFrames, p50Ms, p99Ms, decoderKind, computeP50Ms = p50Ms
   backend, blockFrames, blockMs: BLOCK_MS * blockFrames, p50Ms, p99Ms, decoderKind, computeP50Ms,
 });
 
+const SAME_ENGINE = { order: ["wasm", "cpu"], clearMargin: 0.25 };
+
 test("the fastest backend whose p99 is under half a block wins, at the shortest block where one does", () => {
-  const choice = chooseBackend([m("webgl", 1, 1.5, 2.5, "webgl"), m("wasm", 1, 0.2, 0.9, "cpu"), m("cpu", 1, 0.15, 1.1, "cpu")], 0.5);
-  assert.equal(choice.backend, "cpu");
+  const choice = chooseBackend([m("webgl", 1, 1.5, 2.5, "webgl"), m("wasm", 1, 0.4, 0.9, "cpu"), m("cpu", 1, 0.15, 1.1, "cpu")], 0.5, SAME_ENGINE);
+  assert.equal(choice.backend, "cpu", "cpu's p50 is 62 % below wasm's: clearly faster");
   assert.equal(choice.blockFrames, 1);
   assert.ok(choice.keepsUp);
+  const slowAtOne = [m("webgl", 1, 1.5, 2.5, "webgl"), m("webgl", 2, 1.6, 2.6, "webgl")];
+  assert.equal(chooseBackend(slowAtOne, 0.5, SAME_ENGINE).blockFrames, 2, "webgl keeps up only at 2-frame blocks (8 ms)");
+});
+
+test("of wasm and cpu (the same plain-JS engine), wasm is chosen unless cpu is more than 25 % faster", () => {
+  for (const [wasmP50, cpuP50, want] of [[0.2, 0.19, "wasm"], [0.2, 0.151, "wasm"], [0.2, 0.149, "cpu"], [0.19, 0.2, "wasm"]]) {
+    const choice = chooseBackend([m("wasm", 1, wasmP50, 0.9, "cpu"), m("cpu", 1, cpuP50, 0.9, "cpu")], 0.5, SAME_ENGINE);
+    assert.equal(choice.backend, want, `wasm p50 ${wasmP50} ms, cpu ${cpuP50} ms`);
+  }
+  // A backend with another engine (webgl's own programs) is chosen by speed alone.
+  assert.equal(chooseBackend([m("webgl", 1, 0.18, 0.9, "webgl"), m("wasm", 1, 0.2, 0.9, "cpu")], 0.5, SAME_ENGINE).backend, "webgl");
 });
 
 test("the audio thread takes the engine when the plain-JS engine's typical compute at 1-frame blocks is under a quarter block", () => {

@@ -15,17 +15,33 @@ export function keepsUp(m, budget) {
 }
 
 /**
- * The shortest block size at which some backend keeps up, and there the fastest (p50) such backend.
+ * The fastest (p50) of `ok`; but backends that run the same engine code (the same `decoderKind`:
+ * wasm and cpu both run the plain-JS engine) differ only by the noise of a measurement, so among
+ * those the first in `sameEngine.order` wins unless the fastest beats it by more than
+ * `sameEngine.clearMargin` of its p50: every visit then makes the same choice.
+ */
+function fastest(ok, sameEngine) {
+  const best = ok.reduce((a, b) => (b.p50Ms < a.p50Ms ? b : a));
+  const rank = (m) => (sameEngine.order.includes(m.backend) ? sameEngine.order.indexOf(m.backend) : Infinity);
+  const peers = ok.filter((m) => m.decoderKind !== undefined && m.decoderKind === best.decoderKind
+    && best.p50Ms >= (1 - sameEngine.clearMargin) * m.p50Ms);
+  return peers.reduce((a, b) => (rank(b) < rank(a) ? b : a), best);
+}
+
+/**
+ * The shortest block size at which some backend keeps up, and there the fastest (p50) such backend
+ * (`fastest`: of two running the same engine, the preferred unless the other is clearly faster).
  * When none keeps up anywhere: the fastest backend at the longest measured block, flagged.
- * @param {Array<object>} measurements as for keepsUp
+ * @param {Array<object>} measurements as for keepsUp, with `decoderKind`
+ * @param {{order:string[], clearMargin:number}} sameEngine config.js BACKEND_SAME_ENGINE
  * @returns {{backend:string, blockFrames:number, keepsUp:boolean, reason:string}|null}
  */
-export function chooseBackend(measurements, budget) {
+export function chooseBackend(measurements, budget, sameEngine) {
   const sizes = [...new Set(measurements.map((m) => m.blockFrames))].sort((a, b) => a - b);
   for (const blockFrames of sizes) {
     const ok = measurements.filter((m) => m.blockFrames === blockFrames && keepsUp(m, budget));
     if (!ok.length) continue;
-    const best = ok.reduce((a, b) => (b.p50Ms < a.p50Ms ? b : a));
+    const best = fastest(ok, sameEngine);
     return {
       backend: best.backend, blockFrames, keepsUp: true, p50Ms: best.p50Ms, p99Ms: best.p99Ms,
       reason: `fastest that keeps up at ${blockFrames}-frame blocks: p99 ${best.p99Ms.toFixed(2)} ms < ${(budget * best.blockMs).toFixed(1)} ms`,

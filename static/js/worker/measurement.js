@@ -1,6 +1,6 @@
 // Backend, block size and host, by measuring the whole engine on this device at the first load
 // (or confirming an earlier visit's choice); backend-choice.js holds the rules.
-import { AUDIO_THREAD, BACKEND_P99_BUDGET, BACKEND_PROBE, BLOCK_FRAMES_CHOICES } from "../config.js";
+import { AUDIO_THREAD, BACKEND_P99_BUDGET, BACKEND_PROBE, BACKEND_SAME_ENGINE, BLOCK_FRAMES_CHOICES } from "../config.js";
 import { quantile } from "../dsp/stats.js";
 import { ENGINE_EVENT } from "../protocol.js";
 import { describeBackend, offeredBackends, useBackend } from "./backend.js";
@@ -109,7 +109,7 @@ export async function chooseByMeasurement(model) {
     const round = [];
     for (const b of live) round.push(await measure(b, model, blockFrames));
     measurements.push(...round);
-    choice = chooseBackend(measurements, BACKEND_P99_BUDGET);
+    choice = chooseBackend(measurements, BACKEND_P99_BUDGET, BACKEND_SAME_ENGINE);
     if (choice && choice.keepsUp) break;
     live = round.filter((m) => !hopeless(m, BACKEND_P99_BUDGET)).map((m) => m.backend);
     if (!live.length) break;

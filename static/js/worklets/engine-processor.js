@@ -123,7 +123,7 @@ class EngineProcessor extends AudioWorkletProcessor {
     this.nextStatsTime = currentTime + 1 / ENGINE_STATS_PER_SECOND;
     this.port.postMessage({
       type: ENGINE_EVENT.STATS, host: "audio", modelId: this.engine.meta.id, backend: "js", blockFrames: this.blockFrames,
-      ...this.stats, load: this.load, octaveShift: this.engine.mapper.autoOctaves, numTensors: 0, take: this.engine.mapper.take,
+      ...this.stats, load: this.load, octaveShift: this.engine.mapper.autoOctaves, take: this.engine.mapper.take,
     });
   }
 }
