@@ -10,7 +10,7 @@ import { writeServiceWorker } from "./service-worker.mjs";
 
 const out = "static/build";
 const testOut = "tests/build";
-rmSync(join(out, "chunks"), { recursive: true, force: true }); // content-hashed: old ones would pile up
+rmSync(out, { recursive: true, force: true }); // content-hashed chunks would pile up, moved entries linger
 mkdirSync(join(out, "wasm"), { recursive: true });
 
 const common = { bundle: true, format: "esm", target: "es2022", sourcemap: true, minify: true, logLevel: "warning" };

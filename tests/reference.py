@@ -3,14 +3,9 @@ graph's weights, factory.stream.rebuild_decoder, or a trained one) run over the 
 the silence a stream starts from (receptive_field_frames - 1 frames), then the phrase."""
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-# The loudness of silence a stream starts from: the browser's one constant (config.js).
-SILENCE_DB = float(re.search(r"SILENCE_DB = (-?[\d.]+)", (ROOT / "static/js/config.js").read_text()).group(1))
+from factory.analysis import LOUDNESS_FLOOR_DB as SILENCE_DB  # the models' silence (metadata.json analysis)
 
 
 def silence(n_frames: int) -> tuple[np.ndarray, np.ndarray]:
