@@ -184,7 +184,8 @@ def probe_inputs(n_frames: int = 400, seed: int = 0) -> tuple[np.ndarray, np.nda
     f0 = 300 * 2 ** (2.2 * np.sin(t / 37) + 0.1 * rng.standard_normal(n_frames))
     f0[(t // 50) % 4 == 3] = 0.0
     ld = -35 + 45 * np.sin(t / 23) + rng.normal(0, 2, n_frames)
-    return (f0.astype(np.float32).reshape(1, -1, 1), np.clip(ld, LOUDNESS_FLOOR_DB, 10).astype(np.float32).reshape(1, -1, 1))
+    ld = np.clip(ld, LOUDNESS_FLOOR_DB, 10)
+    return f0.astype(np.float32).reshape(1, -1, 1), ld.astype(np.float32).reshape(1, -1, 1)
 
 
 def snr_db(reference: np.ndarray, test: np.ndarray) -> float:

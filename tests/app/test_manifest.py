@@ -163,7 +163,9 @@ def test_metadata_without_the_analysis_the_page_needs(models):
     assert "no 'analysis' section" in manifest_after_fault(models)
 
 
-@pytest.mark.parametrize("key,value", [("f0_min_hz", None), ("loudness_floor_db", "-80"), ("loudness_n_fft", float("nan"))])
+@pytest.mark.parametrize("key,value", [
+    ("f0_min_hz", None), ("loudness_floor_db", "-80"), ("loudness_n_fft", float("nan")),
+])
 def test_metadata_with_an_analysis_value_that_is_not_a_number(models, key, value):
     p = models / VICTIM / "metadata.json"
     meta = json.loads(p.read_text())

@@ -64,7 +64,8 @@ def test_a_minute_of_singing_on_the_default_host_keeps_memory_flat_without_under
     underruns = probe(page, "outputStats.underruns") - underruns_start
     growth_mb = (bytes_end - bytes_start) / 2**20
     print(f"\nsoak on the {host} host: {stats['blocks'] - blocks_start} blocks, numTensors {tensors}, memory "
-          f"{bytes_start / 2**20:.1f} -> {bytes_end / 2**20:.1f} MB, underruns {underruns}, dropped {stats['droppedFrames']}")
+          f"{bytes_start / 2**20:.1f} -> {bytes_end / 2**20:.1f} MB, underruns {underruns}, "
+          f"dropped {stats['droppedFrames']}")
     assert stats["blocks"] > blocks_start, "the engine kept rendering"
     if host == "worker":
         assert None not in tensors and len(set(tensors)) == 1, f"numTensors changed while singing: {tensors}"
