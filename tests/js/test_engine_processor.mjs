@@ -9,6 +9,7 @@ import { CpuStreamingDecoder } from "../../static/js/engine/decoder-cpu.js";
 import { RingBuffer } from "../../static/js/dsp/ring.js";
 import { Engine } from "../../static/js/engine/engine.js";
 import { firstModel } from "../kit/shipped-model.js";
+import { loadProcessor } from "../kit/worklet-scope.js";
 
 const CONTEXT_RATE = 44100;
 const QUANTUM = 128;
@@ -27,26 +28,14 @@ function voice(sampleRate, seconds = 2) {
   return out;
 }
 
-/** The AudioWorkletGlobalScope the processor needs, and its class once registered. */
-async function loadProcessor() {
-  let registered = null;
-  globalThis.AudioWorkletProcessor = class {
-    constructor() {
-      this.port = { sent: [], onmessage: null, postMessage(m) { this.sent.push(m); } };
-    }
-  };
-  globalThis.registerProcessor = (name, cls) => { registered = cls; };
-  globalThis.sampleRate = CONTEXT_RATE;
-  globalThis.currentTime = 0;
-  await import("../../static/js/worklets/engine-processor.js");
-  return registered;
-}
-
 const afterMicrotasks = () => new Promise((resolve) => setImmediate(resolve));
 
 test("on the audio thread the engine plays exactly what it renders offline, quantum by quantum", async () => {
   const { meta, weights } = await firstModel();
-  const EngineProcessor = await loadProcessor();
+  const EngineProcessor = await loadProcessor(new URL("../../static/js/worklets/engine-processor.js", import.meta.url).href, {
+    sampleRate: CONTEXT_RATE,
+    currentTime: 0,
+  });
   const capture = RingBuffer.create(meta.sample_rate), output = RingBuffer.create(meta.sample_rate);
   const proc = new EngineProcessor({
     processorOptions: { captureRing: capture.sab, outputRing: output.sab, meta, weights, blockFrames: 1, controls: {}, probe: false },

@@ -7,6 +7,7 @@ import test from "node:test";
 
 import { outputMarginMs } from "../../static/js/audio/output.js";
 import { RingBuffer } from "../../static/js/dsp/ring.js";
+import { loadProcessor } from "../kit/worklet-scope.js";
 
 const CONTEXT_RATE = 44100;
 const SOURCE_RATE = 16000;
@@ -15,20 +16,10 @@ const HOP = 64;
 const PER_QUANTUM = (QUANTUM * SOURCE_RATE) / CONTEXT_RATE; // source samples a quantum plays
 const LOUD = 1e-3; // a tone sample's magnitude is above this; the output's silence is exact zeros
 
-async function loadProcessor() {
-  let registered = null;
-  globalThis.AudioWorkletProcessor = class {
-    constructor() {
-      this.port = { sent: [], onmessage: null, postMessage(m) { this.sent.push(m); } };
-    }
-  };
-  globalThis.registerProcessor = (name, cls) => { registered = cls; };
-  globalThis.sampleRate = CONTEXT_RATE;
-  globalThis.currentFrame = 0;
-  await import("../../static/js/worklets/output-processor.js");
-  return registered;
-}
-const OutputProcessor = await loadProcessor();
+const OutputProcessor = await loadProcessor(new URL("../../static/js/worklets/output-processor.js", import.meta.url).href, {
+  sampleRate: CONTEXT_RATE,
+  currentFrame: 0,
+});
 
 /** Tones of `toneSeconds` (5 ms fades) between exact silences of `restSeconds`, at the source rate. */
 function phrases(seconds, toneSeconds = 0.4, restSeconds = 0.3) {
