@@ -1,13 +1,38 @@
 """Driving the live page (default URL + the opt-in probe) and judging what it played."""
 from __future__ import annotations
 
+import json
+import re
+
 import numpy as np
 
+from tests.conftest import STATIC_DIR
 from tests.e2e.browser_io import from_b64, install_js_helpers
 from tests.signals import cents
 
 # The default page, plus the one opt-in test probe (static/js/probe/probe.js): no engine switch.
 LIVE = "/?probe=1"
+
+
+def backend_rule() -> tuple[float, list[str], float]:
+    """config.js BACKEND_P99_BUDGET and BACKEND_SAME_ENGINE (order, clearMargin), read from the source."""
+    text = (STATIC_DIR / "js" / "config.js").read_text()
+    budget = float(re.search(r"BACKEND_P99_BUDGET = ([0-9.]+)", text).group(1))
+    same = re.search(r"BACKEND_SAME_ENGINE = \{ order: (\[[^\]]*\]), clearMargin: ([0-9.]+) \}", text)
+    return budget, json.loads(same.group(1)), float(same.group(2))
+
+
+def expected_backend(at_size: list[dict]) -> str:
+    """What the chooser should pick from one block size's measurements: the fastest (p50) of those
+    whose p99 keeps within the budget; of two running the same engine (decoderKind), the first in
+    the order unless the other is faster by more than clearMargin of its p50 (visits agree)."""
+    budget, order, margin = backend_rule()
+    kept_up = [m for m in at_size if not m.get("error") and m["p99Ms"] < budget * m["blockMs"]]
+    best = min(kept_up, key=lambda m: m["p50Ms"])
+    peers = [m for m in kept_up if m.get("decoderKind") is not None and m.get("decoderKind") == best.get("decoderKind")
+             and best["p50Ms"] >= (1 - margin) * m["p50Ms"]]
+    rank = {b: i for i, b in enumerate(order)}
+    return min([best, *peers], key=lambda m: rank.get(m["backend"], len(rank)))["backend"]
 
 
 def sing_into_page(open_page, wav, seconds, path=LIVE, extra_args=()):
