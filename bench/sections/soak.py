@@ -25,8 +25,10 @@ def render(k: dict) -> list[str]:
              else "where it ran minute by minute: " + ", ".join(str(h) for h in hosts))
     switches = "; ".join(f"{_where(x['from'])} → {_where(x['to'])} ({x['reason']})"
                          for x in k.get("switches", [])) or "none"
-    tensors = (f"flat at {k['series'][0]['numTensors']}" if k["tensors_flat"]
-               else f"changing: {[x['numTensors'] for x in k['series']]}")
+    counts = [x["numTensors"] for x in k["series"] if x.get("numTensors") is not None]
+    tensors = ("none held (the plain-JS engine on the audio thread uses no TF.js)" if not counts
+               else f"flat at {counts[0]} in the Worker" if k["tensors_flat"]
+               else f"changing: {counts}")
     return [f"{HEADING} {k['seconds'] / 60:.0f} minutes of singing", "",
             f"The default page, a looped take, {last['blocks']} engine blocks (since the engine last started): "
             f"numTensors {tensors}; memory of every realm (page, Worker, worklets; `measureUserAgentSpecificMemory`) "

@@ -66,3 +66,23 @@ def test_the_first_note_section_gives_p50_p99_per_condition_and_the_latency_agai
     assert "| quiet | 20 | 39.5 / 48.8 (49.0) ms | 99.0 / 99.0 % |" in text
     assert "| two busy processes | 20 | 40.0 / 40.0 (40.0) ms |" in text
     assert "40 onsets" in text and "**p50 30.0**" in text and "budget 26.8 ms (block 4.0)" in text
+
+
+def soak_row(host: str, tensors: list) -> dict:
+    series = [{"seconds": 60.0 * (i + 1), "numTensors": t, "underruns": 0, "droppedFrames": 0,
+               "blocks": 15000 * (i + 1), "host": host, "late_stalls": 0} for i, t in enumerate(tensors)]
+    counts = [t for t in tensors if t is not None]
+    return {"seconds": 60.0 * len(tensors), "series": series, "tensors_flat": len(set(counts)) <= 1, "switches": [],
+            "memory_start_mb": 40.0, "memory_end_mb": 40.5, "memory_growth_mb": 0.5}
+
+
+def test_the_soak_section_says_the_audio_thread_engine_holds_no_tensors_and_reports_the_workers():
+    from bench.sections.soak import render
+
+    audio = "\n".join(render(soak_row("audio", [None] * 3)))
+    assert "none held (the plain-JS engine on the audio thread uses no TF.js)" in audio
+    assert "on the audio thread throughout" in audio
+    worker = "\n".join(render(soak_row("worker", [12, 12, 12])))
+    assert "flat at 12 in the Worker" in worker
+    growing = "\n".join(render(soak_row("worker", [12, 14, 16])))
+    assert "changing: [12, 14, 16]" in growing
