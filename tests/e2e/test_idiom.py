@@ -12,6 +12,8 @@ pytestmark = pytest.mark.e2e
 
 # Which playing controls each shipped instrument shows (its metadata.json "playing").
 CONTROLS = {"bansuri": set(), "harmonium": set(), "shehnai": set(), "sarangi": {"taraf"}, "sitar": {"taraf", "chikari"}}
+# Malkauns on Sa C (the page's default Sa, C3): S g M d n as pitch classes of C.
+MALKAUNS_PITCH_CLASSES = [0, 3, 5, 8, 10]
 PHRASE = [(57, 0.8), (61, 0.5), ("k", 0.06), (64, 0.7), (None, 0.4), (62, 0.6), (59, 0.8), (None, 0.5)]
 
 
@@ -46,18 +48,26 @@ def test_each_instrument_plays_a_sung_phrase_with_only_its_playing_controls(open
 
 
 def test_the_harmonium_plays_the_chosen_ragas_keys(open_page, tmp_path):
-    """Sa C3 and raga Malkauns (S g m d n): a sung D (shuddh Re, not in the raga) is played on the
-    nearest of its keys, komal Ga (D#), within 20 cents; a sung F (Ma, in the raga) stays F."""
+    """Sa C3, and raga Malkauns (S g M d n) chosen while singing: a sung D (shuddh Re, not in the
+    raga) is played on the nearest of its keys, komal Ga (D#), a sung F (Ma, in the raga) stays F,
+    and nothing sounds outside the raga's keys, a note held while the raga was chosen included.
+
+    Tolerance: at most 2 frames (10 ms) off the raga's keys, the independent tracker's (pyin)
+    misreading where its 46 ms window straddles a note's start or end; the engine asks for none
+    (tests/js/test_idiom.mjs). A held Re kept until its note ended, the defect this guards, played
+    65-74 frames on D here."""
     from tests.e2e.live import pitch_track
     from tests.signals import cents
 
-    notes = [(62, 1.5), (None, 0.4), (65, 1.5), (None, 0.4)]  # D3 +1 octave, F3
+    notes = [(62, 1.5), (None, 0.4), (65, 1.5), (None, 0.4)]  # D4, F4: a note held as the raga comes outlasts the wait
     audio, _, _ = sung_take(notes, sample_rate=48000, vibrato_cents=30)
     page, errors = sing_into_page(open_page, write_wav(tmp_path / "re-ma.wav", audio, 48000), seconds=0.2)
     page.click(".chip[data-id='harmonium']")
     page.wait_for_function("id => swaraProbe.stats.modelId === id", arg="harmonium", timeout=60_000)
     page.select_option("#raga", "malkauns")
-    page.wait_for_timeout(1000)  # what was rendered before the raga reached the engine is dropped
+    # What was already played or waiting in the output when the raga reached the engine (a message
+    # to the audio thread or the Worker, then the output's margin: under 0.1 s) is not judged.
+    page.wait_for_timeout(200)
     read_output(page)
     page.wait_for_timeout(4500)
     out = read_output(page)
@@ -69,7 +79,7 @@ def test_the_harmonium_plays_the_chosen_ragas_keys(open_page, tmp_path):
     on_key = np.abs(cents(440 * 2 ** ((np.round(midi) - 69) / 12), 440 * 2 ** ((midi - 69) / 12))) <= 20
     assert on_key.mean() >= 0.9, f"{100 * on_key.mean():.0f} % of frames within 20 cents of a key"
     classes = set(pitch_class[on_key].astype(int))
-    on_re = (pitch_class[on_key] == 2).mean()
-    assert on_re <= 0.1, f"{100 * on_re:.0f} % of frames on shuddh Re (D), not a key of Malkauns (at most 10 %)"
+    off_raga = pitch_class[on_key & ~np.isin(pitch_class, MALKAUNS_PITCH_CLASSES)].astype(int)
+    assert len(off_raga) <= 2, f"{len(off_raga)} frames off Malkauns' keys (pitch classes {sorted(set(off_raga))})"
     assert {3, 5} <= classes, f"played pitch classes {sorted(classes)}: D# (komal Ga) and F (Ma) expected"
     assert errors == []

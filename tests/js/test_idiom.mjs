@@ -49,8 +49,11 @@ function sing(parts) {
   return { voice, n, notes };
 }
 
-/** The voice through the mapping stage and the idiom, as the engine runs them (blocks of 1 frame). */
-function play(name, sung, controls = {}) {
+/**
+ * The voice through the mapping stage and the idiom, as the engine runs them (blocks of 1 frame).
+ * later: {[frame]: controls} set between two blocks while singing, as a control moved mid-take is.
+ */
+function play(name, sung, controls = {}, later = {}) {
   const m = meta(name);
   const mapper = new Mapper(m, { octaveShift: 0 });
   const idiom = createIdiom(m);
@@ -60,6 +63,7 @@ function play(name, sung, controls = {}) {
   const mappedDb = new Float32Array(n); // the mapping stage's loudness, before the idiom
   const one = (k) => Object.fromEntries(Object.entries(voice).map(([key, a]) => [key, a.subarray(k, k + 1)]));
   for (let k = 0; k < n; k++) {
+    if (later[k]) idiom.setControls(later[k]);
     const frame = one(k), o = { f0Hz: out.f0Hz.subarray(k, k + 1), loudnessDb: out.loudnessDb.subarray(k, k + 1), gate: out.gate.subarray(k, k + 1) };
     mapper.map(frame, 1, o);
     mappedDb[k] = o.loudnessDb[0];
@@ -120,6 +124,32 @@ test("harmonium: the raga's keys only, and Sa follows the singer's (a found Sa 3
     const degree = ((Math.round(rel) % 12) + 12) % 12;
     if (Math.abs(rel - Math.round(rel)) < 1e-3) assert.ok(scale.degrees.includes(degree), `frame ${i} on degree ${degree}`);
   }
+});
+
+test("harmonium: a raga chosen while a key is held moves it to the raga's key at once, not at the next note", () => {
+  // Sa C3, chromatic; Malkauns (S g M d n) is chosen 0.5 s into a held D (shuddh Re, not in it).
+  const malkauns = { saMidi: SA, degrees: [0, 3, 5, 8, 10] };
+  const sung = sing([[null, 0.1], [50, 1.5, { vibratoCents: 30 }], [null, 0.3], [53, 0.6, { vibratoCents: 30 }]]);
+  const chosenAt = Math.round(0.6 * FPS);
+  const { out } = play("harmonium", sung, { scale: { saMidi: SA, degrees: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11] } }, { [chosenAt]: { scale: malkauns } });
+  const played = (i) => hzToMidi(out.f0Hz[i]) - SA;
+  assert.ok(Math.abs(played(chosenAt - 1) - 2) < 1e-4, "Re is played before the raga is chosen");
+  const changeFrames = Math.round((meta("harmonium").playing.key_change_ms / 1000) * FPS);
+  const onRe = [];
+  for (let i = chosenAt + changeFrames; i < sung.n; i++) if (out.gate[i] > 0 && Math.abs(played(i) - 2) < 0.5) onRe.push(i);
+  assert.deepEqual(onRe, [], `frames on Re after the key change (${changeFrames} frames): ${onRe.length}`);
+  assert.ok(Math.abs(played(chosenAt + changeFrames) - 3) < 1e-4, "the held Re went to komal Ga, its nearest key in Malkauns");
+});
+
+test("harmonium: a note fades in and out on its key (the synth glides each frame's pitch into the next)", () => {
+  const malkauns = { saMidi: SA, degrees: [0, 3, 5, 8, 10] };
+  const sung = sing([[null, 0.1], [50, 0.5, { vibratoCents: 30 }], [null, 0.3], [52, 0.5], ["c", 0.06], [50, 0.5], [null, 0.2]]);
+  const { out } = play("harmonium", sung, { scale: malkauns });
+  const heard = (i) => out.gate[i] > 0 || (i > 0 && out.gate[i - 1] > 0) || (i + 1 < sung.n && out.gate[i + 1] > 0);
+  const off = [];
+  for (let i = 0; i < sung.n; i++) if (heard(i) && centsToNearestKey(out.f0Hz[i], malkauns) > 1e-3) off.push(i);
+  assert.ok(out.gate.some((g) => g === 1) && out.gate.some((g, i) => g === 0 && heard(i)), "notes start and end");
+  assert.deepEqual(off, [], "frames the synth hears off the raga's keys");
 });
 
 test("harmonium: the bellows smooth the voice's 5.5 Hz tremolo to under half", () => {

@@ -6,6 +6,15 @@ import { hzToMidi, midiToHz } from "../../dsp/notes.js";
 import { Idiom } from "./idiom.js";
 import { nearestKey } from "./keys.js";
 
+/**
+ * Whether `midi` is one of the scale's keys. A key held while the raga, Sa or the transposition
+ * changes may no longer be one: it is left at the next frame, whatever the hysteresis (which only
+ * chooses between keys), or a held note would sound a swara outside the raga until it ends.
+ */
+function isKey(midi, scale) {
+  return Math.abs(nearestKey(midi, scale) - midi) < 1e-6;
+}
+
 export class KeyedIdiom extends Idiom {
   constructor(meta) {
     super(meta);
@@ -23,6 +32,11 @@ export class KeyedIdiom extends Idiom {
     const scale = this.playedScale;
     for (let i = 0; i < n; i++) {
       if (mapped.gate[i] === 0 || !(mapped.f0Hz[i] > 0)) {
+        // No key is down, but the pitch stays on one (the key just released, else the voice's
+        // nearest): the synth glides each frame's pitch into the next, so a note fading out into
+        // this frame, or in from it, would otherwise bend off the keys toward the voice.
+        if (this.key !== null) mapped.f0Hz[i] = midiToHz(this.playedMidi);
+        else if (mapped.f0Hz[i] > 0) mapped.f0Hz[i] = midiToHz(nearestKey(hzToMidi(mapped.f0Hz[i]), scale));
         this.key = null;
         continue;
       }
@@ -36,7 +50,7 @@ export class KeyedIdiom extends Idiom {
         this.noteFrames = 0;
       } else {
         const candidate = nearestKey(midi, scale);
-        if (candidate !== this.key && Math.abs(midi - candidate) + this.hysteresis < Math.abs(midi - this.key)) {
+        if (candidate !== this.key && (!isKey(this.key, scale) || Math.abs(midi - candidate) + this.hysteresis < Math.abs(midi - this.key))) {
           this.fromMidi = this.playedMidi;
           this.key = candidate;
           this.changeFrame = 0;
