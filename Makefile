@@ -43,6 +43,7 @@ system-deps:
 	command -v fluidsynth >/dev/null || missing="$$missing fluidsynth"; \
 	[ -f /usr/share/sounds/sf2/FluidR3_GM.sf2 ] || missing="$$missing fluid-soundfont-gm"; \
 	[ -f /usr/share/sounds/sf2/MuseScore_General.sf2 ] || [ -f /usr/share/sounds/sf3/MuseScore_General.sf3 ] || missing="$$missing musescore-general-soundfont"; \
+	[ -f /usr/share/sounds/sf2/TimGM6mb.sf2 ] || missing="$$missing timgm6mb-soundfont"; \
 	fc-list 2>/dev/null | grep -qi lohit || missing="$$missing fonts-lohit-deva"; \
 	command -v wrk >/dev/null || missing="$$missing wrk"; \
 	if [ -n "$$missing" ]; then \
@@ -60,7 +61,13 @@ $(VENV)/.build: pyproject.toml shims/crepe/crepe/__init__.py | $(VENV)/.base
 	$(PIP) install -q "ray[tune]==2.60.*" "packaging>=24.2" "pyarrow<18"
 	touch $@
 
-install-test: $(VENV)/.build system-deps bundle
+# The outside ear (factory/ear.py): musicnn ships its tagger's weights in the wheel; its metadata
+# pins numpy<1.17, which it does not need (it runs on ours, in a child process).
+$(VENV)/.ear: | $(VENV)/.build
+	$(PIP) install -q --no-deps musicnn==0.1.0
+	touch $@
+
+install-test: $(VENV)/.build $(VENV)/.ear system-deps bundle
 
 test: install-test
 	$(MAKE) --no-print-directory lint-js test-js lint-py test-py

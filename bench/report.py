@@ -69,7 +69,9 @@ def update_sections(results: dict, path: Path, measured: list[str] | None = None
     if measured:
         stamp = (f"Sections {', '.join(measured)} measured again at {results['started']} "
                  f"(`python -m bench.run --only {','.join(measured)}`).")
-        text = re.sub(r" Sections [\w, ]+ measured again at [^(]+\(`[^`]+`\)\.", "", text, count=1)  # the previous
+        # the previous stamp of these same sections goes; other sections' stamps stay
+        text = re.sub(rf" Sections {re.escape(', '.join(measured))} measured again at [^(]+\(`[^`]+`\)\.", "", text,
+                      count=1)
         text = text.replace("\n\nTimings are medians", f" {stamp}\n\nTimings are medians", 1)
     path.write_text(text.rstrip("\n") + "\n")
 

@@ -5,7 +5,8 @@ engine speed per backend and instrument, the decoder paths, WebGL's costs, featu
 vs tf.cumsum vs JS float64), memory over 1,000 blocks and peak GPU bytes, model bytes and load
 time, latency (algorithmic and measured mic-to-output), the live page, a 10-minute soak, the
 analysis window, sound quality, timbre (each instrument against SoundFont presets,
-factory.timbre), first-load weight, serving under load (wrk, 200 clients for 30 s).
+factory.timbre), out of distribution (a held-out teacher and an outside ear, factory.judge),
+first-load weight, serving under load (wrk, 200 clients for 30 s).
 Writes bench/results/latest.json and docs/benchmarks.md with PNG plots.
 """
 from __future__ import annotations

@@ -17,13 +17,16 @@ SF_DIRS = {
     "FluidR3_GM.sf2": ["/usr/share/sounds/sf2/FluidR3_GM.sf2"],
     "MuseScore_General.sf3": ["/usr/share/sounds/sf3/MuseScore_General.sf3",
                               "/usr/share/sounds/sf2/MuseScore_General.sf2"],
+    "TimGM6mb.sf2": ["/usr/share/sounds/sf2/TimGM6mb.sf2"],
 }
 SF_PACKAGES = {"FluidR3_GM.sf2": "fluid-soundfont-gm",
-               "MuseScore_General.sf3": "musescore-general-soundfont"}
+               "MuseScore_General.sf3": "musescore-general-soundfont",
+               "TimGM6mb.sf2": "timgm6mb-soundfont"}
 LICENCES = {
     "FluidR3_GM.sf2": "MIT (FluidR3_GM SoundFont by Frank Wen, Debian fluid-soundfont-gm)",
     "MuseScore_General.sf3": "MIT (MuseScore_General SoundFont by S. Christian Collins, "
                              "Debian musescore-general-soundfont)",
+    "TimGM6mb.sf2": "GPL-2 (TimGM6mb SoundFont by Tim Brechbill, Debian timgm6mb-soundfont)",
 }
 
 

@@ -145,15 +145,30 @@ def instrument(m: dict, work_root: Path, checkpoints: Path, img: Path, plateau) 
             "gru": gru and {"steps": gru["steps"], "rows": [(k, _rounded_step(gru[k])) for k in ("conv", "gru")]}}
 
 
-def timbre_context(models_dir: Path) -> dict:
-    """Each instrument against the seven presets (renders every model)."""
+def timbre_context(models_dir: Path, answers: dict | None = None) -> dict:
+    """Each instrument against the seven presets (renders every model unless given its `answers`,
+    factory.timbre.render_models)."""
     from factory import timbre
 
-    results = timbre.check_models(models_dir)
+    results = timbre.check_models(models_dir, answers=answers)
     return {"table": timbre.format_table(results).rstrip("\n"), "count": len(results), "bar_db": TIMBRE_BAR_DB,
             "nearest_own": [n for n, r in results.items() if r["verdict"] and r["verdict"]["ok"]],
             "over_bar": [f"{n} ({r['verdict']['own_harmonic_db']} dB)" for n, r in results.items()
                          if r["verdict"] and r["verdict"]["own_harmonic_db"] > TIMBRE_BAR_DB]}
+
+
+def ear_context(results: dict) -> dict:
+    """The out-of-distribution section from factory.judge.judge_models' results."""
+    from factory import ear, judge
+
+    inst, voice = results["instruments"], results["voice"]["voice_score"]
+    return {"table": judge.format_table(results), "ear": ear, "heldout_soundfont": judge.HELDOUT_SOUNDFONT,
+            "timbre_bar_db": judge.TIMBRE_BAR_DB, "kinds": [(n, k.describe()) for n, k in ear.KINDS.items()],
+            "count": len(inst),
+            "passed": {bar: [n for n, r in inst.items() if r[f"{bar}_ok"]] for bar in ("timbre", "voice", "kind")},
+            "all_bars": [n for n, r in inst.items() if r["ok"]],
+            "teachers_sing": [f"{r['own']} {r['ear']['own']['voice_score']:.2f}" for r in inst.values()
+                              if r["ear"]["own"]["voice_score"] > voice]}
 
 
 def bandwidth_context(metas: list[dict], bandwidth: Path = BANDWIDTH) -> dict:
@@ -169,26 +184,35 @@ def bandwidth_context(metas: list[dict], bandwidth: Path = BANDWIDTH) -> dict:
     return {"rates": BANDWIDTH_RATES, "rows": rows, "measured": _load(bandwidth)}
 
 
-def write_report(models_dir: Path, work_root: Path, docs: Path = ROOT / "docs",
-                 checkpoints: Path = ROOT / "factory" / "checkpoints", timbre: bool = True) -> Path:
-    """Writes docs/models.md (+ figures) from the models in models_dir, the work dirs and the
-    training states in `checkpoints`; `timbre` adds the timbre table (renders every model)."""
+def templates():
+    """The jinja2 environment of factory/templates."""
     import jinja2
 
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), trim_blocks=True, lstrip_blocks=True,
+                              keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+
+
+def write_report(models_dir: Path, work_root: Path, docs: Path = ROOT / "docs",
+                 checkpoints: Path = ROOT / "factory" / "checkpoints", timbre: bool = True, ear: bool = True) -> Path:
+    """Writes docs/models.md (+ figures) from the models in models_dir, the work dirs and the
+    training states in `checkpoints`; `timbre` adds the timbre table (renders every model), `ear`
+    (with `timbre`) the held-out teacher and the outside ear on the same renders (factory.judge)."""
+    from factory.judge import judge_models
+    from factory.timbre import render_models
     from factory.train import Plateau
 
     models_dir, work_root, docs, checkpoints = Path(models_dir), Path(work_root), Path(docs), Path(checkpoints)
     img = docs / "img"
     img.mkdir(parents=True, exist_ok=True)
     metas = [m for m in (_load(p) for p in sorted(models_dir.glob("*/metadata.json"))) if m]
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
-    text = env.get_template("models.md.j2").render(
+    voice, answers = render_models(models_dir) if timbre else (None, None)
+    text = templates().get_template("models.md.j2").render(
         shipped=[shipped_row(m) for m in metas],
         sweep_status=sweep_report.sweep_status(metas, {m["name"]: _load(checkpoints / m["name"] / "sweep.json")
                                                        for m in metas}),
         instruments=[instrument(m, work_root, checkpoints, img, Plateau()) for m in metas],
-        timbre=timbre_context(models_dir) if timbre else None,
+        timbre=timbre_context(models_dir, answers) if timbre else None,
+        ood=ear_context(judge_models(answers, voice)) if timbre and ear else None,
         playing=[(m["name"], m.get("playing") or {"idiom": "voice"}) for m in metas],
         bandwidth=bandwidth_context(metas))
     path = docs / "models.md"

@@ -277,8 +277,9 @@ def verdict(rows: list[dict], own: str) -> dict:
             "ok": by_h["preset"] == own and by_m["preset"] == own}
 
 
-def check_models(models_dir: Path, names: list[str] | None = None) -> dict:
-    """The timbre table for every model in models_dir (Python rendering): {name: {rows, verdict}}."""
+def render_models(models_dir: Path, names: list[str] | None = None) -> tuple[np.ndarray, dict]:
+    """Every model in models_dir (or those named) answering the sung voice, rendered in Python →
+    (voice [n] at 16 kHz, {name: {"meta", "audio" [n] at 16 kHz, "asked" f0 [T]}})."""
     import json
 
     voice, f0 = sung_voice()
@@ -287,10 +288,19 @@ def check_models(models_dir: Path, names: list[str] | None = None) -> dict:
         name = meta_path.parent.name
         if names and name not in names:
             continue
-        meta = json.loads(meta_path.read_text())
-        own = meta.get("source", {}).get("preset")
         audio, asked = render_model(meta_path.parent, voice, f0)
-        rows = compare(audio, asked)
+        out[name] = {"meta": json.loads(meta_path.read_text()), "audio": audio, "asked": asked}
+    return voice, out
+
+
+def check_models(models_dir: Path, names: list[str] | None = None, answers: dict | None = None) -> dict:
+    """The timbre table for every model in models_dir (Python rendering, or the `answers` of
+    render_models): {name: {rows, verdict}}; each answer gets its "rows" too."""
+    answers = answers if answers is not None else render_models(models_dir, names)[1]
+    out = {}
+    for name, a in answers.items():
+        own = a["meta"].get("source", {}).get("preset")
+        a["rows"] = rows = compare(a["audio"], a["asked"])
         out[name] = {"rows": rows, "verdict": verdict(rows, own) if own in PRESETS else None}
     return out
 

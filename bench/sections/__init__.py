@@ -13,6 +13,7 @@ from bench.sections import (
     analysis_window,
     cumsum,
     decoder,
+    ear,
     engine,
     features,
     first_load,
@@ -31,7 +32,7 @@ from bench.sections import (
 )
 
 SECTIONS = {s.KEY: s for s in (engine, decoder, webgl, features, tonic, cumsum, memory, models, latency, live, soak,
-                               first_note, analysis_window, sound, timbre, idiom, first_load, serve_load)}
+                               first_note, analysis_window, sound, timbre, ear, idiom, first_load, serve_load)}
 
 
 def in_quick(section) -> bool:

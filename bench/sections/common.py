@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +24,9 @@ class Context:
     f0_hz: np.ndarray  # its pitch [n_samples]
     tmp: Path  # a scratch folder for fake-mic WAVs
     quick: bool  # `--quick`: seconds, not minutes (one instrument, few repeats)
+    # the engine's answers to factory.timbre's sung phrase, kept by the section that rendered them for
+    # the sections after it: {id: {"meta", "audio" [n] at 16 kHz, "asked" f0 [T], "rows"}}
+    answers: dict = field(default_factory=dict)
 
     @property
     def measured(self) -> list[dict]:

@@ -1,6 +1,8 @@
 """Timbre: each instrument's offline output against seven GM presets (factory.timbre on the real engine)."""
 from __future__ import annotations
 
+import numpy as np
+
 from bench.browser import BACKENDS
 from bench.sections.common import Context
 from tests.e2e.browser_io import from_b64, to_b64
@@ -15,23 +17,36 @@ RENDER_WHOLE = """async ([id, b64]) => {
 }"""
 
 
-def measure(ctx: Context) -> dict:
-    """{id: {"rows": distances to each preset, "verdict"}}: factory.timbre's sung phrase rendered offline
-    (engine.renderClip, whole clip) against 7 GM presets playing the pitch the engine asked for."""
+def answers(ctx: Context) -> tuple[np.ndarray, dict]:
+    """factory.timbre's sung phrase and each measured model's answer to it, rendered offline by the engine
+    (engine.renderClip, whole clip, WASM) once a run and kept in ctx.answers → (voice [n] at 16 kHz,
+    {id: {"meta", "audio" [n], "asked" f0 [T]}})."""
     from factory import timbre
 
     voice, _ = timbre.sung_voice()
-    page = ctx.pages.open(BACKENDS["wasm"])
+    missing = [m for m in ctx.measured if m["id"] not in ctx.answers]
+    if missing:
+        page = ctx.pages.open(BACKENDS["wasm"])
+        for m in missing:
+            r = page.evaluate(RENDER_WHOLE, [m["id"], to_b64(voice)])
+            ctx.answers[m["id"]] = {"meta": m, "audio": from_b64(r["whole"]), "asked": from_b64(r["mapped"])}
+        ctx.pages.close()
+    return voice, {m["id"]: ctx.answers[m["id"]] for m in ctx.measured}
+
+
+def measure(ctx: Context) -> dict:
+    """{id: {"rows": distances to each preset, "verdict"}}: factory.timbre's sung phrase rendered offline
+    against 7 GM presets playing the pitch the engine asked for."""
+    from factory import timbre
+
     out = {}
-    for m in ctx.measured:
-        r = page.evaluate(RENDER_WHOLE, [m["id"], to_b64(voice)])
-        rows = timbre.compare(from_b64(r["whole"]), from_b64(r["mapped"]))
-        own = (m.get("source") or {}).get("preset")
-        out[m["id"]] = {"rows": rows, "verdict": timbre.verdict(rows, own) if own in timbre.PRESETS else None}
-        v = out[m["id"]]["verdict"] or {}
-        print(f"  timbre {m['id']:10s} nearest {v.get('nearest_harmonic')} / {v.get('nearest_mfcc')} "
+    for name, a in answers(ctx)[1].items():
+        a["rows"] = rows = timbre.compare(a["audio"], a["asked"])
+        own = (a["meta"].get("source") or {}).get("preset")
+        out[name] = {"rows": rows, "verdict": timbre.verdict(rows, own) if own in timbre.PRESETS else None}
+        v = out[name]["verdict"] or {}
+        print(f"  timbre {name:10s} nearest {v.get('nearest_harmonic')} / {v.get('nearest_mfcc')} "
               f"(own {own}: {v.get('own_harmonic_db')} dB, MFCC {v.get('own_mfcc')})")
-    ctx.pages.close()
     return out
 
 

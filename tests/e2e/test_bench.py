@@ -18,7 +18,7 @@ def test_quick_benchmark_measures_every_section_and_writes_a_report(tmp_path, pw
     results = main(["--quick", "--out", str(tmp_path), "--report", str(tmp_path / "benchmarks.md")], playwright=pw)
     saved = json.loads((tmp_path / "quick.json").read_text())
     assert saved.keys() >= {"engine", "cumsum", "memory", "models", "latency", "sound", "timbre", "first_load",
-                           "serve_load", "decoder", "features", "webgl"}
+                           "serve_load", "decoder", "features", "webgl", "ear"}
     for r in results["engine"]:
         assert r["engineMsPerS"]["median"] > 0 and r["realTimeFactor"] > 0
     assert all(row["oursMaxErrorRad"] < 1e-3 for r in results["cumsum"] for row in r["rows"])
@@ -39,8 +39,12 @@ def test_quick_benchmark_measures_every_section_and_writes_a_report(tmp_path, pw
     assert {(row["nFft"], row["yinMethod"]) for row in results["features"]["rows"]} >= {(512, "fft"), (512, "direct")}
     for t in results["timbre"].values():  # both distances measured against all 7 presets
         assert len(t["rows"]) == 7 and t["verdict"]["own_harmonic_db"] >= 0
+    for name, r in results["ear"]["instruments"].items():  # both teachers measured, the ear heard all four clips
+        assert r["heldout"] != r["own"] and r["heldout_distance"]["harmonic_db"] >= 0, name
+        assert all(len(r["ear"][who]["top"]) == 3 for who in ("output", "own", "heldout"))
     report = (tmp_path / "benchmarks.md").read_text()
     assert "## Engine speed" in report and "## Latency" in report and "## Timbre" in report
+    assert "## Out of distribution" in report
     assert "## Decoder: ours vs the TF.js streaming graph" in report and "## Features: YIN by FFT" in report
     assert "## WebGL: one read-back a block" in report
     assert (tmp_path / "img" / "bench_cumsum.png").stat().st_size > 1000

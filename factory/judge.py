@@ -1,0 +1,128 @@
+"""Each instrument judged out of distribution (issue 19): the sung phrase (factory.timbre), which no
+model trained on, against the teacher it learned from, a held-out teacher it never heard, and the
+outside ear (factory.ear).
+
+Per instrument, from its answer to the voice (audio at 16 kHz and the pitch the engine asked of it):
+- the own teacher (metadata "source": the SoundFont preset it trained on) and the held-out teacher
+  (`heldout_teacher`) play the asked pitch (factory.timbre.render_preset); harmonic-profile and
+  MFCC distances of the answer to each;
+- the nearest of factory.timbre's seven presets by each distance (factory.timbre.compare/verdict);
+- the ear's top tags of the answer, the voice and both teachers; the answer's voice tags as a
+  fraction of the voice's; whether it hears the instrument's kind (factory.ear.KINDS).
+
+The bench section (`bench/sections/ear.py`) judges the browser engine's renders, the factory report
+(`factory/report.py`) the Python rendering (factory.timbre.render_model).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from factory import ear, timbre
+from factory.dsp import SAMPLE_RATE
+
+TIMBRE_BAR_DB = 5.0  # issue 19: harmonic-profile distance to the own teacher at most this, and nearest it
+# A held-out teacher for a model whose metadata names none: its own program from this SoundFont.
+# Not MuseScore_General: its presets for these programs are FluidR3's samples (harmonic profiles
+# 0.0-0.3 dB apart on the sung phrase), so it would not be a teacher the model never heard.
+HELDOUT_SOUNDFONT = "TimGM6mb.sf2"
+
+
+def own_teacher(meta: dict):
+    """The factory.data.Preset a model trained on (metadata "source")."""
+    from factory.data import Preset
+
+    src = meta.get("source") or {}
+    if "program" not in src:
+        raise ValueError(f"model {meta.get('name', '?')}: metadata 'source' names no SoundFont program "
+                         "(trained on recordings?): it has no teacher to judge it against")
+    return Preset(src["soundfont"], int(src["program"]), src.get("preset", f"program {src['program']}"),
+                  int(src.get("bank", 0)))
+
+
+def heldout_teacher(meta: dict):
+    """The teacher the model never heard: metadata source.heldout_teacher ({soundfont, program,
+    preset}, written by a multi-teacher build) if there is one, else its own program from
+    HELDOUT_SOUNDFONT."""
+    from factory.data import SF_DIRS, Preset
+
+    own = own_teacher(meta)
+    held = (meta.get("source") or {}).get("heldout_teacher")
+    if held:
+        if held.get("soundfont") not in SF_DIRS:
+            raise ValueError(f"model {meta.get('name', '?')}: source.heldout_teacher's SoundFont "
+                             f"{held.get('soundfont')!r} is not one the factory knows ({', '.join(SF_DIRS)})")
+        return Preset(held["soundfont"], int(held["program"]), held.get("preset", f"program {held['program']}"),
+                      int(held.get("bank", 0)))
+    return Preset(HELDOUT_SOUNDFONT, own.program, own.preset, own.bank)
+
+
+def preset_name(p) -> str:
+    return f"{p.soundfont.rsplit('.', 1)[0]} {p.preset} ({p.program})"
+
+
+def distances(audio: np.ndarray, asked_f0_hz: np.ndarray, preset) -> tuple[dict, np.ndarray]:
+    """The preset playing asked_f0_hz, and the answer's distances to it → ({harmonic_db, mfcc}, its audio)."""
+    ref = timbre.render_preset(asked_f0_hz, preset.program, soundfont=preset.soundfont)
+    mine, theirs = timbre.profile(audio, asked_f0_hz), timbre.profile(ref, asked_f0_hz)
+    return {"harmonic_db": round(timbre.harmonic_distance_db(mine, theirs), 2),
+            "mfcc": round(timbre.mfcc_distance(mine, theirs), 2)}, ref
+
+
+def judge_models(answers: dict[str, dict], voice: np.ndarray) -> dict:
+    """answers {name: {"meta", "audio" [n] at 16 kHz, "asked" f0 [T] (0 where gated), optional "rows"
+    (factory.timbre.compare of this answer, else computed)}} and the voice [n] they answered →
+    {"voice": {tags, voice_score}, "instruments": {name: judgement}} (JSON-ready)."""
+    clips = {"voice": (voice, SAMPLE_RATE)}
+    out = {}
+    for name, a in answers.items():
+        own, held = own_teacher(a["meta"]), heldout_teacher(a["meta"])
+        d_own, own_audio = distances(a["audio"], a["asked"], own)
+        d_held, held_audio = distances(a["audio"], a["asked"], held)
+        rows = a.get("rows") or timbre.compare(a["audio"], a["asked"])
+        nearest = timbre.verdict(rows, own.preset) if any(r["preset"] == own.preset for r in rows) else None
+        out[name] = {"own": preset_name(own), "heldout": preset_name(held), "own_distance": d_own,
+                     "heldout_distance": d_held,
+                     "nearest_harmonic": min(rows, key=lambda r: r["harmonic_db"])["preset"],
+                     "nearest_mfcc": min(rows, key=lambda r: r["mfcc"])["preset"],
+                     "timbre_ok": bool(nearest and nearest["ok"] and d_own["harmonic_db"] <= TIMBRE_BAR_DB)}
+        clips.update({f"{name}/output": (a["audio"], SAMPLE_RATE), f"{name}/own": (own_audio, SAMPLE_RATE),
+                      f"{name}/heldout": (held_audio, SAMPLE_RATE)})
+    heard = ear.listen(clips)
+
+    def tags(scores: dict) -> dict:
+        return {"top": [[t, round(s, 2)] for t, s in ear.top_tags(scores)],
+                "voice_score": round(ear.voice_score(scores), 3)}
+
+    for name, r in out.items():
+        r["ear"] = {who: tags(heard[f"{name}/{who}"]) for who in ("output", "own", "heldout")}
+        r.update(ear.judge(name, heard[f"{name}/output"], heard["voice"]))
+        r["ok"] = r["ok"] and r["timbre_ok"]
+    return {"voice": tags(heard["voice"]), "instruments": out}
+
+
+def _tags(t: dict) -> str:
+    return ", ".join(f"{tag} {score:.2f}" for tag, score in t["top"])
+
+
+def _mark(ok) -> str:
+    return "–" if ok is None else ("✓" if ok else "✗")
+
+
+def format_table(results: dict) -> list[str]:
+    """Markdown lines: a sentence on the voice, then one row per instrument."""
+    v = results["voice"]
+    lines = [f"The ear hears the sung voice as: {_tags(v)} (voice tags {v['voice_score']:.2f}).", "",
+             "| instrument | own teacher | harmonics / MFCC | held-out teacher | harmonics / MFCC "
+             "| nearest preset (harmonics / MFCC) | ear: output | ear: own teacher | ear: held-out teacher "
+             "| voice tags (× the voice's) | kind heard | bars: timbre / voice / kind |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for name, r in results["instruments"].items():
+        o, h = r["own_distance"], r["heldout_distance"]
+        kind = f"{r['kind']} {_mark(r['kind_ok'])}" if r["kind"] else "–"
+        lines.append(
+            f"| {name} | {r['own']} | {o['harmonic_db']:.1f} / {o['mfcc']:.0f} | {r['heldout']} "
+            f"| {h['harmonic_db']:.1f} / {h['mfcc']:.0f} | {r['nearest_harmonic']} / {r['nearest_mfcc']} "
+            f"| {_tags(r['ear']['output'])} | {_tags(r['ear']['own'])} | {_tags(r['ear']['heldout'])} "
+            f"| {r['ear']['output']['voice_score']:.2f} ({r['voice_ratio']:.2f}×) | {kind} "
+            f"| {_mark(r['timbre_ok'])} / {_mark(r['voice_ok'])} / {_mark(r['kind_ok'])} |")
+    return lines
