@@ -61,6 +61,9 @@ def consonant(kind: str, seconds: float, sample_rate: int, rng) -> np.ndarray:
     return 0.25 * noise * env / (np.max(np.abs(noise)) + 1e-12)
 
 
+# The takes' singer is a man with Sa A3; a woman singing them with Sa E4 sings this much higher.
+HIGH_VOICE_SEMITONES = 7
+
 # A 9.6 s take spanning a major sixth (A3..F#4) as a singer sings it: meend between legato notes,
 # vibrato, rests of 0.35-0.6 s and consonants ('k', 's', 't') between some notes.
 TAKE = [(57, 0.8), (59, 0.5), ("k", 0.06), (61, 0.6), (62, 0.7), (None, 0.35), (64, 0.6), ("s", 0.08),

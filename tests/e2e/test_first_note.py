@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.e2e.first_note import score_take, sing_take_once
-from tests.signals import sung_take, sung_vowel, write_wav
+from tests.e2e.first_note import RING_DB, SOUNDING_RMS, frame_rms, score_take, sing_take_once
+from tests.signals import HIGH_VOICE_SEMITONES, TAKE, sung_take, sung_vowel, write_wav
 
 RATE = 44100
 FIRST_OUTPUT_MS = 60  # the first sung frame sounds within this
@@ -51,6 +51,53 @@ def test_score_counts_a_silent_first_700_ms_as_a_late_first_output_and_lost_voic
     assert abs(s["voiced_fraction"] - (1 - lost)) < 0.03, s
 
 
+def plucked(played, early_db_per_s=37.5, knee_s=0.3, late_db_per_s=8.4, level=0.1):
+    """`played` struck at its first sound and ringing down as the sitar's teacher does (dB/s to the
+    knee, slower after), from `level` of its own peak."""
+    t = np.maximum(0, np.arange(len(played)) / RATE - np.argmax(played != 0) / RATE)
+    fall_db = early_db_per_s * np.minimum(t, knee_s) + late_db_per_s * np.maximum(0, t - knee_s)
+    return (level * played * 10 ** (-fall_db / 20)).astype(np.float32)
+
+
+def test_score_counts_a_plucked_string_ringing_down_through_a_held_note_as_sounding(sung):
+    mic, played = sung
+    out = delayed(plucked(played), 30)
+    s = score_take(mic, out, RATE)
+    heard = frame_rms(out, RATE)[30:280] > SOUNDING_RMS
+    assert heard.mean() < 0.5, "the string falls under the level a sustained note is heard at"
+    assert s["voiced_fraction"] >= 0.98, s
+
+
+def test_score_counts_a_string_once_it_has_rung_down_ring_db_as_silent(sung):
+    mic, played = sung
+    s = score_take(mic, delayed(plucked(played, early_db_per_s=60, late_db_per_s=60, level=1), 30), RATE)
+    rings_s = RING_DB / 60 + 0.05  # from its peak, at the end of the vowel's 50 ms fade-in
+    assert abs(s["voiced_fraction"] - rings_s / 2.5) < 0.03, s
+
+
+def test_score_counts_a_plucked_string_that_stops_mid_note_as_lost_frames(sung):
+    mic, played = sung
+    out = delayed(plucked(played), 30)
+    out[int(1.3 * RATE):] = 0  # silent from 1.0 s into the 2.5 s note
+    s = score_take(mic, out, RATE)
+    assert abs(s["voiced_fraction"] - 1.0 / 2.5) < 0.03, s
+
+
+def test_score_counts_a_phrase_whose_first_300_ms_are_lost_as_lost_though_the_phrase_before_rings_on(sung):
+    """What rings on from before a rest is not the next phrase's note: a faint output (RMS 0.002,
+    under SOUNDING_RMS but within RING_DB of the first phrase's stroke) for the second phrase's
+    first 300 ms counts as lost."""
+    mic, played = sung
+    phrase, note = mic[int(0.3 * RATE):int(1.5 * RATE)], 0.25 * played[int(0.3 * RATE):int(1.5 * RATE)]
+    rest = np.zeros(int(0.4 * RATE), np.float32)
+    late = note.copy()
+    head = int(0.3 * RATE)
+    late[:head] *= 0.002 / np.sqrt(np.mean(note[:head] ** 2))
+    out = delayed(np.concatenate([rest, note, rest, late]), 20)
+    s = score_take(np.concatenate([rest, phrase, rest, phrase]), out, RATE)
+    assert abs(s["voiced_fraction"] - (1 - 0.3 / 2.4)) < 0.03, s
+
+
 def test_score_counts_an_output_150_cents_sharp_as_off(sung):
     mic, _ = sung
     sharp, _ = sung_vowel(220.0 * 2 ** (150 / 1200), seconds=2.5, sample_rate=RATE, seed=1)
@@ -63,12 +110,13 @@ def test_score_refuses_a_microphone_signal_without_voice():
         score_take(np.zeros(RATE, np.float32), np.zeros(RATE, np.float32), RATE)
 
 
-def take_wav(tmp_path):
-    audio, _, _ = sung_take(sample_rate=48000)
+def take_wav(tmp_path, semitones=0):
+    """The take (tests/signals.py TAKE), `semitones` higher, as a WAV: (path, seconds)."""
+    audio, _, _ = sung_take([(m + semitones if isinstance(m, int) else m, s) for m, s in TAKE], sample_rate=48000)
     return write_wav(tmp_path / "take.wav", audio, 48000), len(audio) / 48000
 
 
-def judge(page, score, errors, label):
+def judge(page, score, errors, label, pitch=True):
     where = page.evaluate("""({host: swaraProbe.stats.host, backend: swaraProbe.stats.backend,
         switches: swaraProbe.switches.length, margin: swaraProbe.outputStats.marginSamples,
         underruns: swaraProbe.outputStats.underruns,
@@ -84,7 +132,8 @@ def judge(page, score, errors, label):
           f"lag {score['lag_frames']} frames")
     assert score["first_output_ms"] <= FIRST_OUTPUT_MS, score
     assert score["voiced_fraction"] >= VOICED, score
-    assert score["off_fraction"] <= OFF, score
+    if pitch:
+        assert score["off_fraction"] <= OFF, score
     assert errors == []
 
 
@@ -106,3 +155,20 @@ def test_a_take_that_starts_with_two_busy_processes_on_the_cores_still_sounds_fr
     switches = page.evaluate("swaraProbe.switches")
     judge(page, score_take(mic, out, rate), errors, "cold take, 2 busy processes for 6 s")
     assert switches == [], f"the engine stays where it was chosen: {switches}"
+
+
+@pytest.mark.e2e
+def test_a_cold_sitar_take_by_a_high_voice_sounds_while_its_strings_ring(open_page, tmp_path):
+    """The sitar chosen, the take sung by a woman with Sa E4: the first note sounds within
+    FIRST_OUTPUT_MS and the plucked strings sound through VOICED of the sung frames, though each
+    rings down under its stroke (first_note.sounding).
+
+    Pitch: the median only. The tracker (yin) reads this output an octave low on about 9 % of its
+    frames, offline as live, with the taraf off as on, where the engine asks for the sung pitch
+    (measured with bench/idiom.mjs): a share more than 50 cents off says nothing of the engine here."""
+    wav, seconds = take_wav(tmp_path, HIGH_VOICE_SEMITONES)
+    page, mic, out, rate, errors = sing_take_once(open_page, wav, seconds + 1, instrument="sitar")
+    assert page.evaluate("swaraProbe.stats.modelId") == "sitar"
+    score = score_take(mic, out, rate)
+    judge(page, score, errors, "cold sitar take, a high voice", pitch=False)
+    assert score["median_cents"] <= 5, score
