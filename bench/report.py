@@ -69,9 +69,9 @@ def update_sections(results: dict, path: Path, measured: list[str] | None = None
     if measured:
         stamp = (f"Sections {', '.join(measured)} measured again at {results['started']} "
                  f"(`python -m bench.run --only {','.join(measured)}`).")
-        # the previous stamp of these same sections goes; other sections' stamps stay
-        text = re.sub(rf" Sections {re.escape(', '.join(measured))} measured again at [^(]+\(`[^`]+`\)\.", "", text,
-                      count=1)
+        # earlier stamps naming a section measured now go; stamps of other sections stay
+        text = re.sub(r" Sections ([\w, ]+) measured again at [^(]+\(`[^`]+`\)\.",
+                      lambda m: "" if set(m.group(1).split(", ")) & set(measured) else m.group(0), text)
         text = text.replace("\n\nTimings are medians", f" {stamp}\n\nTimings are medians", 1)
     path.write_text(text.rstrip("\n") + "\n")
 

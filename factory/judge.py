@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from factory import ear, timbre
-from factory.dsp import SAMPLE_RATE
+from factory.dsp import SAMPLE_RATE, hz_to_midi
 
 TIMBRE_BAR_DB = 5.0  # issue 19: harmonic-profile distance to the own teacher at most this, and nearest it
 # A held-out teacher for a model whose metadata names none: its own program from this SoundFont.
@@ -80,7 +80,9 @@ def judge_models(answers: dict[str, dict], voice: np.ndarray) -> dict:
         d_held, held_audio = distances(a["audio"], a["asked"], held)
         rows = a.get("rows") or timbre.compare(a["audio"], a["asked"])
         nearest = timbre.verdict(rows, own.preset) if any(r["preset"] == own.preset for r in rows) else None
-        out[name] = {"own": preset_name(own), "heldout": preset_name(held), "own_distance": d_own,
+        voiced = a["asked"] > 0
+        out[name] = {"asked_midi": round(float(np.mean(hz_to_midi(a["asked"][voiced]))), 1) if voiced.any() else None,
+                     "own": preset_name(own), "heldout": preset_name(held), "own_distance": d_own,
                      "heldout_distance": d_held,
                      "nearest_harmonic": min(rows, key=lambda r: r["harmonic_db"])["preset"],
                      "nearest_mfcc": min(rows, key=lambda r: r["mfcc"])["preset"],
@@ -104,6 +106,10 @@ def _tags(t: dict) -> str:
     return ", ".join(f"{tag} {score:.2f}" for tag, score in t["top"])
 
 
+def _midi(m) -> str:
+    return "–" if m is None else f"{m:.1f}"
+
+
 def _mark(ok) -> str:
     return "–" if ok is None else ("✓" if ok else "✗")
 
@@ -112,17 +118,34 @@ def format_table(results: dict) -> list[str]:
     """Markdown lines: a sentence on the voice, then one row per instrument."""
     v = results["voice"]
     lines = [f"The ear hears the sung voice as: {_tags(v)} (voice tags {v['voice_score']:.2f}).", "",
-             "| instrument | own teacher | harmonics / MFCC | held-out teacher | harmonics / MFCC "
-             "| nearest preset (harmonics / MFCC) | ear: output | ear: own teacher | ear: held-out teacher "
-             "| voice tags (× the voice's) | kind heard | bars: timbre / voice / kind |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "| instrument | played at (mean MIDI) | own teacher | harmonics / MFCC | held-out teacher "
+             "| harmonics / MFCC | nearest preset (harmonics / MFCC) | ear: output | ear: own teacher "
+             "| ear: held-out teacher | voice tags (× the voice's) | kind heard | bars: timbre / voice / kind |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for name, r in results["instruments"].items():
         o, h = r["own_distance"], r["heldout_distance"]
         kind = f"{r['kind']} {_mark(r['kind_ok'])}" if r["kind"] else "–"
         lines.append(
-            f"| {name} | {r['own']} | {o['harmonic_db']:.1f} / {o['mfcc']:.0f} | {r['heldout']} "
-            f"| {h['harmonic_db']:.1f} / {h['mfcc']:.0f} | {r['nearest_harmonic']} / {r['nearest_mfcc']} "
+            f"| {name} | {_midi(r['asked_midi'])} | {r['own']} | {o['harmonic_db']:.1f} / {o['mfcc']:.0f} "
+            f"| {r['heldout']} | {h['harmonic_db']:.1f} / {h['mfcc']:.0f} "
+            f"| {r['nearest_harmonic']} / {r['nearest_mfcc']} "
             f"| {_tags(r['ear']['output'])} | {_tags(r['ear']['own'])} | {_tags(r['ear']['heldout'])} "
             f"| {r['ear']['output']['voice_score']:.2f} ({r['voice_ratio']:.2f}×) | {kind} "
             f"| {_mark(r['timbre_ok'])} / {_mark(r['voice_ok'])} / {_mark(r['kind_ok'])} |")
     return lines
+
+
+def summary(results: dict) -> str:
+    """Which instruments pass each bar, and which own teachers the ear hears as more of a singer
+    than the voice itself (the voice bar's yardstick)."""
+    inst, voice = results["instruments"], results["voice"]["voice_score"]
+
+    def names(ok) -> str:
+        return ", ".join(n for n, r in inst.items() if ok(r)) or "none"
+
+    singing = [f"{r['own']} {r['ear']['own']['voice_score']:.2f}" for r in inst.values()
+               if r["ear"]["own"]["voice_score"] > voice]
+    return (f"Passed, of {len(inst)}: timbre {names(lambda r: r['timbre_ok'])}; "
+            f"voice {names(lambda r: r['voice_ok'])}; kind {names(lambda r: r['kind_ok'])}; "
+            f"every bar: {names(lambda r: r['ok'])}. Own teachers the ear hears as more of a singer "
+            f"than the sung voice (voice tags): {', '.join(singing) or 'none'}.")

@@ -161,14 +161,9 @@ def ear_context(results: dict) -> dict:
     """The out-of-distribution section from factory.judge.judge_models' results."""
     from factory import ear, judge
 
-    inst, voice = results["instruments"], results["voice"]["voice_score"]
-    return {"table": judge.format_table(results), "ear": ear, "heldout_soundfont": judge.HELDOUT_SOUNDFONT,
-            "timbre_bar_db": judge.TIMBRE_BAR_DB, "kinds": [(n, k.describe()) for n, k in ear.KINDS.items()],
-            "count": len(inst),
-            "passed": {bar: [n for n, r in inst.items() if r[f"{bar}_ok"]] for bar in ("timbre", "voice", "kind")},
-            "all_bars": [n for n, r in inst.items() if r["ok"]],
-            "teachers_sing": [f"{r['own']} {r['ear']['own']['voice_score']:.2f}" for r in inst.values()
-                              if r["ear"]["own"]["voice_score"] > voice]}
+    return {"table": judge.format_table(results), "summary": judge.summary(results), "ear": ear,
+            "heldout_soundfont": judge.HELDOUT_SOUNDFONT, "timbre_bar_db": judge.TIMBRE_BAR_DB,
+            "kinds": [(n, k.describe()) for n, k in ear.KINDS.items()]}
 
 
 def bandwidth_context(metas: list[dict], bandwidth: Path = BANDWIDTH) -> dict:

@@ -38,4 +38,4 @@ def render(result: dict) -> list[str]:
             f"{', '.join(ear.VOICE_TAGS)}; the bar is at most {ear.VOICE_RATIO_MAX:g} × the voice's own. "
             f"Kind heard: the tags among the output's top {ear.TOP_N} (`factory.ear.KINDS`). Bars (issue 19): "
             f"timbre = nearest its own preset by both distances and within {judge.TIMBRE_BAR_DB:g} dB of it; "
-            "voice; kind. See `factory/judge.py`.", "", *judge.format_table(result)]
+            "voice; kind. See `factory/judge.py`.", "", *judge.format_table(result), "", judge.summary(result)]

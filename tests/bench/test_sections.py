@@ -98,19 +98,20 @@ def test_the_out_of_distribution_section_tables_a_measured_judgement_after_timbr
     text = report.read_text()
     assert text.index("## Timbre") < text.index("## Out of distribution") < text.index("## First-load weight")
     row = next(line for line in text.splitlines() if line.startswith("| sitar |"))
-    assert row.startswith("| sitar | FluidR3_GM Sitar (104) | 1.3 / 11 | TimGM6mb Sitar (104) | 4.2 / 21 |")
+    assert row.startswith("| sitar | 59.1 | FluidR3_GM Sitar (104) | 1.3 / 11 | TimGM6mb Sitar (104) | 4.2 / 21 |")
     assert row.endswith("| 0.79 (1.00×) | sitar ✗ | ✓ / ✗ / ✗ |")
     assert "musicnn==0.1.0's MTT_musicnn" in text and "0.4 × the voice's own" in text
 
 
-def test_a_section_measured_again_replaces_its_own_stamp_and_keeps_the_others(tmp_path):
+def test_a_section_measured_again_replaces_the_stamps_naming_it_and_keeps_the_others(tmp_path):
     from bench.report import update_sections
 
     report = tmp_path / "benchmarks.md"
     report.write_text("# Swara benchmarks\n\nRun: X. Sections idiom measured again at T1 (`python -m bench.run --only "
-                      "idiom`).\n\nTimings are medians.\n\n## Sound\n\nold\n")
+                      "idiom`). Sections sound, timbre measured again at T0 (`python -m bench.run --only "
+                      "sound,timbre`).\n\nTimings are medians.\n\n## Sound\n\nold\n")
     for stamp in ("T2", "T3"):
         update_sections({"started": stamp, "sound": [SOUND_ROW]}, report, measured=["sound"])
     text = report.read_text()
     assert "Sections idiom measured again at T1" in text, "another section's stamp stays"
-    assert "Sections sound measured again at T3" in text and "T2" not in text
+    assert "Sections sound measured again at T3" in text and "T2" not in text and "T0" not in text

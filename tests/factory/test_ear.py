@@ -9,7 +9,7 @@ pytestmark = pytest.mark.build
 JUDGED = {  # factory.judge.judge_models' result for one instrument, as measured (rounded)
     "voice": {"top": [["guitar", 0.3], ["slow", 0.23], ["vocal", 0.12]], "voice_score": 0.79},
     "instruments": {"sitar": {
-        "own": "FluidR3_GM Sitar (104)", "heldout": "TimGM6mb Sitar (104)",
+        "asked_midi": 59.1, "own": "FluidR3_GM Sitar (104)", "heldout": "TimGM6mb Sitar (104)",
         "own_distance": {"harmonic_db": 1.3, "mfcc": 11.2}, "heldout_distance": {"harmonic_db": 4.2, "mfcc": 21.0},
         "nearest_harmonic": "Sitar", "nearest_mfcc": "Sitar", "timbre_ok": True,
         "ear": {"output": {"top": [["indian", 0.22], ["guitar", 0.19], ["female", 0.18]], "voice_score": 0.79},
@@ -115,8 +115,9 @@ def test_the_report_section_tables_a_measured_judgement():
     text = report.templates().get_template("ear.md.j2").render(ood=report.ear_context(JUDGED))
     assert "MTT_musicnn" in text and "MagnaTagATune" in text and "female voice" in text  # the tags are named
     row = next(line for line in text.splitlines() if line.startswith("| sitar |"))
-    assert ("| FluidR3_GM Sitar (104) | 1.3 / 11 | TimGM6mb Sitar (104) | 4.2 / 21 | Sitar / Sitar "
+    assert ("| 59.1 | FluidR3_GM Sitar (104) | 1.3 / 11 | TimGM6mb Sitar (104) | 4.2 / 21 | Sitar / Sitar "
             "| indian 0.22, guitar 0.19, female 0.18 |") in row
     assert row.endswith("| 0.79 (1.00×) | sitar ✗ | ✓ / ✗ / ✗ |")
     assert "guitar 0.30, slow 0.23, vocal 0.12 (voice tags 0.79)" in text
-    assert "timbre sitar; voice\nnone; kind none" in text
+    assert "Passed, of 1: timbre sitar; voice none; kind none; every bar: none." in text
+    assert "more of a singer than the sung voice (voice tags): none." in text  # the Sitar's own: 0.30 < 0.79
