@@ -50,6 +50,9 @@ def main(argv=None) -> int:
     p.add_argument("--checkpoints", default=None,
                    help="folder for the compact training state (default factory/checkpoints with "
                         "--converge, else the work dir)")
+    p.add_argument("--init-from", metavar="STATE_DIR", default=None,
+                   help="a new run starts from the decoder weights of this training state (a folder with "
+                        "state.npz, e.g. factory/checkpoints/sarangi/conv_c48_d5_k2_h48_n33_p40); same config")
     p.add_argument("--minutes", type=float, default=None, help="wall-clock training budget per instrument")
     p.add_argument("--data-minutes", type=float, default=None, help="minutes of rendered data (default 20)")
     p.add_argument("--sample-rate", type=int, default=None,
@@ -76,6 +79,10 @@ def main(argv=None) -> int:
         plan.checkpoints = fbuild.ROOT / "factory" / "checkpoints"
     if args.checkpoints:
         plan.checkpoints = args.checkpoints
+    if args.init_from:
+        if not (Path(args.init_from) / "state.npz").is_file():
+            p.error(f"--init-from: {Path(args.init_from) / 'state.npz'} does not exist")
+        plan.init_from = Path(args.init_from)
     if args.steps:
         plan.steps = args.steps
     if args.minutes:
@@ -92,7 +99,7 @@ def main(argv=None) -> int:
     name = None
     try:
         for name in names:
-            cfg, extra, preset, state_dir = Config(), {}, None, None
+            cfg, extra, state_dir = Config(), {}, None
             if args.shipped_config:
                 shipped = fbuild.DEFAULT_OUT / name / "metadata.json"
                 if not shipped.is_file():
@@ -101,12 +108,6 @@ def main(argv=None) -> int:
                 cfg = Config.from_dict(shipped_meta["decoder"])
                 if shipped_meta.get("sweep"):  # the config still comes from that sweep
                     extra["sweep"] = shipped_meta["sweep"]
-                # ... and the preset from its preset choice (not chosen again)
-                src = shipped_meta.get("source", {})
-                preset = next((c for c in fdata.INSTRUMENTS[name].candidates
-                               if (c.soundfont, c.program) == (src.get("soundfont"), src.get("program"))), None)
-                if shipped_meta.get("preset_choice"):
-                    extra["preset_choice"] = shipped_meta["preset_choice"]
             if args.sweep:
                 from factory import sweep as fsweep
 
@@ -135,7 +136,7 @@ def main(argv=None) -> int:
                 cfg = Config.from_dict(dict(cfg.to_dict(), sample_rate=args.sample_rate))
             r = fbuild.build_instrument(name, out=out, quick=args.quick, plan=plan, cfg=cfg,
                                         work_root=work, audio_dir=args.audio, extra_meta=extra,
-                                        preset=preset, state_dir=state_dir)
+                                        state_dir=state_dir)
             results.append(r)
             m = r.metadata
             print(f"{name}: {m['bytes']} bytes, {m['params']} params, held-out loss "

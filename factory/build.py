@@ -30,17 +30,17 @@ class Plan:
     batch: int = 8
     steps: int = 3000
     time_budget_s: float | None = None
-    choose_steps: int = 300           # per candidate preset when an instrument has several
     eval_every: int = 250
     heldout: float = 0.1
     progress: bool = True
     plateau: object = None            # factory.train.Plateau: also stop when held-out loss converges
     lr_decay_steps: int | None = None  # None: steps // 3 (set it for step caps that may change)
     checkpoints: Path | None = None   # keep the training state here (e.g. factory/checkpoints, in git)
+    init_from: Path | None = None     # a training state whose decoder weights a new run starts from
 
     @classmethod
     def quick(cls, **kw):
-        base = dict(data_seconds=12.0, example_s=0.5, batch=4, steps=12, choose_steps=0,
+        base = dict(data_seconds=12.0, example_s=0.5, batch=4, steps=12,
                     eval_every=6)
         base.update(kw)
         return cls(**base)
@@ -58,42 +58,38 @@ def _work(work_root, name, tag) -> Path:
     return Path(work_root) / name / tag
 
 
-def run_tag(cfg: Config, program: int | None) -> str:
-    """Folder name of one training run: decoder config + preset program (None: the user's WAVs)."""
+def run_tag(cfg: Config, teachers) -> str:
+    """Folder name of one training run: decoder config + its teachers (fdata.teachers_tag; a
+    program number: that FluidR3_GM preset; None: the user's WAVs)."""
     tag = f"{cfg.kind}_c{cfg.channels}_d{cfg.depth}_k{cfg.kernel}_h{cfg.n_harmonics}_n{cfg.n_noise}"
     if cfg.sample_rate != Config().sample_rate:
         tag += f"_sr{cfg.sample_rate}"
-    return tag + ("_wav" if program is None else f"_p{program}")
+    if teachers is None:
+        return tag + "_wav"
+    if isinstance(teachers, int):
+        return tag + f"_p{teachers}"
+    return tag + "_" + fdata.teachers_tag(teachers)
 
 
-def prepare(name: str, preset: fdata.Preset, plan: Plan, work_root: Path, audio_dir=None,
+def prepare(name: str, teachers, plan: Plan, work_root: Path, audio_dir=None,
             sample_rate: int | None = None):
+    """The instrument's data from `teachers` (a Preset or a list: mixed) → (data, train, held)."""
     inst = fdata.INSTRUMENTS[name]
-    data = fdata.cached_dataset(Path(work_root) / name, inst, preset, plan.data_seconds,
+    data = fdata.cached_dataset(Path(work_root) / name, inst, teachers, plan.data_seconds,
                                 audio_dir=audio_dir, progress=plan.progress,
                                 sample_rate=sample_rate or Config().sample_rate)
     train_d, held = fdata.split_examples(data, plan.example_s, plan.heldout)
     return data, train_d, held
 
 
-def choose_preset(name: str, plan: Plan, work_root: Path, cfg: Config) -> tuple[fdata.Preset, list]:
-    """Several candidate presets: short training on each, the lowest held-out loss wins."""
-    from factory import train as ftrain
-
+def heldout_teacher_examples(name: str, plan: Plan, work_root: Path, sample_rate: int | None = None) -> dict:
+    """The held-out teacher playing scores no training piece played (another seed), as
+    plan.example_s windows: as much as the held-out split of the training data, at least two."""
     inst = fdata.INSTRUMENTS[name]
-    if len(inst.candidates) == 1 or plan.choose_steps <= 0:
-        return inst.candidates[0], []
-    scores = []
-    for preset in inst.candidates:
-        _, tr, held = prepare(name, preset, plan, work_root)
-        res = ftrain.train(_work(work_root, name, f"choose_p{preset.program}"), cfg, tr, held,
-                           steps=plan.choose_steps, batch=plan.batch, progress=plan.progress,
-                           eval_every=plan.choose_steps)
-        scores.append({"preset": preset.preset, "program": preset.program,
-                       "soundfont": preset.soundfont, "steps": res["steps"],
-                       "heldout_spectral_loss": round(res["heldout_loss_float32"], 4)})
-    best = min(range(len(scores)), key=lambda i: scores[i]["heldout_spectral_loss"])
-    return inst.candidates[best], scores
+    seconds = max(plan.data_seconds * plan.heldout, 2 * plan.example_s)
+    data = fdata.cached_dataset(Path(work_root) / name, inst, inst.heldout, seconds, progress=plan.progress,
+                                sample_rate=sample_rate or Config().sample_rate, seed=fdata.HELDOUT_SEED)
+    return fdata.cut_examples(data, plan.example_s)
 
 
 def resynthesize(decoder, cfg: Config, held: dict, seconds: float = 4.0):
@@ -114,10 +110,11 @@ def resynthesize(decoder, cfg: Config, held: dict, seconds: float = 4.0):
 
 def build_instrument(name: str, out: Path = DEFAULT_OUT, quick: bool = False, plan: Plan | None = None,
                      cfg: Config | None = None, work_root: Path = DEFAULT_WORK, audio_dir=None,
-                     preset: fdata.Preset | None = None, extra_meta: dict | None = None,
+                     teachers: list | None = None, extra_meta: dict | None = None,
                      state_dir: Path | None = None) -> Result:
     """Builds one instrument and installs it atomically into out/<name>/.
 
+    teachers: train on these (a list of fdata.Preset) instead of the instrument's own.
     state_dir: export the training state there as it is (e.g. a sweep trial that trained to the
     end), with its own seed and schedule, instead of training in the plan's folder."""
     from factory import convert as fconvert
@@ -139,17 +136,14 @@ def build_instrument(name: str, out: Path = DEFAULT_OUT, quick: bool = False, pl
     if quick:
         work_root = work_root / "_quick"
     t0 = time.time()
-    choice = []
-    if preset is None:
-        # Presets are compared with the default decoder (whatever config is then trained).
-        preset, choice = (inst.candidates[0], []) if audio_dir else choose_preset(name, plan, work_root, Config())
-    for p in ([] if audio_dir else [preset]):
-        fdata.find_soundfont(p.soundfont)
-    data, tr, held = prepare(name, preset, plan, work_root, audio_dir, sample_rate=cfg.sample_rate)
-    tag = run_tag(cfg, None if audio_dir else preset.program)
+    teachers = [] if audio_dir else [fdata.check_teacher(t) for t in fdata.teacher_list(teachers or inst.teachers)]
+    heldout_teacher = None if audio_dir or inst.heldout is None else fdata.check_teacher(inst.heldout)
+    data, tr, held = prepare(name, teachers, plan, work_root, audio_dir, sample_rate=cfg.sample_rate)
+    tag = run_tag(cfg, None if audio_dir else teachers)
     work = _work(work_root, name, tag)
     train_kw = dict(steps=plan.steps, batch=plan.batch, time_budget_s=plan.time_budget_s,
-                    eval_every=plan.eval_every, plateau=plan.plateau, lr_decay_steps=plan.lr_decay_steps)
+                    eval_every=plan.eval_every, plateau=plan.plateau, lr_decay_steps=plan.lr_decay_steps,
+                    init_from=plan.init_from)
     if state_dir is not None:
         from factory import resume
 
@@ -164,11 +158,8 @@ def build_instrument(name: str, out: Path = DEFAULT_OUT, quick: bool = False, pl
     f0_stats, loud_stats = fdata.stats(data)
     with tempfile.TemporaryDirectory(prefix=f"swara-{name}-") as tmp:
         model_dir = Path(tmp) / "tfjs"
-        source = ({"audio_dir": str(audio_dir), "f0": "librosa.pyin"} if audio_dir else
-                  {"soundfont": preset.soundfont, "preset": preset.preset, "bank": preset.bank,
-                   "program": preset.program,
-                   "renderer": f"FluidSynth (pyfluidsynth), 48 kHz → {cfg.sample_rate / 1000:g} kHz",
-                   "f0": "from the score (note + pitch bend)"})
+        source = {"audio_dir": str(audio_dir), "f0": "librosa.pyin"} if audio_dir else teacher_source(
+            teachers, heldout_teacher, cfg.sample_rate)
         meta = {
             "name": name, "display_name": inst.display_name,
             "sample_rate": cfg.sample_rate, "frame_rate": FRAME_RATE, "hop_samples": hop_samples(cfg.sample_rate),
@@ -185,7 +176,8 @@ def build_instrument(name: str, out: Path = DEFAULT_OUT, quick: bool = False, pl
             "params": count_params(dec),
             "weights_dtype": "float16" if cfg.float16 else "float32",
             "source": source,
-            "licence": ("the user's own recordings" if audio_dir else fdata.LICENCES[preset.soundfont]),
+            "licence": ("the user's own recordings" if audio_dir else
+                        "; ".join(dict.fromkeys(fdata.LICENCES[t.soundfont] for t in teachers))),
             "decoder": cfg.to_dict(),
             "training": {"steps": res["steps"], "stopped": res["stopped"], "batch": res["batch"],
                          "plateau_improvement": (None if res["plateau_improvement"] is None
@@ -203,10 +195,11 @@ def build_instrument(name: str, out: Path = DEFAULT_OUT, quick: bool = False, pl
                          "quick": bool(quick), "wall_seconds": round(time.time() - t0, 1)},
             **synth_metadata(cfg),
             # How it is played (keys, plucks, bow, breath); a plucked one measured from its teacher.
-            "playing": playing_section(name, preset),
+            "playing": playing_section(name, teachers[0] if teachers else None),
         }
-        if choice:
-            meta["preset_choice"] = choice
+        if heldout_teacher is not None:
+            meta["quality"]["heldout_teacher_spectral_loss"] = round(ftrain.evaluate(
+                dec, cfg, heldout_teacher_examples(name, plan, work_root, cfg.sample_rate)), 4)
         meta.update(extra_meta or {})
         previous = _previous_quality(Path(out) / name, meta)
         if previous:
@@ -226,6 +219,19 @@ def build_instrument(name: str, out: Path = DEFAULT_OUT, quick: bool = False, pl
     (work / "summary.json").write_text(json.dumps(summary))
     (Path(work_root) / name / "latest.json").write_text(json.dumps({"work": str(work)}))
     return Result(name, Path(out) / name, meta, summary)
+
+
+def teacher_source(teachers: list, heldout: fdata.Preset | None, sample_rate: int) -> dict:
+    """metadata.json "source" of a model trained on `teachers` (its first also under the
+    one-teacher keys soundfont, preset, bank, program, which older readers take)."""
+    first = teachers[0]
+    return {"soundfont": first.soundfont, "preset": first.preset, "bank": first.bank, "program": first.program,
+            "teachers": [t.describe() for t in teachers],
+            "heldout_teacher": None if heldout is None else heldout.describe(),
+            "mix": "one score a piece, the teachers in turn, each teacher's voiced RMS matched",
+            "renderer": f"FluidSynth (pyfluidsynth), 48 kHz → {sample_rate / 1000:g} kHz"
+                        + (", then the body (factory/body.py)" if any(t.body for t in teachers) else ""),
+            "f0": "from the score (note + pitch bend)"}
 
 
 def _previous_quality(installed: Path, meta: dict) -> dict | None:

@@ -18,11 +18,11 @@ def gru_vs_conv(name: str, plan, work_root, steps: int = 500, quick: bool = Fals
     if quick:
         work_root = work_root / "_quick"
         steps = min(steps, plan.steps)
-    preset, _ = fbuild.choose_preset(name, plan, work_root, Config())
-    _, tr, held = fbuild.prepare(name, preset, plan, work_root)
+    teachers = fbuild.fdata.INSTRUMENTS[name].teachers
+    _, tr, held = fbuild.prepare(name, teachers, plan, work_root)
     conv_cfg = conv_cfg or Config(float16=False)
     gru_cfg = replace(conv_cfg, kind="gru", float16=False)
-    out = {"instrument": name, "steps": steps, "preset": preset.preset}
+    out = {"instrument": name, "steps": steps, "teachers": [t.describe() for t in teachers]}
     for cfg in (conv_cfg, gru_cfg):
         res = ftrain.train(work_root / name / f"compare_{cfg.kind}_c{cfg.channels}_{steps}", cfg, tr, held,
                            steps=steps, batch=plan.batch, progress=plan.progress, eval_every=steps)

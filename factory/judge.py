@@ -3,8 +3,9 @@ model trained on, against the teacher it learned from, a held-out teacher it nev
 outside ear (factory.ear).
 
 Per instrument, from its answer to the voice (audio at 16 kHz and the pitch the engine asked of it):
-- the own teacher (metadata "source": the SoundFont preset it trained on) and the held-out teacher
-  (`heldout_teacher`) play the asked pitch (factory.timbre.render_preset); harmonic-profile and
+- the own teacher (metadata "source": the SoundFont preset it trained on, its first teacher) and the
+  held-out teacher (`heldout_teacher`) play the asked pitch (factory.timbre.render_teacher, through
+  a teacher's body where it has one); harmonic-profile and
   MFCC distances of the answer to each;
 - the nearest of factory.timbre's seven presets by each distance (factory.timbre.compare/verdict);
 - the ear's top tags of the answer, the voice and both teachers; the answer's voice tags as a
@@ -35,6 +36,8 @@ def own_teacher(meta: dict):
     if "program" not in src:
         raise ValueError(f"model {meta.get('name', '?')}: metadata 'source' names no SoundFont program "
                          "(trained on recordings?): it has no teacher to judge it against")
+    if src.get("teachers"):  # a multi-teacher build: its first teacher, with its body if it has one
+        return Preset.from_dict(src["teachers"][0])
     return Preset(src["soundfont"], int(src["program"]), src.get("preset", f"program {src['program']}"),
                   int(src.get("bank", 0)))
 
@@ -51,18 +54,17 @@ def heldout_teacher(meta: dict):
         if held.get("soundfont") not in SF_DIRS:
             raise ValueError(f"model {meta.get('name', '?')}: source.heldout_teacher's SoundFont "
                              f"{held.get('soundfont')!r} is not one the factory knows ({', '.join(SF_DIRS)})")
-        return Preset(held["soundfont"], int(held["program"]), held.get("preset", f"program {held['program']}"),
-                      int(held.get("bank", 0)))
+        return Preset.from_dict({"preset": f"program {held['program']}", **held})
     return Preset(HELDOUT_SOUNDFONT, own.program, own.preset, own.bank)
 
 
 def preset_name(p) -> str:
-    return f"{p.soundfont.rsplit('.', 1)[0]} {p.preset} ({p.program})"
+    return f"{p.soundfont.rsplit('.', 1)[0]} {p.preset} ({p.program})" + (f" + {p.body} body" if p.body else "")
 
 
 def distances(audio: np.ndarray, asked_f0_hz: np.ndarray, preset) -> tuple[dict, np.ndarray]:
     """The preset playing asked_f0_hz, and the answer's distances to it → ({harmonic_db, mfcc}, its audio)."""
-    ref = timbre.render_preset(asked_f0_hz, preset.program, soundfont=preset.soundfont)
+    ref = timbre.render_teacher(asked_f0_hz, preset)  # through its body, if it has one
     mine, theirs = timbre.profile(audio, asked_f0_hz), timbre.profile(ref, asked_f0_hz)
     return {"harmonic_db": round(timbre.harmonic_distance_db(mine, theirs), 2),
             "mfcc": round(timbre.mfcc_distance(mine, theirs), 2)}, ref
@@ -78,8 +80,9 @@ def judge_models(answers: dict[str, dict], voice: np.ndarray) -> dict:
         own, held = own_teacher(a["meta"]), heldout_teacher(a["meta"])
         d_own, own_audio = distances(a["audio"], a["asked"], own)
         d_held, held_audio = distances(a["audio"], a["asked"], held)
-        rows = a.get("rows") or timbre.compare(a["audio"], a["asked"])
-        nearest = timbre.verdict(rows, own.preset) if any(r["preset"] == own.preset for r in rows) else None
+        rows = a.get("rows") or timbre.compare_model(a["audio"], a["asked"], a["meta"])["rows"]
+        label = timbre.teacher_label(own)  # the own teacher's row (a preset, or a teacher beyond them)
+        nearest = timbre.verdict(rows, label) if any(r["preset"] == label for r in rows) else None
         voiced = a["asked"] > 0
         out[name] = {"asked_midi": round(float(np.mean(hz_to_midi(a["asked"][voiced]))), 1) if voiced.any() else None,
                      "own": preset_name(own), "heldout": preset_name(held), "own_distance": d_own,

@@ -105,7 +105,7 @@ def playing_section(name: str, preset: fdata.Preset | None = None) -> dict:
     if name not in fdata.INSTRUMENTS:
         raise FactoryError(f"no idiom for unknown instrument {name!r}; known: {', '.join(fdata.INSTRUMENTS)}")
     inst = fdata.INSTRUMENTS[name]
-    preset = preset or inst.candidates[0]
+    preset = preset or inst.teachers[0]
     section = {
         "harmonium": keyed,
         "sitar": lambda: plucked(measure_pluck(preset, inst.style)),

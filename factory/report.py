@@ -38,9 +38,20 @@ def _first(quality: dict) -> str:
 def _tag(m: dict, config=None) -> str:
     """The folder of model `m`'s training state under factory/checkpoints/<name>/."""
     from factory.build import run_tag
+    from factory.data import Preset
     from factory.model import Config
 
-    return run_tag(config or Config.from_dict(m.get("decoder", {})), m.get("source", {}).get("program"))
+    src = m.get("source", {})
+    teachers = [Preset.from_dict(t) for t in src["teachers"]] if "teachers" in src else src.get("program")
+    return run_tag(config or Config.from_dict(m.get("decoder", {})), teachers)
+
+
+def teachers_text(src: dict) -> str:
+    """'Viola + sarangi body and Cello (MuseScore) + sarangi body' (a one-teacher model: its preset)."""
+    from factory.timbre import own_teachers
+
+    labels = list(own_teachers({"source": src}))
+    return " and ".join(labels) if labels else "user recordings"
 
 
 def plateau_text(history: dict, plateau) -> str:
@@ -69,7 +80,8 @@ def shipped_row(m: dict) -> dict:
     """The cells of a model's row in the shipped-models table."""
     d, t, q, src = m.get("decoder", {}), m.get("training", {}), m.get("quality", {}), m.get("source", {})
     return {"name": m["name"], "params": m.get("params"), "bytes": m.get("bytes"),
-            "source": f"{src.get('soundfont', 'user audio')} {src.get('preset', '')} ({src.get('program', '')})",
+            "source": (teachers_text(src) if "teachers" in src else
+                       f"{src.get('soundfont', 'user audio')} {src.get('preset', '')} ({src.get('program', '')})"),
             "decoder": f"conv c{d.get('channels')} d{d.get('depth')} k{d.get('kernel')}, h{m['n_harmonics']} "
                        f"n{m['n_noise']}, RF {m.get('receptive_field_frames')}, {m.get('weights_dtype')}",
             "bytes_before": m.get("bytes_before_compression"), "heldout": q.get("heldout_spectral_loss"),
@@ -137,12 +149,25 @@ def instrument(m: dict, work_root: Path, checkpoints: Path, img: Path, plateau) 
             "preset": src.get("preset", ""), "bank": src.get("bank", ""), "program": src.get("program", ""),
             "data_seconds": m.get("training", {}).get("data_seconds"), "licence": m.get("licence"),
             "preset_choice": m.get("preset_choice"),
+            "teachers": teachers_text(src) if "teachers" in src else None,
+            "heldout_teacher": _heldout_text(src, m.get("quality", {})),
             "loss_png": f"{name}_loss.png" if history or (img / f"{name}_loss.png").is_file() else None,
             "plateau": plateau_text(history, plateau) if shipped_run else None,
             "runs": kept_runs(m, checkpoints, run, shipped, img, plateau),
             "spectrogram_png": f"{name}_spectrogram.png" if (img / f"{name}_spectrogram.png").is_file() else None,
             "sweep": sweep_report.sweep_lines(m, sweep),
             "gru": gru and {"steps": gru["steps"], "rows": [(k, _rounded_step(gru[k])) for k in ("conv", "gru")]}}
+
+
+def _heldout_text(src: dict, quality: dict) -> str | None:
+    """The held-out teacher and the model's loss on it."""
+    from factory.data import Preset
+    from factory.timbre import teacher_label
+
+    if not src.get("heldout_teacher"):
+        return None
+    loss = quality.get("heldout_teacher_spectral_loss")
+    return teacher_label(Preset.from_dict(src["heldout_teacher"])) + (f" (its loss {loss})" if loss else "")
 
 
 def timbre_context(models_dir: Path, answers: dict | None = None) -> dict:

@@ -64,6 +64,23 @@ def read_header(folder: Path) -> dict:
         return json.loads(bytes(z["header"]).decode())
 
 
+def load_decoder_weights(folder: Path, decoder) -> int:
+    """Only the decoder weights of folder/state.npz into `decoder` (a new run starting from another
+    run's weights, e.g. another teacher's); returns the step they were saved at. Raises StateError
+    when the shapes differ."""
+    path = Path(folder) / STATE_FILE
+    if not path.is_file():
+        raise StateError(f"{path} does not exist: no training state to start from")
+    with np.load(path) as z:
+        header = json.loads(bytes(z["header"]).decode())
+        if header["decoder_shapes"] != _shapes(decoder.weights):
+            raise StateError(f"{path}: decoder variables {header['decoder_shapes']} differ from the model "
+                             f"being trained {_shapes(decoder.weights)} (another decoder config)")
+        for i, v in enumerate(decoder.weights):
+            v.assign(z[f"decoder_{i:03d}"])
+    return int(header["step"])
+
+
 def restore(folder: Path, decoder, optimizer, meta: dict) -> tuple[int, dict]:
     """Loads folder/state.npz into decoder and optimizer (built, slots created); returns (step, history).
 

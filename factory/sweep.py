@@ -194,10 +194,10 @@ def run_sweep(name: str, plan, work_root, steps: int | None = None, ray_address:
         work_root = work_root / "_quick"
     inst_work = work_root / name
     # Data once, in the driver (cached npz the trials read).
-    preset, _ = (fbuild.fdata.INSTRUMENTS[name].candidates[0], None) if audio_dir else \
-        fbuild.choose_preset(name, plan, work_root, Config())
-    fbuild.prepare(name, preset, plan, work_root, audio_dir)
-    tag = f"wav_{Path(audio_dir).name}" if audio_dir else f"p{preset.program}_{int(plan.data_seconds)}s"
+    teachers = fbuild.fdata.INSTRUMENTS[name].teachers
+    fbuild.prepare(name, teachers, plan, work_root, audio_dir)
+    tag = (f"wav_{Path(audio_dir).name}" if audio_dir else
+           f"{fbuild.fdata.teachers_tag(teachers)}_{int(plan.data_seconds)}s")
     data_path = inst_work / f"data_{tag}.npz"
     steps = steps or (6 if quick else FULL_STEPS)
     eval_every = eval_every or (2 if quick else EVAL_EVERY)

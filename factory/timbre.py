@@ -134,7 +134,7 @@ def preset_style(program: int):
     from factory.dsp import Style
 
     for inst in fdata.INSTRUMENTS.values():
-        if any(c.program == program for c in inst.candidates):
+        if any(c.program == program for c in inst.teachers):
             return inst.style
     return Style(low_midi=0, high_midi=127)
 
@@ -194,8 +194,38 @@ def render_preset(f0_hz: np.ndarray, program: int, soundfont: str = "FluidR3_GM.
     instrument is played (preset_style) → 16 kHz audio."""
     from factory import data as fdata
 
-    preset = fdata.Preset(soundfont, program, f"program {program}")
-    return fdata.render(melody_score(f0_hz, expression=expression, style=preset_style(program)), preset)
+    return render_teacher(f0_hz, fdata.Preset(soundfont, program, f"program {program}"), expression)
+
+
+def render_teacher(f0_hz: np.ndarray, teacher, expression: float = 110.0) -> np.ndarray:
+    """A teacher (factory.data.Preset: a SoundFont preset, through its body if it has one)
+    playing the contour f0_hz [control frames] the way its instrument is played → 16 kHz audio."""
+    from factory import data as fdata
+
+    style = preset_style(teacher.program)
+    return fdata.render(melody_score(f0_hz, expression=expression, style=style), teacher)
+
+
+def teacher_label(teacher) -> str:
+    """A teacher's column name: a plain FluidR3_GM preset by its name (as PRESETS), else with
+    its SoundFont and body (e.g. 'Cello (MuseScore) + sarangi body')."""
+    sf = "" if teacher.soundfont == "FluidR3_GM.sf2" else f" ({teacher.soundfont.split('_')[0].split('.')[0]})"
+    return f"{teacher.preset}{sf}" + (f" + {teacher.body} body" if teacher.body else "")
+
+
+def own_teachers(meta: dict) -> dict:
+    """{label: Preset} of the teachers a model's metadata names, its first teacher first
+    (source.teachers; a one-teacher model: source's soundfont, program, preset)."""
+    from factory import data as fdata
+
+    src = meta.get("source") or {}
+    if "teachers" in src:
+        teachers = [fdata.Preset.from_dict(t) for t in src["teachers"]]
+    elif "soundfont" in src:
+        teachers = [fdata.Preset(src["soundfont"], int(src["program"]), src["preset"], int(src.get("bank", 0)))]
+    else:
+        return {}
+    return {teacher_label(t): t for t in teachers}
 
 
 def engine_inputs(meta: dict, voice: np.ndarray, f0_hz: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -256,15 +286,28 @@ def render_model(model_dir: Path, voice: np.ndarray, f0_hz: np.ndarray) -> tuple
 
 def compare(audio: np.ndarray, asked_f0_hz: np.ndarray, presets: dict | None = None) -> list[dict]:
     """Distances of `audio` (playing asked_f0_hz) to each preset playing the same contour,
-    nearest first by harmonic profile: [{preset, program, harmonic_db, mfcc}]."""
+    nearest first by harmonic profile: [{preset, program, harmonic_db, mfcc}].
+
+    presets: {name: a FluidR3_GM program, or a factory.data.Preset (any teacher)}; default PRESETS."""
     presets = presets or PRESETS
     mine = profile(audio, asked_f0_hz)
     rows = []
-    for name, program in presets.items():
-        ref = profile(render_preset(asked_f0_hz, program), asked_f0_hz)
-        rows.append({"preset": name, "program": program, "harmonic_db": round(harmonic_distance_db(mine, ref), 2),
+    for name, p in presets.items():
+        played = render_preset(asked_f0_hz, p) if isinstance(p, int) else render_teacher(asked_f0_hz, p)
+        ref = profile(played, asked_f0_hz)
+        rows.append({"preset": name, "program": p if isinstance(p, int) else p.program,
+                     "harmonic_db": round(harmonic_distance_db(mine, ref), 2),
                      "mfcc": round(mfcc_distance(mine, ref), 2)})
     return sorted(rows, key=lambda r: r["harmonic_db"])
+
+
+def compare_model(audio: np.ndarray, asked_f0_hz: np.ndarray, meta: dict) -> dict:
+    """A model's output against PRESETS and its own teachers (those not among PRESETS added):
+    {rows, verdict (own: its first teacher), teachers: their labels}."""
+    teachers = own_teachers(meta)
+    rows = compare(audio, asked_f0_hz, {**PRESETS, **{k: t for k, t in teachers.items() if k not in PRESETS}})
+    own = next(iter(teachers), None)
+    return {"rows": rows, "verdict": verdict(rows, own) if own else None, "teachers": list(teachers)}
 
 
 def verdict(rows: list[dict], own: str) -> dict:
@@ -295,28 +338,33 @@ def render_models(models_dir: Path, names: list[str] | None = None) -> tuple[np.
 
 def check_models(models_dir: Path, names: list[str] | None = None, answers: dict | None = None) -> dict:
     """The timbre table for every model in models_dir (Python rendering, or the `answers` of
-    render_models): {name: {rows, verdict}}; each answer gets its "rows" too."""
+    render_models): {name: {rows, verdict, teachers}}; each answer gets its "rows" too."""
     answers = answers if answers is not None else render_models(models_dir, names)[1]
     out = {}
     for name, a in answers.items():
-        own = a["meta"].get("source", {}).get("preset")
-        a["rows"] = rows = compare(a["audio"], a["asked"])
-        out[name] = {"rows": rows, "verdict": verdict(rows, own) if own in PRESETS else None}
+        out[name] = compare_model(a["audio"], a["asked"], a["meta"])
+        a["rows"] = out[name]["rows"]
     return out
 
 
 def format_table(results: dict) -> str:
-    """Markdown: one row per instrument, harmonic-profile dB / MFCC distance per preset."""
+    """Markdown: one row per instrument, harmonic-profile dB / MFCC distance per preset, and to
+    its own teachers that are not among the presets."""
     names = list(PRESETS)
-    lines = ["| instrument | own preset | " + " | ".join(names) + " | nearest (harmonics / MFCC) |",
-             "| --- | --- | " + " | ".join("---" for _ in names) + " | --- |"]
+    lines = ["| instrument | own preset | " + " | ".join(names) + " | own teachers beyond these "
+             "| nearest (harmonics / MFCC) |",
+             "| --- | --- | " + " | ".join("---" for _ in names) + " | --- | --- |"]
+
+    def cell(row, own):
+        c = f"{row['harmonic_db']:.1f} / {row['mfcc']:.0f}"
+        return f"**{c}**" if row["preset"] == own else c
+
     for inst, r in results.items():
         by = {row["preset"]: row for row in r["rows"]}
         v = r["verdict"] or {}
-        cells = []
-        for p in names:
-            c = f"{by[p]['harmonic_db']:.1f} / {by[p]['mfcc']:.0f}" if p in by else ""
-            cells.append(f"**{c}**" if p == v.get("own") else c)
+        cells = [cell(by[p], v.get("own")) if p in by else "" for p in names]
+        cells.append("; ".join(f"{row['preset']}: {cell(row, v.get('own'))}" for row in r["rows"]
+                               if row["preset"] not in PRESETS) or "–")
         lines.append(f"| {inst} | {v.get('own', '?')} | " + " | ".join(cells)
                      + f" | {v.get('nearest_harmonic', '?')} / {v.get('nearest_mfcc', '?')}"
                      + (" ✓ |" if v.get("ok") else " ✗ |"))

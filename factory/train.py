@@ -115,7 +115,8 @@ def evaluate(dec, cfg: Config, held: dict, batch: int = 8, float16: bool | None 
 def train(work: Path, cfg: Config, train_data: dict, held: dict, steps: int, batch: int = 8,
           lr: float = 1e-3, time_budget_s: float | None = None, progress: bool = True,
           eval_every: int = 250, ckpt_every: int = 100, seed: int = 0, report=None,
-          plateau: Plateau | None = None, lr_decay_steps: int | None = None) -> dict:
+          plateau: Plateau | None = None, lr_decay_steps: int | None = None,
+          init_from: Path | None = None) -> dict:
     """Trains (or resumes) the decoder whose state lives in `work`; returns the decoder and a summary.
 
     Stops at `steps` (the cap), when `time_budget_s` is spent (resume later to continue) or, with
@@ -124,6 +125,8 @@ def train(work: Path, cfg: Config, train_data: dict, held: dict, steps: int, bat
     steps // 3); a resumed run keeps its schedule, and an explicit other value is refused. A NaN loss
     stops training, restores the last good state and raises FactoryError.
     `report(step, train_loss, heldout_loss)` is called at each evaluation (used by Ray Tune).
+    init_from: a run with no state yet starts from the decoder weights of that training state
+    (fresh optimizer, schedule and loss log; recorded in the log as "init_from").
     The state (factory.resume: weights, Adam slots, loss log) is saved every `ckpt_every` steps.
     """
     work = Path(work)
@@ -141,11 +144,14 @@ def train(work: Path, cfg: Config, train_data: dict, held: dict, steps: int, bat
     meta = {"config": cfg.to_dict(), "lr": lr, "lr_decay_steps": decay, "batch": batch, "seed": seed}
     history = {"train": [], "heldout": [], "sec_per_step": []}
     start = 0
-    if resume.exists(work):
-        try:
+    try:
+        if resume.exists(work):
             start, history = resume.restore(work, dec, opt, meta)
-        except resume.StateError as err:
-            raise FactoryError(str(err)) from err
+        elif init_from is not None:
+            at = resume.load_decoder_weights(init_from, dec)
+            history["init_from"] = {"state": str(init_from), "step": at}
+    except resume.StateError as err:
+        raise FactoryError(str(err)) from err
 
     n_timings = len(history["sec_per_step"])
     # {"start": step, "improvement": plateau improvement then}: the final low-learning-rate phase

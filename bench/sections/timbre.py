@@ -41,10 +41,10 @@ def measure(ctx: Context) -> dict:
 
     out = {}
     for name, a in answers(ctx)[1].items():
-        a["rows"] = rows = timbre.compare(a["audio"], a["asked"])
-        own = (a["meta"].get("source") or {}).get("preset")
-        out[name] = {"rows": rows, "verdict": timbre.verdict(rows, own) if own in timbre.PRESETS else None}
+        out[name] = timbre.compare_model(a["audio"], a["asked"], a["meta"])
+        a["rows"] = out[name]["rows"]
         v = out[name]["verdict"] or {}
+        own = v.get("own")
         print(f"  timbre {name:10s} nearest {v.get('nearest_harmonic')} / {v.get('nearest_mfcc')} "
               f"(own {own}: {v.get('own_harmonic_db')} dB, MFCC {v.get('own_mfcc')})")
     return out

@@ -20,7 +20,7 @@ import pytest
 from tests.conftest import ROOT
 
 SHIPPED = ROOT / "static" / "models"
-INSTRUMENT = "shehnai"  # one preset: a --quick build renders nothing until its data step
+INSTRUMENT = "shehnai"  # a --quick build renders nothing until its data step
 
 
 def tree_digest(folder: Path) -> dict:
@@ -243,7 +243,7 @@ def test_nan_loss_stops_the_build_says_so_and_installs_nothing(installed, tmp_pa
 
     plan = build.Plan.quick(progress=False)
     inst = data.INSTRUMENTS[INSTRUMENT]
-    build.prepare(INSTRUMENT, inst.candidates[0], plan, tmp_path / "work" / "_quick")  # renders the cache
+    build.prepare(INSTRUMENT, inst.teachers, plan, tmp_path / "work" / "_quick")  # renders the cache
     [cache] = (tmp_path / "work" / "_quick" / INSTRUMENT).glob("data_*.npz")
     with np.load(cache) as z:
         poisoned = {k: z[k] for k in z.files}

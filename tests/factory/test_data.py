@@ -14,7 +14,7 @@ def test_rendered_audio_follows_its_score_within_15_cents_by_an_independent_trac
     from factory import data, dsp
 
     inst = data.INSTRUMENTS[name]
-    d = data.make_dataset(inst, inst.candidates[0], 8.0, seed=11)
+    d = data.make_dataset(inst, inst.teachers[0], 8.0, seed=11)
     y, f0 = d["audio"], d["f0_hz"]
     assert y.dtype == np.float32 and len(y) == 8 * dsp.SAMPLE_RATE
     assert len(d["loudness_db"]) == len(f0) == 8 * dsp.FRAME_RATE
@@ -121,10 +121,10 @@ def test_a_24_khz_dataset_has_96_samples_a_frame_and_splits_at_that_rate():
     from factory import data, dsp
 
     inst = data.INSTRUMENTS["sitar"]
-    d = data.make_dataset(inst, inst.candidates[0], seconds=3.0, sample_rate=24000)
+    d = data.make_dataset(inst, inst.teachers[0], seconds=3.0, sample_rate=24000)
     n = len(d["f0_hz"])
     assert int(d["sample_rate"]) == 24000 and len(d["audio"]) == n * 96 and len(d["loudness_db"]) == n
     train, held = data.split_examples(d, example_s=0.5, heldout=0.2)
     assert train["audio"].shape[1] == train["f0_hz"].shape[1] * dsp.hop_samples(24000)
     with pytest.raises(data.FactoryError, match="not a divisor of 48000"):
-        data.render(dsp.make_score(1.0, inst.style), inst.candidates[0], sample_rate=32000)
+        data.render(dsp.make_score(1.0, inst.style), inst.teachers[0], sample_rate=32000)

@@ -28,11 +28,11 @@ def test_an_unknown_instrument_has_no_idiom():
 @pytest.mark.build
 def test_the_sitar_teacher_decays_and_the_reed_organ_does_not():
     sitar = fdata.INSTRUMENTS["sitar"]
-    pluck = playing.measure_pluck(sitar.candidates[0], sitar.style)
+    pluck = playing.measure_pluck(sitar.teachers[0], sitar.style)
     at_06_s = pluck["decay_early_db_per_s"] * 0.3 + pluck["decay_late_db_per_s"] * 0.3
     assert at_06_s >= 6, f"the Sitar preset falls {at_06_s:.1f} dB in 0.6 s"
     organ = fdata.INSTRUMENTS["harmonium"]
-    held = playing.measure_pluck(organ.candidates[0], organ.style)
+    held = playing.measure_pluck(organ.teachers[0], organ.style)
     assert abs(held["decay_early_db_per_s"]) * 0.3 + abs(held["decay_late_db_per_s"]) * 0.3 < 3
 
 
