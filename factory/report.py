@@ -156,7 +156,17 @@ def instrument(m: dict, work_root: Path, checkpoints: Path, img: Path, plateau) 
             "runs": kept_runs(m, checkpoints, run, shipped, img, plateau),
             "spectrogram_png": f"{name}_spectrogram.png" if (img / f"{name}_spectrogram.png").is_file() else None,
             "sweep": sweep_report.sweep_lines(m, sweep),
-            "gru": gru and {"steps": gru["steps"], "rows": [(k, _rounded_step(gru[k])) for k in ("conv", "gru")]}}
+            "gru": gru and {"steps": gru["steps"], "rows": [(k, _rounded_step(gru[k])) for k in ("conv", "gru")]},
+            "ship": ship_context(checkpoints / name / _tag(m) / "ship.json")}
+
+
+def ship_context(path: Path) -> dict | None:
+    """What `python -m factory.ship ... --json <run>/ship.json` measured: the model this run
+    replaced (or would) against the run's model, on the current teachers."""
+    from factory import ship
+
+    judged = _load(path)
+    return judged and {"table": ship.table(judged["results"]), "verdict": judged["verdict"]}
 
 
 def _heldout_text(src: dict, quality: dict) -> str | None:
