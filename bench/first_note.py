@@ -118,6 +118,10 @@ def first_note_section(r: dict) -> list[str]:
                  f"({s['first_output_max_ms']:.1f}) ms | {100 * s['voiced_min']:.1f} / {100 * s['voiced_p50']:.1f} % | "
                  f"{100 * s['off_max']:.1f} % | {s['median_cents_p50']:.1f} c | {', '.join(s['hosts'])} | "
                  f"{s['underruns']} | {s['switches']} | {run['load_average']:.1f} |")
+    if f"{PLUCKED}, a high voice" in r["runs"]:
+        L += ["", (f"The {PLUCKED}'s share off is the tracker's: yin reads its output an octave low on some frames "
+                   "where the engine asks for the sung pitch, offline (`bench/idiom.mjs`) as live, with the taraf off "
+                   "as on (`tests/e2e/test_first_note.py`).")]
     lat = r["latency"]
     b = lat["budget_ms"]
     parts = ", ".join(f"{k} {v:.1f}" for k, v in b.items() if k != "total")
