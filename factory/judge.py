@@ -82,7 +82,8 @@ def judge_models(answers: dict[str, dict], voice: np.ndarray) -> dict:
         d_held, held_audio = distances(a["audio"], a["asked"], held)
         rows = a.get("rows") or timbre.compare_model(a["audio"], a["asked"], a["meta"])["rows"]
         label = timbre.teacher_label(own)  # the own teacher's row (a preset, or a teacher beyond them)
-        nearest = timbre.verdict(rows, label) if any(r["preset"] == label for r in rows) else None
+        ours = tuple(timbre.own_teachers(a["meta"]))  # nearest any teacher it learned from
+        nearest = timbre.verdict(rows, label, ours) if any(r["preset"] == label for r in rows) else None
         voiced = a["asked"] > 0
         out[name] = {"asked_midi": round(float(np.mean(hz_to_midi(a["asked"][voiced]))), 1) if voiced.any() else None,
                      "own": preset_name(own), "heldout": preset_name(held), "own_distance": d_own,

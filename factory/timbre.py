@@ -307,17 +307,20 @@ def compare_model(audio: np.ndarray, asked_f0_hz: np.ndarray, meta: dict) -> dic
     teachers = own_teachers(meta)
     rows = compare(audio, asked_f0_hz, {**PRESETS, **{k: t for k, t in teachers.items() if k not in PRESETS}})
     own = next(iter(teachers), None)
-    return {"rows": rows, "verdict": verdict(rows, own) if own else None, "teachers": list(teachers)}
+    return {"rows": rows, "verdict": verdict(rows, own, tuple(teachers)) if own else None,
+            "teachers": list(teachers)}
 
 
-def verdict(rows: list[dict], own: str) -> dict:
-    """Is `own` the nearest preset by each distance? {nearest_harmonic, nearest_mfcc, own_*, ok}."""
+def verdict(rows: list[dict], own: str, teachers: tuple = ()) -> dict:
+    """Is the nearest preset by each distance `own` (or another of the model's `teachers`)?
+    {nearest_harmonic, nearest_mfcc, own_* (distances to `own`), ok}."""
     by_h = min(rows, key=lambda r: r["harmonic_db"])
     by_m = min(rows, key=lambda r: r["mfcc"])
     mine = next(r for r in rows if r["preset"] == own)
+    ours = {own, *teachers}
     return {"own": own, "nearest_harmonic": by_h["preset"], "nearest_mfcc": by_m["preset"],
             "own_harmonic_db": mine["harmonic_db"], "own_mfcc": mine["mfcc"],
-            "ok": by_h["preset"] == own and by_m["preset"] == own}
+            "ok": by_h["preset"] in ours and by_m["preset"] in ours}
 
 
 def render_models(models_dir: Path, names: list[str] | None = None) -> tuple[np.ndarray, dict]:
