@@ -29,17 +29,13 @@ HELDOUT_SOUNDFONT = "TimGM6mb.sf2"
 
 
 def own_teacher(meta: dict):
-    """The factory.data.Preset a model trained on (metadata "source")."""
-    from factory.data import Preset
-
-    src = meta.get("source") or {}
-    if "program" not in src:
+    """The factory.data.Preset a model trained on (metadata "source"): its first teacher, with its
+    body if it has one (factory.timbre.own_teachers)."""
+    teachers = timbre.own_teachers(meta)
+    if not teachers:
         raise ValueError(f"model {meta.get('name', '?')}: metadata 'source' names no SoundFont program "
                          "(trained on recordings?): it has no teacher to judge it against")
-    if src.get("teachers"):  # a multi-teacher build: its first teacher, with its body if it has one
-        return Preset.from_dict(src["teachers"][0])
-    return Preset(src["soundfont"], int(src["program"]), src.get("preset", f"program {src['program']}"),
-                  int(src.get("bank", 0)))
+    return next(iter(teachers.values()))
 
 
 def heldout_teacher(meta: dict):

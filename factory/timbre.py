@@ -219,10 +219,11 @@ def own_teachers(meta: dict) -> dict:
     from factory import data as fdata
 
     src = meta.get("source") or {}
-    if "teachers" in src:
+    if src.get("teachers"):
         teachers = [fdata.Preset.from_dict(t) for t in src["teachers"]]
-    elif "soundfont" in src:
-        teachers = [fdata.Preset(src["soundfont"], int(src["program"]), src["preset"], int(src.get("bank", 0)))]
+    elif "program" in src:
+        teachers = [fdata.Preset(src["soundfont"], int(src["program"]), src.get("preset", f"program {src['program']}"),
+                                 int(src.get("bank", 0)))]
     else:
         return {}
     return {teacher_label(t): t for t in teachers}
