@@ -4,7 +4,8 @@ follow the singer? `python -m bench.run --only idiom` (node renders, numpy measu
 The phrase (IDIOM_PHRASE, tests.signals.sung_take): raga Yaman on Sa A3, meend up to 5 semitones
 (every legato note glides in 120 ms), 50-cent vibrato, consonants ('k', 't') and rests between
 some notes. Each instrument renders it with the engine the default page runs on the audio thread
-(bench/idiom.mjs: plain-JS decoder and synth, 1-frame blocks, the idiom), with the raga's keys.
+(factory/engine_render.py, scripts/render-engine.mjs: plain-JS decoder and synth, 1-frame blocks,
+the idiom), with the raga's keys.
 The output is measured, not the controls:
 - pitch (librosa.pyin on the output) against the sung pitch after the engine's octave shift
   (keyed instruments: against the nearest key of it), at the output lag (0-6 frames) that fits
@@ -17,12 +18,11 @@ The output is measured, not the controls:
 from __future__ import annotations
 
 import json
-import subprocess
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
+from factory.engine_render import render_engine
 from tests.signals import sung_take
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,18 +115,12 @@ def bench_idiom(metas: list[dict]) -> dict:
     hop = metas[0]["hop_samples"]
     voice, f0, _ = sung_take(IDIOM_PHRASE, sample_rate=rate, seed=5, vibrato_cents=VIBRATO_CENTS)
     rows = []
-    with tempfile.TemporaryDirectory(prefix="swara-idiom-") as tmp:
-        tmp = Path(tmp)
-        voice.astype("<f4").tofile(tmp / "voice.f32")
-        subprocess.run(["node", str(ROOT / "bench" / "idiom.mjs"), "--voice", str(tmp / "voice.f32"), "--out", str(tmp),
-                        "--scale", json.dumps({"saMidi": SA_MIDI, "degrees": YAMAN})], check=True, cwd=ROOT,
-                       capture_output=True, text=True)
-        for meta in metas:
-            r = json.loads((tmp / f"{meta['id']}.json").read_text())
-            audio = np.fromfile(tmp / f"{meta['id']}.f32", dtype="<f4")
-            row = measure(meta, audio, np.array(r["askedF0Hz"]), np.array(r["gate"]), f0[::hop])
-            rows.append(row)
-            print("  idiom", json.dumps(row))
+    answers = render_engine(voice, scale={"saMidi": SA_MIDI, "degrees": YAMAN})
+    for meta in metas:
+        r = answers[meta["id"]]
+        row = measure(meta, r["audio"], r["asked_f0_hz"], r["gate"], f0[::hop])
+        rows.append(row)
+        print("  idiom", json.dumps(row))
     return {"phrase": IDIOM_PHRASE, "sa_midi": SA_MIDI, "degrees": YAMAN, "vibrato_cents": VIBRATO_CENTS, "rows": rows}
 
 

@@ -2,19 +2,23 @@
 
 `python -m factory.demo` regenerates static/demos/<name>.mp3 for every model in static/models
 (the build does it after installing a model). The singer is factory.voice (the same synthetic
-voice as the timbre check); the answer is factory.timbre.render_model (the decoder as shipped,
-the ddsp synths, the engine's octave and loudness mapping). MP3 (MPEG-1/2 Layer III through
-libsndfile): every browser plays it.
+voice as the timbre check); the answer is what the default page plays for it: the page's own
+engine (factory.engine_render: features, mapping, the instrument's idiom, decoder, synth) with
+the phrase's raga chosen, so a harmonium plays its keys and a sitar its strokes. MP3 (MPEG-1/2
+Layer III through libsndfile): every browser plays it.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from math import gcd
 from pathlib import Path
 
 import numpy as np
+from scipy.signal import resample_poly
 
-from factory.dsp import HOP, SAMPLE_RATE
+from factory.dsp import SAMPLE_RATE
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DIR = ROOT / "static" / "demos"
@@ -22,8 +26,13 @@ MAX_BYTES = 100_000
 GAP_S = 0.5
 PEAK = 0.7                 # both parts normalised to this peak (≈ -3 dBFS)
 MP3_QUALITY = 0.3          # libsndfile compression_level (0 best quality … 1 smallest)
-# A short alap-like phrase: Sa Re Ga, a glide up to Pa, back to Ga, Re (midi; None = rest).
-PHRASE = [(57, 0.7), (59, 0.5), (61, 0.7), (64, 0.9), (61, 0.5), (59, 0.9), (None, 0.3)]
+# A short phrase as a singer sings it (midi; None = rest; 't' a sung syllable's consonant):
+# Sa, Re, Ga struck anew on "ta", a meend from Ga up to Pa, "ta" Ga and a meend down to Re. A
+# sitar strikes at each "ta" and bends through the meends; a harmonium plays its keys.
+PHRASE = [(57, 0.7), ("t", 0.05), (59, 0.5), ("t", 0.05), (61, 0.6), (64, 0.9), ("t", 0.05), (61, 0.5),
+          (59, 0.9), (None, 0.3)]
+# Its raga: Bilawal on Sa A3 (the page's scale control: Sa as MIDI, the swaras in semitones).
+SCALE = {"saMidi": 57, "degrees": [0, 2, 4, 5, 7, 9, 11]}
 
 
 def _normalise(y: np.ndarray) -> np.ndarray:
@@ -33,13 +42,16 @@ def _normalise(y: np.ndarray) -> np.ndarray:
 
 def demo_audio(model_dir: Path) -> np.ndarray:
     """The sung phrase, a gap, the instrument's answer: [n] float32 at 16 kHz."""
-    from factory import timbre
-    from factory.voice import sung_phrase
+    from factory.engine_render import render_engine
+    from factory.voice import sung_take
 
-    voice, f0, _ = sung_phrase(PHRASE, sample_rate=SAMPLE_RATE, seed=3)
-    n = len(voice) // HOP
-    voice = voice[: n * HOP]
-    answer, _ = timbre.render_model(model_dir, voice, f0[: n * HOP: HOP][:n].astype(np.float32))
+    model_dir = Path(model_dir)
+    rate = json.loads((model_dir / "metadata.json").read_text())["sample_rate"]
+    voice, _, _ = sung_take(PHRASE, sample_rate=rate, seed=3)
+    answer = render_engine(voice, model_dir.parent, [model_dir.name], SCALE)[model_dir.name]["audio"]
+    if rate != SAMPLE_RATE:
+        g = gcd(SAMPLE_RATE, rate)
+        voice, answer = (resample_poly(x, SAMPLE_RATE // g, rate // g) for x in (voice, answer))
     gap = np.zeros(int(GAP_S * SAMPLE_RATE), np.float32)
     return np.concatenate([_normalise(voice), gap, _normalise(np.asarray(answer))])
 

@@ -70,3 +70,35 @@ def sung_phrase(notes, sample_rate: int = 48000, vibrato_cents: float = 35.0, vi
     audio = formant_filter(source * env, sample_rate)
     audio = 0.5 * audio / (np.max(np.abs(audio)) + 1e-12)
     return audio.astype(np.float32), np.where(voiced, f0, 0.0), voiced
+
+
+def consonant(kind: str, seconds: float, sample_rate: int, rng) -> np.ndarray:
+    """An unvoiced consonant: 's' hiss (noise above 3.5 kHz) or a 'k'/'t' burst (broadband, fast decay)."""
+    from scipy.signal import butter, lfilter
+
+    n = int(seconds * sample_rate)
+    noise = rng.standard_normal(n)
+    if kind == "s":
+        b, a = butter(4, 3500 / (sample_rate / 2), btype="high")
+        hiss = lfilter(b, a, noise)
+        return 0.15 * hiss * np.hanning(n) / (np.max(np.abs(hiss)) + 1e-12)
+    env = np.exp(-np.arange(n) / (0.012 * sample_rate))
+    return 0.25 * noise * env / (np.max(np.abs(noise)) + 1e-12)
+
+
+def sung_take(notes, sample_rate: int = 48000, seed: int = 3, vibrato_cents: float = 35.0):
+    """sung_phrase with consonants: notes entries (midi | None | 'k'/'s'/'t', seconds).
+
+    Returns (audio [n] float32, f0_hz [n] (0 where unvoiced), voiced [n] bool).
+    """
+    rng = np.random.default_rng(seed)
+    audio, f0, voiced = sung_phrase([(None if isinstance(m, str) else m, s) for m, s in notes],
+                                    sample_rate=sample_rate, seed=seed, vibrato_cents=vibrato_cents)
+    audio = audio.astype(np.float64)
+    start = 0
+    for m, s in notes:
+        n = int(s * sample_rate)
+        if isinstance(m, str):
+            audio[start:start + n] += consonant(m, s, sample_rate, rng)
+        start += n
+    return audio.astype(np.float32), f0, voiced

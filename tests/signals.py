@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 import soundfile as sf
 
-from factory.voice import formant_filter, rosenberg_pulse, sung_phrase  # noqa: F401  (shared singer)
+from factory import voice
+from factory.voice import consonant, formant_filter, rosenberg_pulse, sung_phrase  # noqa: F401  (shared singer)
 
 # The sung phrase (midi note | None for a rest, seconds) the e2e tests and the benchmarks sing:
 # 5.8 s from A3 to D4 with two rests, sung_phrase's meend and vibrato between and on the notes.
@@ -47,20 +48,6 @@ def cents(a_hz, b_hz):
     return 1200 * np.log2(np.asarray(a_hz) / np.asarray(b_hz))
 
 
-def consonant(kind: str, seconds: float, sample_rate: int, rng) -> np.ndarray:
-    """An unvoiced consonant: 's' hiss (noise above 3.5 kHz) or a 'k'/'t' burst (broadband, fast decay)."""
-    from scipy.signal import butter, lfilter
-
-    n = int(seconds * sample_rate)
-    noise = rng.standard_normal(n)
-    if kind == "s":
-        b, a = butter(4, 3500 / (sample_rate / 2), btype="high")
-        hiss = lfilter(b, a, noise)
-        return 0.15 * hiss * np.hanning(n) / (np.max(np.abs(hiss)) + 1e-12)
-    env = np.exp(-np.arange(n) / (0.012 * sample_rate))
-    return 0.25 * noise * env / (np.max(np.abs(noise)) + 1e-12)
-
-
 # The takes' singer is a man with Sa A3; a woman singing them with Sa E4 sings this much higher.
 HIGH_VOICE_SEMITONES = 7
 
@@ -70,22 +57,23 @@ TAKE = [(57, 0.8), (59, 0.5), ("k", 0.06), (61, 0.6), (62, 0.7), (None, 0.35), (
         (66, 0.9), (64, 0.5), (62, 0.6), (None, 0.5), (61, 0.5), ("t", 0.05), (59, 0.6), (57, 1.2), (None, 0.6)]
 
 
-def sung_take(notes=TAKE, sample_rate: int = 48000, seed: int = 3, vibrato_cents: float = 35.0):
-    """sung_phrase with consonants: notes entries (midi | None | 'k'/'s'/'t', seconds).
+def room_noise(n: int, sample_rate: int, rms: float, seed: int = 11) -> np.ndarray:
+    """A noisy room [n] float32 at `rms`: a fan (white noise low-passed at 800 Hz, 3 parts of the
+    power) and mains hum (50 Hz with its 2nd and 3rd harmonics, 1 part)."""
+    from scipy.signal import butter, sosfilt
 
-    Returns (audio [n] float32, f0_hz [n] (0 where unvoiced), voiced [n] bool).
-    """
     rng = np.random.default_rng(seed)
-    audio, f0, voiced = sung_phrase([(None if isinstance(m, str) else m, s) for m, s in notes],
-                                    sample_rate=sample_rate, seed=seed, vibrato_cents=vibrato_cents)
-    audio = audio.astype(np.float64)
-    start = 0
-    for m, s in notes:
-        n = int(s * sample_rate)
-        if isinstance(m, str):
-            audio[start:start + n] += consonant(m, s, sample_rate, rng)
-        start += n
-    return audio.astype(np.float32), f0, voiced
+    fan = sosfilt(butter(2, 800, fs=sample_rate, output="sos"), rng.standard_normal(n))
+    t = np.arange(n) / sample_rate
+    hum = sum(a * np.sin(2 * np.pi * 50 * k * t + k) for k, a in ((1, 1.0), (2, 0.5), (3, 0.3)))
+    fan *= np.sqrt(0.75) / np.sqrt(np.mean(fan ** 2))
+    hum *= np.sqrt(0.25) / np.sqrt(np.mean(hum ** 2))
+    return (rms * (fan + hum)).astype(np.float32)
+
+
+def sung_take(notes=TAKE, sample_rate: int = 48000, seed: int = 3, vibrato_cents: float = 35.0):
+    """factory.voice.sung_take, TAKE by default."""
+    return voice.sung_take(notes, sample_rate=sample_rate, seed=seed, vibrato_cents=vibrato_cents)
 
 
 def decoder_controls(n_frames: int, frame_rate: float = 250, seed: int = 5):

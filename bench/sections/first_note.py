@@ -12,7 +12,7 @@ HEADING = "## First note:"
 
 def measure(ctx: Context) -> dict:
     return bench_first_note(ctx.pages, ctx.tmp, takes=ctx.pick(1, 20), half_core_takes=ctx.pick(0, 3),
-                            plucked_takes=ctx.pick(0, 5))  # the e2e tests sing one
+                            plucked_takes=ctx.pick(0, 5), keyed_takes=ctx.pick(0, 5))  # the e2e tests sing one
 
 
 def render(r: dict) -> list[str]:

@@ -10,11 +10,14 @@ export const RENDER_QUANTUM_FRAMES = 128;
 export const BLOCK_FRAMES_CHOICES = [1, 2, 4, 8];
 
 /**
- * Onset response. A frame is voiced after `minVoicedRun` confident, pitch-continuous frames, and
- * the gate then opens (and later closes) over `gateFrames`: each frame of either is 4 ms of
- * latency at every phrase onset. 2 and 2 still ignore one-frame slips and never click.
+ * Onset response. Inside a note a frame stays voiced after `minVoicedRun` confident,
+ * pitch-continuous frames (a one-frame octave slip never reaches the decoder); a note starts on
+ * `onsetRun` confident frame after an unvoiced one (each frame waited is 4 ms at every phrase
+ * onset; the take's octave still waits for TAKE_START's agreeing frames). The gate opens over
+ * `gateOpenFrames` (a 4 ms linear attack, as the synth glides from frame to frame) and closes
+ * over `gateCloseFrames`, so onsets and releases never click.
  */
-export const VOICING = { minVoicedRun: 2, gateFrames: 2 };
+export const VOICING = { minVoicedRun: 2, onsetRun: 1, gateOpenFrames: 1, gateCloseFrames: 2 };
 
 /**
  * Loudness analysis window at the model rate. ddsp's compute_loudness uses 512 (a 16 ms centred

@@ -31,9 +31,11 @@ def noloop(wav: str) -> str:
 
 
 def track(audio: np.ndarray, rate: int) -> np.ndarray:
-    """f0 in Hz per 10 ms frame (frame i centred on i * 10 ms), NaN where unvoiced: voicing by
-    librosa's pyin on 20-cent bins (its HMM at the default 10 cents takes ~4x as long), the f0
-    itself by librosa's yin (parabolic interpolation, not quantised to bins)."""
+    """f0 in Hz per 10 ms frame (frame i centred on i * 10 ms), NaN where unvoiced: voicing and
+    octave by librosa's pyin on 20-cent bins (its HMM at the default 10 cents takes ~4x as long),
+    the f0 within that octave by librosa's yin (parabolic interpolation, not quantised to bins).
+    yin alone reads a plucked string an octave low on some frames after a stroke, where pyin's
+    HMM holds the octave: each yin estimate is moved by whole octaves to the nearest of pyin's."""
     import librosa
     from scipy.signal import resample_poly
 
@@ -41,8 +43,11 @@ def track(audio: np.ndarray, rate: int) -> np.ndarray:
     y = resample_poly(np.asarray(audio, np.float64), r.numerator, r.denominator)
     kw = {"fmin": 100, "fmax": 1600, "sr": TRACK_RATE, "frame_length": 512,
           "hop_length": int(TRACK_RATE * FRAME_SECONDS)}
-    _, voiced, _ = librosa.pyin(y, resolution=0.2, **kw)
-    return np.where(voiced, librosa.yin(y, **kw), np.nan)
+    f0_pyin, voiced, _ = librosa.pyin(y, resolution=0.2, **kw)
+    f0_yin = librosa.yin(y, **kw)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        octaves = np.round(np.log2(f0_pyin / f0_yin))
+    return np.where(voiced, f0_yin * 2.0 ** np.nan_to_num(octaves), np.nan)
 
 
 def frame_rms(audio: np.ndarray, rate: int) -> np.ndarray:

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import test from "node:test";
 
+import { VOICING } from "../../static/js/config.js";
 import { FeatureExtractor, aWeightingDb } from "../../static/js/engine/features.js";
 
 import { loadFixture, shippedAnalysis } from "../fixtures/load.mjs";
@@ -122,4 +123,14 @@ test("silence is the model's loudness floor and unvoiced with f0 0 before anythi
   assert.ok(s.loudnessDb.every((v) => v === shippedAnalysis().loudnessFloorDb));
   assert.ok(s.voiced.every((v) => v === 0));
   assert.ok(s.f0Hz.every((v) => v === 0));
+});
+
+test("with the engine's rule a note starts on its first confident frame, and a one-frame octave slip inside it stays out", () => {
+  const fx = new FeatureExtractor({
+    sampleRate: 16000, frameRate: 250, analysis: shippedAnalysis(), minVoicedRun: VOICING.minVoicedRun, onsetRun: VOICING.onsetRun,
+  });
+  const f0 = [0, 0, 220, 221, 222, 444, 222, 221, 220];
+  for (const [i, hz] of f0.entries()) fx.gate(i, hz || 100, hz ? 0.95 : 0.1, -20);
+  assert.deepEqual(Array.from(fx.frames.voiced.subarray(0, f0.length)), [0, 0, 1, 1, 1, 0, 1, 1, 1]);
+  assert.equal(fx.frames.f0Hz[5], 222, "the slip's frame holds the note's f0");
 });

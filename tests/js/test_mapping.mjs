@@ -102,7 +102,7 @@ test("loudness is mapped onto the instrument's mean and spread", () => {
 });
 
 test("silence closes the gate over a few frames and sends the instrument to silence", () => {
-  const m = new Mapper(META, { gateFrames: 5 });
+  const m = new Mapper(META, { gateCloseFrames: 5 });
   m.map(frames(20), 20, out(20));
   const o = m.map(frames(10, { voiced: 0, loudnessDb: -100 }), 10, out(10));
   assert.deepEqual(Array.from(o.gate.subarray(0, 5)).map((g) => +g.toFixed(2)), [0.8, 0.6, 0.4, 0.2, 0]);

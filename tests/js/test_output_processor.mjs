@@ -6,6 +6,8 @@ import assert from "node:assert/strict";
 import test from "node:test";
 
 import { outputMarginMs } from "../../static/js/audio/output.js";
+import { inStepPrerollSamples } from "../../static/js/dsp/arrival-jitter.js";
+import { designKernel } from "../../static/js/dsp/resampler.js";
 import { RingBuffer } from "../../static/js/dsp/ring.js";
 import { loadProcessor } from "../kit/worklet-scope.js";
 
@@ -14,6 +16,7 @@ const SOURCE_RATE = 16000;
 const QUANTUM = 128;
 const HOP = 64;
 const PER_QUANTUM = (QUANTUM * SOURCE_RATE) / CONTEXT_RATE; // source samples a quantum plays
+const RESAMPLER_SAMPLES = designKernel(SOURCE_RATE, CONTEXT_RATE).halfTaps; // its group delay, source samples
 const LOUD = 1e-3; // a tone sample's magnitude is above this; the output's silence is exact zeros
 
 const OutputProcessor = await loadProcessor(new URL("../../static/js/worklets/output-processor.js", import.meta.url).href, {
@@ -36,19 +39,25 @@ function phrases(seconds, toneSeconds = 0.4, restSeconds = 0.3) {
 
 /**
  * Plays `source` through the processor: each quantum the engine captures PER_QUANTUM samples and,
- * when `runs(t)`, writes every whole block it has into the ring. Returns the output and the
- * processor (its port's messages in proc.port.sent).
+ * when `runs(t)`, writes every whole block it has into the ring; with `preroll` (the audio
+ * thread's engine) the silence inStepPrerollSamples asks for goes before the first block, and
+ * `captured0` samples were captured before the first quantum (the phase of the blocks against
+ * the quanta). Returns the output and the processor (its port's messages in proc.port.sent).
  */
-function play(source, runs, margins) {
+function play(source, runs, margins, { preroll = false, captured0 = 0 } = {}) {
   const ring = RingBuffer.create(SOURCE_RATE);
   const proc = new OutputProcessor({ processorOptions: { ringBuffer: ring.sab, sourceSampleRate: SOURCE_RATE, blockSamples: HOP, margins } });
   const quanta = Math.floor(source.length / PER_QUANTUM) - 2;
   const out = new Float32Array(quanta * QUANTUM);
-  let produced = 0, captured = 0;
+  let produced = 0, captured = captured0;
   for (let t = 0; t < quanta; t++) {
     captured += PER_QUANTUM;
     if (runs(t)) {
       const blocks = Math.floor((captured - produced) / HOP);
+      if (preroll && produced === 0 && blocks > 0) {
+        const pendingSamples = Math.floor(captured - produced - blocks * HOP);
+        ring.push(new Float32Array(inStepPrerollSamples({ samplesPerQuantum: PER_QUANTUM, blockSamples: HOP, writtenSamples: blocks * HOP, pendingSamples })));
+      }
       ring.push(source.subarray(produced, produced + blocks * HOP));
       produced += blocks * HOP;
     }
@@ -78,16 +87,20 @@ function loudRuns(x, gap) {
 const lastStats = (proc) => proc.port.sent.filter((m) => m.type === "stats").at(-1);
 const audioMargins = outputMarginMs({ host: "audio", contextSampleRate: CONTEXT_RATE });
 
-test("on the audio thread the first block sounds within block + one quantum + the resampler (< 9 ms), and it never runs dry", () => {
+test("on the audio thread the first block plays at once after its pre-roll, at every phase, and it never runs dry", () => {
   const source = phrases(5);
-  const { out, proc } = play(source, () => true, audioMargins);
-  const firstArrivalMs = (1000 * Math.ceil(HOP / PER_QUANTUM - 1) * QUANTUM) / CONTEXT_RATE; // the quantum the first block came in
-  const firstLoud = out.findIndex((v) => Math.abs(v) > LOUD);
-  const sourceLoudMs = (1000 * source.findIndex((v) => Math.abs(v) > LOUD)) / SOURCE_RATE;
-  const delayMs = (1000 * firstLoud) / CONTEXT_RATE - firstArrivalMs - sourceLoudMs;
-  assert.ok(firstLoud >= 0 && delayMs < 9, `first sound ${delayMs.toFixed(2)} ms after its block arrived`);
-  assert.equal(lastStats(proc).underruns, 0);
-  assert.equal(lastStats(proc).trimmedSamples, 0, "the audio thread's least margin is all it starts with");
+  const firstLoudSource = source.findIndex((v) => Math.abs(v) > LOUD);
+  for (let captured0 = 0; captured0 < HOP; captured0 += 3) {
+    const { out, proc } = play(source, () => true, audioMargins, { preroll: true, captured0 });
+    assert.equal(lastStats(proc).underruns, 0, `phase ${captured0}: ran dry`);
+    // capture-to-play delay in source samples: the least this arrival pattern allows is one block
+    // (a block completes up to HOP - 1 samples after its first), plus the resampler and the
+    // pre-roll's rounding
+    const played = (out.findIndex((v) => Math.abs(v) > LOUD) / QUANTUM) * PER_QUANTUM;
+    const delaySamples = played + captured0 - firstLoudSource;
+    assert.ok(delaySamples <= HOP + RESAMPLER_SAMPLES + 3 && delaySamples > 0, `phase ${captured0}: played ${delaySamples.toFixed(1)} samples after capture`);
+    assert.equal(lastStats(proc).trimmedSamples, 0, "nothing to tighten on the audio thread");
+  }
 });
 
 test("from the Worker a generous start margin is tightened to what the arrivals need, and only where the output is silent", () => {
@@ -110,7 +123,7 @@ test("from the Worker a generous start margin is tightened to what the arrivals 
 test("an underrun grows the margin to cover the stall, and a one-off stall's margin is tightened back later", () => {
   const stall = (t) => !(t >= 300 && t < 312); // the engine's thread stalls for 12 quanta (35 ms) once
   const source = phrases(30);
-  const { proc } = play(source, stall, audioMargins);
+  const { proc } = play(source, stall, audioMargins, { preroll: true });
   const margins = proc.port.sent.filter((m) => m.type === "stats").map((m) => m.marginSamples);
   const grown = Math.max(...margins), final = margins.at(-1);
   assert.equal(lastStats(proc).underruns, 1);
@@ -118,9 +131,8 @@ test("an underrun grows the margin to cover the stall, and a one-off stall's mar
   assert.ok(final < grown / 2, `tightened back to ${final} samples`);
 });
 
-test("margins: the audio thread's are one quantum; the Worker's least is one callback and it starts with its lateness on top", () => {
-  const quantumMs = (1000 * QUANTUM) / CONTEXT_RATE;
-  assert.deepEqual(audioMargins, { startMs: quantumMs, leastMs: quantumMs });
+test("margins: the audio thread needs none (its pre-roll); the Worker's least is one callback and it starts with its lateness on top", () => {
+  assert.deepEqual(audioMargins, { startMs: 0, leastMs: 0 });
   assert.deepEqual(outputMarginMs({ host: "worker", contextSampleRate: CONTEXT_RATE, callbackSeconds: 0.01, workerLatenessMs: 1.5 }), { startMs: 11.5, leastMs: 10 });
   assert.throws(() => outputMarginMs({ host: "gpu", contextSampleRate: CONTEXT_RATE }), /unknown engine host "gpu"/);
   const ring = RingBuffer.create(16);

@@ -6,9 +6,10 @@ import { OUTPUT_EVENT, OUTPUT_MESSAGE } from "../protocol.js";
 
 /**
  * The output margin beyond one block (output-processor.js) a take starts with, and the least it
- * is tightened to, in ms. On the audio thread blocks come in step with the quanta: a block (64
- * samples) does not divide a quantum (46.4 at 16 kHz), so one quantum of margin and nothing more
- * (measured from the arrivals, dsp/arrival-jitter.js). From the Worker a block follows the audio
+ * is tightened to, in ms. On the audio thread blocks come in step with the quanta and the engine
+ * puts the silence its first block needs in front of it (dsp/arrival-jitter.js
+ * inStepPrerollSamples: just enough that no later quantum finds the ring short), so playback
+ * starts on the first block with no margin at all. From the Worker a block follows the audio
  * callback that captured it (a callback renders several quanta at once) and the Worker's own
  * wake-up: at least one callback; it starts with the Worker's lateness measured at load on top.
  * @param {{host:"audio"|"worker", contextSampleRate:number, callbackSeconds?:number, workerLatenessMs?:number}} o
@@ -18,7 +19,7 @@ import { OUTPUT_EVENT, OUTPUT_MESSAGE } from "../protocol.js";
  */
 export function outputMarginMs({ host, contextSampleRate, callbackSeconds = 0, workerLatenessMs = 0 }) {
   const quantumMs = (1000 * RENDER_QUANTUM_FRAMES) / contextSampleRate;
-  if (host === "audio") return { startMs: quantumMs, leastMs: quantumMs };
+  if (host === "audio") return { startMs: 0, leastMs: 0 };
   if (host !== "worker") throw new Error(`outputMarginMs: unknown engine host "${host}"`);
   const callbackMs = Math.max(quantumMs, 1000 * callbackSeconds);
   return { startMs: callbackMs + Math.max(0, workerLatenessMs), leastMs: callbackMs };

@@ -44,3 +44,21 @@ export class ArrivalJitter {
     return Math.ceil(this.maxRise + this.samplesPerQuantum);
   }
 }
+
+/**
+ * Silence to put in front of the first block when blocks come in step with the quanta (the
+ * engine on the audio thread), so that playback can start on that block with no margin. Each
+ * quantum captures `samplesPerQuantum` source samples and consumes as many; a block is written
+ * once the capture completes it, so the ring is lowest just before a block completes, when
+ * up to a block's worth less one sample waits in the capture. With `pendingSamples` captured
+ * towards the next block and `writtenSamples` written in the quantum playback starts, the ring
+ * never runs short while it holds at least a quantum beyond what the capture still owes:
+ * pre-roll = samplesPerQuantum + blockSamples - writtenSamples - pendingSamples (+ 1 for the
+ * fraction of a sample a quantum may take more), never below 0. The delay this leaves is the
+ * least this pattern allows: one block of capture plus nothing waiting in the ring.
+ * @param {{samplesPerQuantum:number, blockSamples:number, writtenSamples:number, pendingSamples:number}} o
+ * @returns {number} whole samples of silence
+ */
+export function inStepPrerollSamples({ samplesPerQuantum, blockSamples, writtenSamples, pendingSamples }) {
+  return Math.max(0, Math.ceil(samplesPerQuantum + blockSamples - writtenSamples - pendingSamples) + 1);
+}

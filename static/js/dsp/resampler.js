@@ -19,7 +19,7 @@ function besselI0(x) {
  * Kaiser-windowed sinc table, `PHASES` entries per input-sample step.
  * @returns {{table: Float32Array, halfTaps: number}}
  */
-export function designKernel(inRate, outRate, { halfWidthOut = 16, beta = 8.6, cutoff = 0.45 } = {}) {
+export function designKernel(inRate, outRate, { halfWidthOut = 12, beta = 8.6, cutoff = 0.45 } = {}) {
   const step = Math.max(1, inRate / outRate); // input samples per output sample when decimating
   const fc = (cutoff * Math.min(inRate, outRate)) / inRate; // cycles per input sample
   const halfTaps = Math.ceil(halfWidthOut * step);

@@ -64,7 +64,7 @@ export class Engine {
     this.hop = meta.hop_samples;
     this.features = new featuresStage.FeatureExtractor({
       sampleRate: meta.sample_rate, frameRate: meta.frame_rate, analysis: analysisOf(meta), nFft: analysisFftSize,
-      minVoicedRun: VOICING.minVoicedRun,
+      minVoicedRun: VOICING.minVoicedRun, onsetRun: VOICING.onsetRun,
     });
     this.mapper = mapper || new Mapper(meta, controls);
     this.idiom = createIdiom(meta);
@@ -112,6 +112,11 @@ export class Engine {
   /** Frames waiting for a block. */
   get pendingFrames() {
     return this.queue.length;
+  }
+
+  /** Voice samples pushed towards the next block: frames waiting for it, and samples past the last frame. */
+  get pendingSamples() {
+    return this.queue.length * this.hop + this.features.samplesSinceLastFrame;
   }
 
   /** True when a whole block of frames is waiting. */

@@ -70,18 +70,20 @@ export class FeatureExtractor {
   /**
    * @param {{sampleRate:number, frameRate:number, analysis:import("./analysis.js").Analysis,
    *          nFft?:number, referenceNFft?:number, yinThreshold?:number, voicedConfidence?:number,
-   *          minLoudnessDb?:number, minVoicedRun?:number, yinWindowSize?:number}} o
+   *          minLoudnessDb?:number, minVoicedRun?:number, onsetRun?:number, yinWindowSize?:number}} o
    *   analysis: the model's (analysis.js): f0 range, loudness floor, and the n_fft it was trained
    *   on (`referenceNFft`, its default, as `nFft`'s). A shorter nFft (less look-ahead) reads mean
    *   bin power 10*log10(referenceNFft/nFft) dB lower; that is added back, and the pitch tracker
    *   keeps the window it has at the model's n_fft.
    *   voicedConfidence: YIN confidence (1 - aperiodicity) a frame needs to count as voiced;
    *   minLoudnessDb: quieter frames are unvoiced whatever YIN says (room noise, breath).
+   *   minVoicedRun: continuous candidate frames a voiced note needs to stay voiced;
+   *   onsetRun: those a note needs to start after an unvoiced frame (config.js VOICING).
    */
   constructor({
     sampleRate, frameRate, analysis, nFft = analysis.loudnessNFft, referenceNFft = analysis.loudnessNFft,
     yinThreshold = PITCH.yinThreshold, voicedConfidence = PITCH.minConfidence, minLoudnessDb = PITCH.minLoudnessDb,
-    minVoicedRun = 3, yinWindowSize = 0,
+    minVoicedRun = 3, onsetRun = minVoicedRun, yinWindowSize = 0,
   }) {
     this.sampleRate = sampleRate;
     this.hop = Math.round(sampleRate / frameRate);
@@ -90,6 +92,7 @@ export class FeatureExtractor {
     this.minLoudnessDb = minLoudnessDb;
     this.loudness = new LoudnessMeter({ sampleRate, nFft, floorDb: analysis.loudnessFloorDb, refDb: -10 * Math.log10(referenceNFft / nFft) });
     this.minVoicedRun = minVoicedRun;
+    this.onsetRun = onsetRun;
     const trackerAnalysis = { ...analysis, loudnessNFft: referenceNFft };
     this.pitchTracker = new PitchTracker({ sampleRate, analysis: trackerAnalysis, threshold: yinThreshold, windowSize: yinWindowSize });
     this.minHz = this.pitchTracker.minHz;
@@ -119,7 +122,13 @@ export class FeatureExtractor {
     this.lastVoicedF0Hz = 0;
     this.prevCandidateF0Hz = 0; // raw f0 of the previous frame if it passed the voicing tests
     this.candidateRun = 0; // consecutive candidate frames with a continuous pitch
+    this.wasVoiced = false; // the previous frame's voicing
     this.framesOut = 0;
+  }
+
+  /** Samples pushed past the end of the last analysed frame's window (towards the next frame). */
+  get samplesSinceLastFrame() {
+    return this.received - this.frameEnd(this.nextFrame - 1);
   }
 
   /** Absolute index one past the last sample frame t reads. */
@@ -144,10 +153,11 @@ export class FeatureExtractor {
   }
 
   /**
-   * Voicing gate and f0 hold for one analysed frame; writes frame slot i. A frame is voiced when
-   * YIN is confident, the frame is loud enough, and its pitch has been continuous (< 1 semitone
-   * frame to frame) for `minVoicedRun` frames: a decaying resonance or a one-frame octave slip
-   * never reaches the decoder. Glides (meend) stay voiced: they are continuous at 4 ms.
+   * Voicing gate and f0 hold for one analysed frame; writes frame slot i. A frame is a candidate
+   * when YIN is confident, the frame is loud enough and its pitch in range. A note starts on
+   * `onsetRun` candidate frames after an unvoiced one; inside a note a frame stays voiced while its
+   * pitch has been continuous (< 1 semitone frame to frame) for `minVoicedRun` frames: a one-frame
+   * octave slip never reaches the decoder. Glides (meend) stay voiced: they are continuous at 4 ms.
    */
   gate(i, f0Hz, confidence, loudnessDb) {
     const fr = this.frames;
@@ -156,7 +166,8 @@ export class FeatureExtractor {
     const continuous = this.prevCandidateF0Hz > 0 && Math.abs(Math.log2(f0Hz / this.prevCandidateF0Hz)) < 1 / 12;
     this.candidateRun = candidate ? (continuous ? this.candidateRun + 1 : 1) : 0;
     this.prevCandidateF0Hz = candidate ? f0Hz : 0;
-    const voiced = this.candidateRun >= this.minVoicedRun;
+    const voiced = this.candidateRun >= (this.wasVoiced ? this.minVoicedRun : this.onsetRun);
+    this.wasVoiced = voiced;
     if (voiced) this.lastVoicedF0Hz = f0Hz;
     fr.f0Hz[i] = voiced ? f0Hz : this.lastVoicedF0Hz;
     fr.confidence[i] = confidence;

@@ -14,7 +14,8 @@ import { analysisOf } from "./analysis.js";
 export class Mapper {
   /**
    * @param {object} meta model metadata.json (f0_stats, loudness_stats, frame_rate)
-   * @param {{octaveShift?:number|null, semitoneShift?:number, gateDb?:number, gateFrames?:number}} controls
+   * @param {{octaveShift?:number|null, semitoneShift?:number, gateDb?:number, gateOpenFrames?:number,
+   *          gateCloseFrames?:number}} controls
    */
   constructor(meta, controls = {}) {
     this.f0Stats = meta.f0_stats;
@@ -36,13 +37,17 @@ export class Mapper {
     this.gate = 0;
   }
 
-  setControls({ octaveShift = null, semitoneShift = 0, gateDb = -40, gateFrames = VOICING.gateFrames } = {}) {
+  setControls({
+    octaveShift = null, semitoneShift = 0, gateDb = -40,
+    gateOpenFrames = VOICING.gateOpenFrames, gateCloseFrames = VOICING.gateCloseFrames,
+  } = {}) {
     // gateDb -40 is about -63 dBFS of voice: above a quiet room (-57 at -80 dBFS noise), below soft singing.
     if (octaveShift !== this.manualOctaves) this.endTake(); // a hand on the octave starts a new take
     this.manualOctaves = octaveShift;
     this.semitoneShift = semitoneShift;
     this.gateDb = gateDb;
-    this.gateStep = 1 / Math.max(1, gateFrames);
+    this.gateOpenStep = 1 / Math.max(1, gateOpenFrames);
+    this.gateCloseStep = 1 / Math.max(1, gateCloseFrames);
   }
 
   /** The singer's statistics and the take (plain numbers): an engine on another thread goes on with them. */
@@ -125,8 +130,8 @@ export class Mapper {
       const octaves = this.manualOctaves === null ? this.autoOctaves || 0 : this.manualOctaves;
       const shift = 2 ** (octaves + this.semitoneShift / 12);
       out.f0Hz[i] = frames.f0Hz[i] > 0 ? frames.f0Hz[i] * shift : 0;
-      // The gate ramps over `gateFrames` so onsets and releases never click.
-      this.gate = voiced ? Math.min(1, this.gate + this.gateStep) : Math.max(0, this.gate - this.gateStep);
+      // The gate ramps (config.js VOICING) so onsets and releases never click.
+      this.gate = voiced ? Math.min(1, this.gate + this.gateOpenStep) : Math.max(0, this.gate - this.gateCloseStep);
       out.gate[i] = this.gate;
       out.loudnessDb[i] = this.gate > 0 ? this.mapLoudnessDb(frames.loudnessDb[i]) : this.floorDb;
     }

@@ -16,7 +16,8 @@
 // Messages: protocol.js (ENGINE_NODE_MESSAGE in; ENGINE_EVENT out: STARTED, PITCH, BLOCK, STATS
 // with the take, for the Worker to go on with, and ERROR).
 import { BlockReporter } from "../engine/block-report.js";
-import { ENGINE_STATS_PER_SECOND, FALLING_BEHIND, MAX_BACKLOG_MS } from "../config.js";
+import { ENGINE_STATS_PER_SECOND, FALLING_BEHIND, MAX_BACKLOG_MS, RENDER_QUANTUM_FRAMES } from "../config.js";
+import { inStepPrerollSamples } from "../dsp/arrival-jitter.js";
 import { ENGINE_EVENT, ENGINE_NODE_MESSAGE } from "../protocol.js";
 import { CpuStreamingDecoder } from "../engine/decoder-cpu.js";
 import { RingBuffer } from "../dsp/ring.js";
@@ -33,7 +34,7 @@ class EngineProcessor extends AudioWorkletProcessor {
     this.blockFrames = o.blockFrames;
     this.controls = o.controls || {};
     this.scratch = new Float32Array(this.captureRing.capacity);
-    this.stats = { blocks: 0, droppedFrames: 0, overflowSamples: 0 };
+    this.stats = { blocks: 0, droppedFrames: 0, overflowSamples: 0, prerollSamples: 0 };
     this.meter = new LoadMeter(FALLING_BEHIND.windowSeconds * 1000);
     this.load = 0; // the last full window's
     this.rendering = false;
@@ -41,6 +42,8 @@ class EngineProcessor extends AudioWorkletProcessor {
     this.reporter = new BlockReporter((msg) => this.port.postMessage(msg), { probe: Boolean(o.probe) });
     this.nextStatsTime = 0;
     this.engine = this.build(o.meta, o.weights);
+    this.prerolled = false;
+    this.zeros = new Float32Array(Math.ceil(this.samplesPerQuantum) + this.blockSamples + 2);
     this.captureRing.clear();
     const e = this.engine;
     this.port.postMessage({
@@ -69,6 +72,32 @@ class EngineProcessor extends AudioWorkletProcessor {
     }
   }
 
+  /** Model-rate samples one render quantum captures (and the output plays). */
+  get samplesPerQuantum() {
+    return (RENDER_QUANTUM_FRAMES * this.engine.meta.sample_rate) / sampleRate;
+  }
+
+  get blockSamples() {
+    return this.blockFrames * this.engine.hop;
+  }
+
+  /**
+   * Before the take's first block: the silence that lets the output start on it with no margin
+   * (output-processor.js starts once a block is in the ring; dsp/arrival-jitter.js
+   * inStepPrerollSamples), sized from where this quantum's capture leaves the next block.
+   */
+  preroll() {
+    const e = this.engine, blocks = Math.floor(e.pendingFrames / this.blockFrames);
+    const written = blocks * this.blockSamples;
+    const n = inStepPrerollSamples({
+      samplesPerQuantum: this.samplesPerQuantum, blockSamples: this.blockSamples, writtenSamples: written,
+      pendingSamples: e.pendingSamples - written,
+    });
+    this.outputRing.push(this.zeros.subarray(0, n));
+    this.stats.prerollSamples = n;
+    this.prerolled = true;
+  }
+
   get blockMs() {
     return (1000 * this.blockFrames * this.engine.hop) / this.engine.meta.sample_rate;
   }
@@ -94,6 +123,7 @@ class EngineProcessor extends AudioWorkletProcessor {
     const n = this.captureRing.pop(this.scratch);
     if (n) this.engine.pushAudio(this.scratch.subarray(0, n));
     this.stats.droppedFrames += this.engine.dropBacklog(MAX_BACKLOG_MS);
+    if (!this.prerolled && this.engine.blockReady) this.preroll();
     while (this.engine.blockReady) {
       const t0 = Date.now();
       const block = await this.engine.renderBlock();
