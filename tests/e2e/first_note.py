@@ -35,13 +35,16 @@ def track(audio: np.ndarray, rate: int) -> np.ndarray:
     octave by librosa's pyin on 20-cent bins (its HMM at the default 10 cents takes ~4x as long),
     the f0 within that octave by librosa's yin (parabolic interpolation, not quantised to bins).
     yin alone reads a plucked string an octave low on some frames after a stroke, where pyin's
-    HMM holds the octave: each yin estimate is moved by whole octaves to the nearest of pyin's."""
+    HMM holds the octave: each yin estimate is moved by whole octaves to the nearest of pyin's.
+    The range reaches the instruments' registers, not only the voice's: the bansuri, two octaves
+    above a man's Sa A3, plays a taan's top A4 at 1760 Hz (a 1600 Hz ceiling read it 65 cents
+    flat)."""
     import librosa
     from scipy.signal import resample_poly
 
     r = Fraction(TRACK_RATE, int(rate))
     y = resample_poly(np.asarray(audio, np.float64), r.numerator, r.denominator)
-    kw = {"fmin": 100, "fmax": 1600, "sr": TRACK_RATE, "frame_length": 512,
+    kw = {"fmin": 100, "fmax": 2100, "sr": TRACK_RATE, "frame_length": 512,
           "hop_length": int(TRACK_RATE * FRAME_SECONDS)}
     f0_pyin, voiced, _ = librosa.pyin(y, resolution=0.2, **kw)
     f0_yin = librosa.yin(y, **kw)

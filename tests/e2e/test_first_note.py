@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from factory.voice import formant_filter, sung_phrase
 from tests.e2e.first_note import RING_DB, SOUNDING_RMS, frame_rms, score_take, sing_take_once, track
 from tests.signals import HIGH_VOICE_SEMITONES, TAKE, room_noise, sung_take, sung_vowel, write_wav
 
@@ -199,3 +200,46 @@ def test_a_take_in_a_noisy_room_sounds_from_its_first_note_and_nothing_sounds_fr
           f"{rests.size} in rests (at most {out_rms[rests].max():.1e})")
     assert lead_in.size >= 25 and lead_in.max() < SILENT_RMS, "the room's noise sounds through the instrument"
     assert rests.size >= 25 and out_rms[rests].max() < SOUNDING_RMS, "the rests are heard"
+
+
+OO_FORMANTS = ((300, 60), (870, 90), (2240, 120))  # /u/
+TAAN = [57, 59, 61, 62, 64, 66, 68, 69, 68, 66, 64, 62, 61, 59, 57, 59, 61, 62, 64, 62, 61, 59, 57]
+
+
+def oohs_wav(tmp_path):
+    """Expressive oohs: /u/ swells with 60-cent vibrato, rests between (48 kHz WAV): (path, seconds)."""
+    import factory.voice as voice
+
+    plain = voice.formant_filter
+    voice.formant_filter = lambda x, rate, formants=OO_FORMANTS: formant_filter(x, rate, OO_FORMANTS)
+    try:
+        audio, _, _ = sung_phrase([(57, 1.2), (None, 0.3), (61, 1.0), (64, 1.4), (None, 0.4), (62, 1.2), (None, 0.5)],
+                                  sample_rate=48000, vibrato_cents=60, seed=4)
+    finally:
+        voice.formant_filter = plain
+    return write_wav(tmp_path / "oohs.wav", audio, 48000), len(audio) / 48000
+
+
+def taan_wav(tmp_path):
+    """A fast taan: 8 notes a second up an octave and back, 30 ms glides, no vibrato: (path, seconds)."""
+    audio, _, _ = sung_phrase([(m, 0.125) for m in TAAN] + [(None, 0.5)], sample_rate=48000, vibrato_cents=0,
+                              glide_s=0.03, seed=5)
+    return write_wav(tmp_path / "taan.wav", audio, 48000), len(audio) / 48000
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("phrase", ["expressive oohs", "a fast taan"])
+def test_a_cold_take_of_oohs_or_a_fast_taan_sounds_from_its_first_note(open_page, tmp_path, phrase):
+    wav, seconds = (oohs_wav if phrase == "expressive oohs" else taan_wav)(tmp_path)
+    page, mic, out, rate, errors = sing_take_once(open_page, wav, seconds + 1)
+    judge(page, score_take(mic, out, rate), errors, f"cold take, {phrase}")
+
+
+@pytest.mark.e2e
+def test_a_harmonium_take_that_starts_with_two_busy_processes_sounds_from_its_first_note(open_page, tmp_path):
+    """Its keys are judged against the sung pitch: a key within 50 cents of the voice is on it."""
+    wav, seconds = take_wav(tmp_path)
+    page, mic, out, rate, errors = sing_take_once(open_page, wav, seconds + 1, burst=2, burst_seconds=6,
+                                                  instrument="harmonium")
+    assert page.evaluate("swaraProbe.stats.modelId") == "harmonium"
+    judge(page, score_take(mic, out, rate), errors, "cold harmonium take, 2 busy processes for 6 s")
