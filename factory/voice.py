@@ -17,7 +17,10 @@ def rosenberg_pulse(phase_cycles: np.ndarray, open_quotient: float = 0.6, speed:
     return flow
 
 
-def formant_filter(x: np.ndarray, sample_rate: int, formants=((700, 110), (1220, 120), (2600, 160), (3300, 250))):
+VOWEL_A = ((700, 110), (1220, 120), (2600, 160), (3300, 250))  # formants (Hz, bandwidth Hz) of /a/
+
+
+def formant_filter(x: np.ndarray, sample_rate: int, formants=VOWEL_A):
     """Cascade of two-pole resonators (a vowel /a/ by default)."""
     from scipy.signal import lfilter
 
@@ -31,10 +34,10 @@ def formant_filter(x: np.ndarray, sample_rate: int, formants=((700, 110), (1220,
 
 
 def sung_phrase(notes, sample_rate: int = 48000, vibrato_cents: float = 35.0, vibrato_hz: float = 5.5,
-                glide_s: float = 0.12, rest_s: float = 0.0, seed: int = 1):
+                glide_s: float = 0.12, rest_s: float = 0.0, seed: int = 1, formants=VOWEL_A):
     """A sung phrase from a glottal-pulse source and vowel formants: legato notes joined by glides.
 
-    notes: [(midi, seconds)] — midi None is a rest.
+    notes: [(midi, seconds)] — midi None is a rest. formants: [(Hz, bandwidth Hz)] of the vowel.
     Returns (audio [n] float32, f0_hz [n] (0 in rests), voiced [n] bool).
     """
     rng = np.random.default_rng(seed)
@@ -67,7 +70,7 @@ def sung_phrase(notes, sample_rate: int = 48000, vibrato_cents: float = 35.0, vi
     env = voiced.astype(float)
     k = int(0.04 * sample_rate)
     env = np.convolve(env, np.hanning(2 * k) / np.hanning(2 * k).sum(), mode="same")
-    audio = formant_filter(source * env, sample_rate)
+    audio = formant_filter(source * env, sample_rate, formants)
     audio = 0.5 * audio / (np.max(np.abs(audio)) + 1e-12)
     return audio.astype(np.float32), np.where(voiced, f0, 0.0), voiced
 

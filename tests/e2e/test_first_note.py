@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from factory.voice import formant_filter, sung_phrase
+from factory.voice import sung_phrase
 from tests.e2e.first_note import RING_DB, SOUNDING_RMS, frame_rms, score_take, sing_take_once, track
 from tests.signals import HIGH_VOICE_SEMITONES, TAKE, room_noise, sung_take, sung_vowel, write_wav
 
@@ -208,15 +208,8 @@ TAAN = [57, 59, 61, 62, 64, 66, 68, 69, 68, 66, 64, 62, 61, 59, 57, 59, 61, 62, 
 
 def oohs_wav(tmp_path):
     """Expressive oohs: /u/ swells with 60-cent vibrato, rests between (48 kHz WAV): (path, seconds)."""
-    import factory.voice as voice
-
-    plain = voice.formant_filter
-    voice.formant_filter = lambda x, rate, formants=OO_FORMANTS: formant_filter(x, rate, OO_FORMANTS)
-    try:
-        audio, _, _ = sung_phrase([(57, 1.2), (None, 0.3), (61, 1.0), (64, 1.4), (None, 0.4), (62, 1.2), (None, 0.5)],
-                                  sample_rate=48000, vibrato_cents=60, seed=4)
-    finally:
-        voice.formant_filter = plain
+    audio, _, _ = sung_phrase([(57, 1.2), (None, 0.3), (61, 1.0), (64, 1.4), (None, 0.4), (62, 1.2), (None, 0.5)],
+                              sample_rate=48000, vibrato_cents=60, seed=4, formants=OO_FORMANTS)
     return write_wav(tmp_path / "oohs.wav", audio, 48000), len(audio) / 48000
 
 

@@ -99,7 +99,7 @@ class EngineProcessor extends AudioWorkletProcessor {
   }
 
   get blockMs() {
-    return (1000 * this.blockFrames * this.engine.hop) / this.engine.meta.sample_rate;
+    return (1000 * this.blockSamples) / this.engine.meta.sample_rate;
   }
 
   process() {
