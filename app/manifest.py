@@ -49,7 +49,8 @@ PLAYING_SCHEMA = {
                "onset_db": (0, 40), "onset_ms": (1, 1000), "soft_db_per_db": (0, 2), "tongue_db": (0, 20),
                "tongue_ms": (1, 1000), "strike": STRIKE_SCHEMA},
 }
-PLAYING_OPTIONAL = {"taraf": TARAF_SCHEMA, "chikari": CHIKARI_SCHEMA}
+VIBRATO_SCHEMA = {"depth": (0, 1), "period_ms": (20, 1000), "follow_semitones": (0.1, 6), "follow_db": (0.5, 40)}
+PLAYING_OPTIONAL = {"taraf": TARAF_SCHEMA, "chikari": CHIKARI_SCHEMA, "vibrato": VIBRATO_SCHEMA}
 PLAYING_FREE_KEYS = {"idiom", "measured"}  # "measured": how the factory found the numbers (text)
 
 

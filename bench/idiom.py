@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from factory.engine_render import render_engine
+from factory.timbre import STRIKE_FRAMES, STRIKE_RISE_DB  # what a strike is, as the timbre judge hears it
 from tests.signals import sung_take
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,8 +34,6 @@ IDIOM_PHRASE = [(57, 0.9), (61, 0.6), (59, 0.5), (64, 0.8), ("k", 0.06), (64, 0.
                 (68, 0.6), (69, 0.9), ("t", 0.05), (66, 0.6), (64, 0.5), (63, 0.4), (64, 1.0), (None, 0.5)]
 VIBRATO_CENTS = 50
 HELD_S = 0.7            # a plucked note held this long is measured 0.6 s after its peak
-STRIKE_RISE_DB = 6.0    # the output rising this much within STRIKE_FRAMES is a strike
-STRIKE_FRAMES = 10
 
 
 def nearest_key(midi, sa=SA_MIDI, degrees=YAMAN):

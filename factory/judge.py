@@ -60,7 +60,8 @@ def preset_name(p) -> str:
 
 def distances(audio: np.ndarray, asked_f0_hz: np.ndarray, preset) -> tuple[dict, np.ndarray]:
     """The preset playing asked_f0_hz, and the answer's distances to it → ({harmonic_db, mfcc}, its audio)."""
-    ref = timbre.render_teacher(asked_f0_hz, preset)  # through its body, if it has one
+    # through its body, if it has one; a plucked teacher struck where the answer was
+    ref = timbre.render_teacher(asked_f0_hz, preset, struck=timbre.strikes(audio, asked_f0_hz))
     mine, theirs = timbre.profile(audio, asked_f0_hz), timbre.profile(ref, asked_f0_hz)
     return {"harmonic_db": round(timbre.harmonic_distance_db(mine, theirs), 2),
             "mfcc": round(timbre.mfcc_distance(mine, theirs), 2)}, ref

@@ -29,6 +29,13 @@ STRIKE = {"jump_semitones": 1.0, "jump_ms": 8, "consonant_max_ms": 150}
 # Sympathetic strings: a sarangi's taraf rings for seconds; heard 18 dB under a note at its pitch.
 TARAF = {"ring_s": 2.5, "level_db": -18}
 
+# How much of a singer's vibrato each instrument plays (static/js/dsp/vibrato-depth.js): the
+# oscillation around a trend over one period (180 ms nulls a 5.6 Hz vibrato) at `depth`; moves wider
+# than follow_semitones (notes, gamak, fast meend) as sung. A voice's steady 5-7 Hz vibrato is a
+# singer's trait: an instrument holds the note and moves it on purpose (docs/models.md, Idiom).
+VIBRATO_DEPTH = {"sitar": 0.25, "sarangi": 0.1, "bansuri": 0.5, "shehnai": 0.25}
+VIBRATO = {"period_ms": 180, "follow_semitones": 1.0, "follow_db": 6.0}
+
 # The pluck measurement: held notes across the instrument's range, struck at velocity 100.
 PLUCK_NOTE_SECONDS = 2.0
 PLUCK_VELOCITY = 100
@@ -113,6 +120,8 @@ def playing_section(name: str, preset: fdata.Preset | None = None) -> dict:
         "bansuri": lambda: breath((800, 5000), -24.0),
         "shehnai": lambda: breath((1500, 6000), -28.0),
     }[name]()
+    if name in VIBRATO_DEPTH:
+        section["vibrato"] = {"depth": VIBRATO_DEPTH[name], **VIBRATO}
     try:
         check_playing({"playing": section}, f"{name}/metadata.json")
     except ModelFault as err:

@@ -38,6 +38,8 @@ N_MFCC = 13                   # c0 … c12; c0 dropped
 GATE_DB = -40.0               # mapping.js default gateDb: quieter input frames are silence
 SINGER_MIDI = 57.0            # mapping.js's initial singer pitch estimate (A3)
 PLUCK_SETTLE_FRAMES = 25      # 100 ms: a plucked preset plucks notes held at least this long
+STRIKE_RISE_DB = 6.0          # an answer's level rising this much within STRIKE_FRAMES: its string was struck
+STRIKE_FRAMES = 10            # 40 ms
 
 # The sung phrase (midi, seconds; None = rest): steps, a leap, glides between notes, two rests.
 PHRASE = [(57, 0.9), (59, 0.6), (60, 0.9), (None, 0.35), (62, 0.8), (64, 0.6), (62, 0.5),
@@ -139,16 +141,44 @@ def preset_style(program: int):
     return Style(low_midi=0, high_midi=127)
 
 
-def melody_score(f0_hz: np.ndarray, velocity: int = 100, expression: float = 110.0, style=None):
+def strikes(audio: np.ndarray, f0_hz: np.ndarray) -> list[int]:
+    """Control frames where an answer [n] (16 kHz) playing f0_hz [n // HOP] strikes its string: each
+    voiced stretch's first frame, and inside one each rise of its level (compute_loudness) by
+    STRIKE_RISE_DB within STRIKE_FRAMES (the rise's first such frame)."""
+    from factory.data import compute_loudness
+
+    f0_hz = np.asarray(f0_hz)
+    ld = compute_loudness(np.asarray(audio, np.float32))
+    n = min(len(ld), len(f0_hz))
+    voiced = f0_hz[:n] > 0
+    out, rising = [], False
+    for i in range(n):
+        if not voiced[i]:
+            rising = False
+            continue
+        if i == 0 or not voiced[i - 1]:
+            out.append(i)
+            continue
+        rise = ld[i] - ld[max(0, i - STRIKE_FRAMES):i].min() >= STRIKE_RISE_DB
+        if rise and not rising and i - out[-1] > STRIKE_FRAMES:
+            out.append(i)
+        rising = rise
+    return out
+
+
+def melody_score(f0_hz: np.ndarray, velocity: int = 100, expression: float = 110.0, style=None,
+                 struck: list[int] | None = None):
     """A factory.dsp.Score that plays the pitch contour f0_hz [control frames] (0 = rest), the
-    way the instrument's training scores play (factory.dsp.make_score):
+    way the instrument is played:
 
     - sustained (default): one key per voiced stretch (its median pitch), the contour as pitch
       bend (±12 semitones): glides between notes are meend on one breath or bow;
-    - plucked (style.sustained False, the sitar): a pluck at each new note (the contour's
-      semitone, median over PLUCK_SETTLE_FRAMES, changes and holds that long) and re-plucks every mean
-      style.pluck_s within a note, as the training scores re-pluck long notes. One pluck per
-      stretch would leave the string decaying for seconds, which the training data never does.
+    - plucked (style.sustained False, the sitar), with `struck` (frames, see `strikes`): plucked
+      there, as the answer being judged was, and left to ring, the contour bending the string in
+      between (a meend inside a stroke);
+    - plucked without `struck`: a pluck at each new note (the contour's semitone, median over
+      PLUCK_SETTLE_FRAMES, changes and holds that long) and re-plucks every mean style.pluck_s
+      within a note, as the training scores play.
     """
     from factory.dsp import FRAME_RATE, Score, hz_to_midi
 
@@ -160,6 +190,7 @@ def melody_score(f0_hz: np.ndarray, velocity: int = 100, expression: float = 110
     voiced = f0_hz > 0
     plucked = style is not None and not style.sustained
     repluck = int(round(np.mean(style.pluck_s) * FRAME_RATE)) if plucked else 0
+    hits = set(struck or ())
     edges = np.diff(np.concatenate([[0], voiced.astype(np.int8), [0]]))
     for start, stop in zip(np.nonzero(edges == 1)[0], np.nonzero(edges == -1)[0], strict=True):
         midi = hz_to_midi(f0_hz[start:stop])
@@ -169,10 +200,19 @@ def melody_score(f0_hz: np.ndarray, velocity: int = 100, expression: float = 110
             bend[start:stop] = np.clip(midi - k, -12, 12)
             onsets.append((int(start), k, velocity))
             continue
-        # the note being played: the semitone of the contour's running median (past vibrato);
-        # a semitone held < PLUCK_SETTLE_FRAMES is passed through in a glide, not plucked
+        # the note being played: the semitone of the contour's running median (past vibrato)
         half = PLUCK_SETTLE_FRAMES // 2
         note = np.array([np.round(np.median(midi[max(0, i - half):i + half + 1])) for i in range(len(midi))])
+        if struck is not None:
+            k = None
+            for i in range(len(midi)):
+                if k is None or start + i in hits:
+                    k = int(note[i])
+                    onsets.append((int(start + i), k, velocity))
+                key[start + i] = k
+                bend[start + i] = np.clip(midi[i] - k, -12, 12)
+            continue
+        # a semitone held < PLUCK_SETTLE_FRAMES is passed through in a glide, not plucked
         runs = np.split(np.arange(len(midi)), np.nonzero(np.diff(note))[0] + 1)
         k, last = None, 0
         for run in runs:
@@ -189,21 +229,23 @@ def melody_score(f0_hz: np.ndarray, velocity: int = 100, expression: float = 110
 
 
 def render_preset(f0_hz: np.ndarray, program: int, soundfont: str = "FluidR3_GM.sf2",
-                  expression: float = 110.0) -> np.ndarray:
+                  expression: float = 110.0, struck: list[int] | None = None) -> np.ndarray:
     """FluidSynth playing the contour f0_hz [control frames] with a GM preset, the way its
-    instrument is played (preset_style) → 16 kHz audio."""
+    instrument is played (preset_style; a plucked one struck at `struck`) → 16 kHz audio."""
     from factory import data as fdata
 
-    return render_teacher(f0_hz, fdata.Preset(soundfont, program, f"program {program}"), expression)
+    return render_teacher(f0_hz, fdata.Preset(soundfont, program, f"program {program}"), expression, struck)
 
 
-def render_teacher(f0_hz: np.ndarray, teacher, expression: float = 110.0) -> np.ndarray:
+def render_teacher(f0_hz: np.ndarray, teacher, expression: float = 110.0,
+                   struck: list[int] | None = None) -> np.ndarray:
     """A teacher (factory.data.Preset: a SoundFont preset, through its body if it has one)
-    playing the contour f0_hz [control frames] the way its instrument is played → 16 kHz audio."""
+    playing the contour f0_hz [control frames] the way its instrument is played (a plucked one
+    struck at `struck`, the frames where the answer it is compared with was) → 16 kHz audio."""
     from factory import data as fdata
 
     style = preset_style(teacher.program)
-    return fdata.render(melody_score(f0_hz, expression=expression, style=style), teacher)
+    return fdata.render(melody_score(f0_hz, expression=expression, style=style, struck=struck), teacher)
 
 
 def teacher_label(teacher) -> str:
@@ -286,15 +328,18 @@ def render_model(model_dir: Path, voice: np.ndarray, f0_hz: np.ndarray) -> tuple
 
 
 def compare(audio: np.ndarray, asked_f0_hz: np.ndarray, presets: dict | None = None) -> list[dict]:
-    """Distances of `audio` (playing asked_f0_hz) to each preset playing the same contour,
-    nearest first by harmonic profile: [{preset, program, harmonic_db, mfcc}].
+    """Distances of `audio` (playing asked_f0_hz) to each preset playing the same contour (a
+    plucked one struck where `audio` was), nearest first by harmonic profile: [{preset, program,
+    harmonic_db, mfcc}].
 
     presets: {name: a FluidR3_GM program, or a factory.data.Preset (any teacher)}; default PRESETS."""
     presets = presets or PRESETS
     mine = profile(audio, asked_f0_hz)
+    struck = strikes(audio, asked_f0_hz)  # a plucked preset strikes where the answer did
     rows = []
     for name, p in presets.items():
-        played = render_preset(asked_f0_hz, p) if isinstance(p, int) else render_teacher(asked_f0_hz, p)
+        played = (render_preset(asked_f0_hz, p, struck=struck) if isinstance(p, int)
+                  else render_teacher(asked_f0_hz, p, struck=struck))
         ref = profile(played, asked_f0_hz)
         rows.append({"preset": name, "program": p if isinstance(p, int) else p.program,
                      "harmonic_db": round(harmonic_distance_db(mine, ref), 2),

@@ -249,6 +249,9 @@ def test_playing_section_missing_a_number_its_idiom_needs(models):
     ("band_hz", [5000, 800], "playing.band_hz must be [low, high] with 20 <= low < high <= 8000, found [5000, 800]"),
     ("level_db", "loud", "playing.level_db must be a number from -60 to 0, found 'loud'"),
     ("chikari", {"ring_s": 1}, "playing has an unknown key 'chikari'"),
+    ("vibrato", {"depth": 1.5, "period_ms": 180, "follow_semitones": 1.0, "follow_db": 6.0},
+     "playing.vibrato.depth must be a number from 0 to 1, found 1.5"),
+    ("vibrato", {"depth": 0.5, "period_ms": 180, "follow_semitones": 1.0}, "playing.vibrato lacks 'follow_db'"),
 ])
 def test_playing_section_with_a_bad_value(models, key, value, message):
     playing = meta_of(models)["playing"]

@@ -74,6 +74,34 @@ def test_a_plucked_preset_is_plucked_at_each_sung_note_and_re_plucked_as_in_its_
     assert len(score.onsets) > 2 * len(sung_notes) - 5, "long notes are re-plucked"
 
 
+def test_a_plucked_preset_is_struck_where_the_answer_was_and_left_to_ring():
+    """The judge's sitar plays as the answer it judges did (issue 19: not the training scores'
+    re-plucks): struck at each stretch's start and where the answer's level jumps ≥ 6 dB, bent
+    through the contour in between."""
+    from factory import dsp, timbre
+
+    n_frames = 3 * dsp.FRAME_RATE
+    f0 = np.full(n_frames, 220.0, np.float32)
+    f0[int(1.6 * dsp.FRAME_RATE):int(1.9 * dsp.FRAME_RATE)] = 0  # a rest
+    f0[:int(0.8 * dsp.FRAME_RATE)] *= 2 ** (np.linspace(0, 4, int(0.8 * dsp.FRAME_RATE)) / 12)  # a meend of 4
+    t = np.arange(n_frames * HOP) / SR
+    hz = np.repeat(f0, HOP)
+    level = np.exp(-3 * t)  # a decaying string …
+    restrike = 1.0
+    level[t >= restrike] = np.exp(-3 * (t[t >= restrike] - restrike))  # … struck again at 1 s (+9 dB)
+    level[t >= 1.9] = np.exp(-3 * (t[t >= 1.9] - 1.9))
+    audio = (0.3 * level * np.sin(2 * np.pi * np.cumsum(hz) / SR) * (hz > 0)).astype(np.float32)
+    struck = timbre.strikes(audio, f0)
+    expected = [0, int(restrike * dsp.FRAME_RATE), int(1.9 * dsp.FRAME_RATE)]
+    assert len(struck) == 3 and all(abs(a - b) <= 3 for a, b in zip(struck, expected, strict=True)), struck
+    sitar = timbre.preset_style(timbre.PRESETS["Sitar"])
+    score = timbre.melody_score(f0, style=sitar, struck=struck)
+    assert [f for f, _, _ in score.onsets] == struck, "plucked there and nowhere else: no re-plucks, none in the meend"
+    voiced = f0 > 0
+    err = dsp.cents(score.f0_hz(fill_rests=False)[voiced], f0[voiced])
+    assert np.max(np.abs(err)) < 0.01, "the meend bends the struck string (key + bend)"
+
+
 def test_a_preset_is_nearest_itself_played_louder_and_higher_and_far_from_a_different_one():
     from factory import timbre
     from factory.voice import sung_phrase

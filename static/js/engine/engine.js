@@ -136,7 +136,7 @@ export class Engine {
     this.inputF0Hz.set(this.queue.f0Hz.subarray(0, n)); // the sung pitch, before any tuning
     this.tuner.process(this.queue.f0Hz, this.queue.voiced, n);
     const m = this.mapper.map(this.queue, n, this.mapped);
-    this.idiom.shape(this.queue, m, n, this.mapper);
+    this.idiom.play(this.queue, m, n, this.mapper);
     this.queue.shift(n);
     let t0 = now();
     let audio;

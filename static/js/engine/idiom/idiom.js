@@ -1,12 +1,15 @@
 // How an instrument is played, after the mapping stage: the voice's contour becomes keys, plucks,
 // a bow or breath (metadata.json "playing", docs/models.md). An idiom works in two places:
-//   shape(voice, mapped, n)  per frame, before the decoder: the pitch and loudness asked of the
-//                            instrument (keys, a pluck's envelope, bow changes, tonguing)
+//   play(voice, mapped, n)   per frame, before the decoder: the pitch and loudness asked of the
+//                            instrument: how much of the singer's vibrato it plays (every idiom,
+//                            playing.vibrato), then shape(): keys, a pluck's envelope, bow changes,
+//                            tonguing
 //   render(audio, n)         per sample, after the synth: what the decoder does not play (the
 //                            taraf's sympathetic strings, the chikari, breath noise)
 // Its controls come with the engine's (setControls): the singer's Sa and the raga's swaras
 // (`scale`), the manual transposition, the taraf's level and the chikari.
-import { midiToHz } from "../../dsp/notes.js";
+import { hzToMidi, midiToHz } from "../../dsp/notes.js";
+import { VibratoDepth } from "../../dsp/vibrato-depth.js";
 import { analysisOf } from "../analysis.js";
 import { ResonatorBank } from "../../dsp/resonator-bank.js";
 import { checkScale, DEFAULT_SCALE, SA_PA_DEGREES } from "./keys.js";
@@ -31,6 +34,10 @@ export class Idiom {
     this.tarafGain = taraf ? 10 ** (taraf.level_db / 20) : 0;
     this.tarafLevel = 1;
     if (this.taraf) this.tuneTaraf();
+    const vibrato = this.playing.vibrato;
+    const wobble = (follow) => new VibratoDepth({ depth: vibrato.depth, periodFrames: this.frames(vibrato.period_ms), follow });
+    this.vibrato = vibrato ? wobble(vibrato.follow_semitones) : null;
+    this.tremolo = vibrato ? wobble(vibrato.follow_db) : null; // the level's share of the same wobble
   }
 
   /** Frames of `ms` milliseconds (at least one). */
@@ -75,6 +82,22 @@ export class Idiom {
 
   tuneTaraf() {
     this.taraf.tune(this.tarafPitchesMidi().map(midiToHz));
+  }
+
+  /**
+   * Per frame, in place: the pitch and loudness asked of the instrument (arguments as shape's): the
+   * singer's vibrato at the instrument's depth, then its idiom.
+   */
+  play(voice, mapped, n, mapping) {
+    if (this.vibrato) {
+      for (let i = 0; i < n; i++) {
+        const voiced = mapped.gate[i] > 0 && mapped.f0Hz[i] > 0;
+        const midi = this.vibrato.step(voiced ? hzToMidi(mapped.f0Hz[i]) : null);
+        const db = this.tremolo.step(voiced ? mapped.loudnessDb[i] : null);
+        if (voiced) (mapped.f0Hz[i] = midiToHz(midi), mapped.loudnessDb[i] = db);
+      }
+    }
+    this.shape(voice, mapped, n, mapping);
   }
 
   /**
