@@ -58,26 +58,28 @@ def preset_name(p) -> str:
     return f"{p.soundfont.rsplit('.', 1)[0]} {p.preset} ({p.program})" + (f" + {p.body} body" if p.body else "")
 
 
-def distances(audio: np.ndarray, asked_f0_hz: np.ndarray, preset) -> tuple[dict, np.ndarray]:
-    """The preset playing asked_f0_hz, and the answer's distances to it → ({harmonic_db, mfcc}, its audio)."""
-    # through its body, if it has one; a plucked teacher struck where the answer was
-    ref = timbre.render_teacher(asked_f0_hz, preset, struck=timbre.strikes(audio, asked_f0_hz))
+def distances(audio: np.ndarray, asked_f0_hz: np.ndarray, preset, struck: list[int] | None = None) -> tuple[dict, np.ndarray]:
+    """The preset playing asked_f0_hz (through its body, if it has one; plucked at `struck`, as
+    factory.timbre.compare), and the answer's distances to it → ({harmonic_db, mfcc}, its audio)."""
+    ref = timbre.render_teacher(asked_f0_hz, preset, struck=struck)
     mine, theirs = timbre.profile(audio, asked_f0_hz), timbre.profile(ref, asked_f0_hz)
     return {"harmonic_db": round(timbre.harmonic_distance_db(mine, theirs), 2),
             "mfcc": round(timbre.mfcc_distance(mine, theirs), 2)}, ref
 
 
 def judge_models(answers: dict[str, dict], voice: np.ndarray) -> dict:
-    """answers {name: {"meta", "audio" [n] at 16 kHz, "asked" f0 [T] (0 where gated), optional "rows"
+    """answers {name: {"meta", "audio" [n] at 16 kHz, "asked" f0 [T] (0 where gated), optional "struck"
+    (where it struck its string, when it played its idiom: factory.timbre.compare), optional "rows"
     (factory.timbre.compare of this answer, else computed)}} and the voice [n] they answered →
     {"voice": {tags, voice_score}, "instruments": {name: judgement}} (JSON-ready)."""
     clips = {"voice": (voice, SAMPLE_RATE)}
     out = {}
     for name, a in answers.items():
         own, held = own_teacher(a["meta"]), heldout_teacher(a["meta"])
-        d_own, own_audio = distances(a["audio"], a["asked"], own)
-        d_held, held_audio = distances(a["audio"], a["asked"], held)
-        rows = a.get("rows") or timbre.compare_model(a["audio"], a["asked"], a["meta"])["rows"]
+        struck = a.get("struck")
+        d_own, own_audio = distances(a["audio"], a["asked"], own, struck)
+        d_held, held_audio = distances(a["audio"], a["asked"], held, struck)
+        rows = a.get("rows") or timbre.compare_model(a["audio"], a["asked"], a["meta"], struck)["rows"]
         label = timbre.teacher_label(own)  # the own teacher's row (a preset, or a teacher beyond them)
         ours = tuple(timbre.own_teachers(a["meta"]))  # nearest any teacher it learned from
         nearest = timbre.verdict(rows, label, ours) if any(r["preset"] == label for r in rows) else None

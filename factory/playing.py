@@ -33,7 +33,7 @@ TARAF = {"ring_s": 2.5, "level_db": -18}
 # oscillation around a trend over one period (180 ms nulls a 5.6 Hz vibrato) at `depth`; moves wider
 # than follow_semitones (notes, gamak, fast meend) as sung. A voice's steady 5-7 Hz vibrato is a
 # singer's trait: an instrument holds the note and moves it on purpose (docs/models.md, Idiom).
-VIBRATO_DEPTH = {"sitar": 0.25, "sarangi": 0.1, "bansuri": 0.5, "shehnai": 0.25}
+VIBRATO_DEPTH = {"sitar": 0.25, "sarangi": 0.1, "bansuri": 0.5, "shehnai": 0.1}
 VIBRATO = {"period_ms": 180, "follow_semitones": 1.0, "follow_db": 6.0}
 
 # The pluck measurement: held notes across the instrument's range, struck at velocity 100.

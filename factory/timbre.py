@@ -327,15 +327,18 @@ def render_model(model_dir: Path, voice: np.ndarray, f0_hz: np.ndarray) -> tuple
     return audio, asked
 
 
-def compare(audio: np.ndarray, asked_f0_hz: np.ndarray, presets: dict | None = None) -> list[dict]:
-    """Distances of `audio` (playing asked_f0_hz) to each preset playing the same contour (a
-    plucked one struck where `audio` was), nearest first by harmonic profile: [{preset, program,
-    harmonic_db, mfcc}].
+def compare(audio: np.ndarray, asked_f0_hz: np.ndarray, presets: dict | None = None,
+            struck: list[int] | None = None) -> list[dict]:
+    """Distances of `audio` (playing asked_f0_hz) to each preset playing the same contour, nearest
+    first by harmonic profile: [{preset, program, harmonic_db, mfcc}].
+
+    struck: where `audio` struck its string (`strikes`) when it was played with its idiom (the
+    engine's pluck envelope): a plucked preset is struck there and left to ring. None (a render
+    without the idiom, whose level follows the voice): plucked as the training scores pluck.
 
     presets: {name: a FluidR3_GM program, or a factory.data.Preset (any teacher)}; default PRESETS."""
     presets = presets or PRESETS
     mine = profile(audio, asked_f0_hz)
-    struck = strikes(audio, asked_f0_hz)  # a plucked preset strikes where the answer did
     rows = []
     for name, p in presets.items():
         played = (render_preset(asked_f0_hz, p, struck=struck) if isinstance(p, int)
@@ -347,11 +350,11 @@ def compare(audio: np.ndarray, asked_f0_hz: np.ndarray, presets: dict | None = N
     return sorted(rows, key=lambda r: r["harmonic_db"])
 
 
-def compare_model(audio: np.ndarray, asked_f0_hz: np.ndarray, meta: dict) -> dict:
-    """A model's output against PRESETS and its own teachers (those not among PRESETS added):
-    {rows, verdict (own: its first teacher), teachers: their labels}."""
+def compare_model(audio: np.ndarray, asked_f0_hz: np.ndarray, meta: dict, struck: list[int] | None = None) -> dict:
+    """A model's output against PRESETS and its own teachers (those not among PRESETS added;
+    `struck` as compare's): {rows, verdict (own: its first teacher), teachers: their labels}."""
     teachers = own_teachers(meta)
-    rows = compare(audio, asked_f0_hz, {**PRESETS, **{k: t for k, t in teachers.items() if k not in PRESETS}})
+    rows = compare(audio, asked_f0_hz, {**PRESETS, **{k: t for k, t in teachers.items() if k not in PRESETS}}, struck)
     own = next(iter(teachers), None)
     return {"rows": rows, "verdict": verdict(rows, own, tuple(teachers)) if own else None,
             "teachers": list(teachers)}

@@ -20,7 +20,7 @@ RENDER_WHOLE = """async ([id, b64]) => {
 def answers(ctx: Context) -> tuple[np.ndarray, dict]:
     """factory.timbre's sung phrase and each measured model's answer to it, rendered offline by the engine
     (engine.renderClip, whole clip, WASM) once a run and kept in ctx.answers → (voice [n] at 16 kHz,
-    {id: {"meta", "audio" [n], "asked" f0 [T]}})."""
+    {id: {"meta", "audio" [n], "asked" f0 [T], "struck": where it struck its string (its idiom's plucks)}})."""
     from factory import timbre
 
     voice, _ = timbre.sung_voice()
@@ -29,7 +29,8 @@ def answers(ctx: Context) -> tuple[np.ndarray, dict]:
         page = ctx.pages.open(BACKENDS["wasm"])
         for m in missing:
             r = page.evaluate(RENDER_WHOLE, [m["id"], to_b64(voice)])
-            ctx.answers[m["id"]] = {"meta": m, "audio": from_b64(r["whole"]), "asked": from_b64(r["mapped"])}
+            audio, asked = from_b64(r["whole"]), from_b64(r["mapped"])
+            ctx.answers[m["id"]] = {"meta": m, "audio": audio, "asked": asked, "struck": timbre.strikes(audio, asked)}
         ctx.pages.close()
     return voice, {m["id"]: ctx.answers[m["id"]] for m in ctx.measured}
 
@@ -41,7 +42,7 @@ def measure(ctx: Context) -> dict:
 
     out = {}
     for name, a in answers(ctx)[1].items():
-        out[name] = timbre.compare_model(a["audio"], a["asked"], a["meta"])
+        out[name] = timbre.compare_model(a["audio"], a["asked"], a["meta"], a["struck"])
         a["rows"] = out[name]["rows"]
         v = out[name]["verdict"] or {}
         own = v.get("own")

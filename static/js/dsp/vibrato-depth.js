@@ -27,9 +27,13 @@ export class VibratoDepth {
     this.depth = depth;
     this.period = Math.round(periodFrames);
     this.follow = follow;
-    this.knee = 0.6 * follow; // up to here the oscillation plays at `depth`; above, more of it
-    // a 7 Hz vibrato of `knee` amplitude moves at most 2π·7·knee a second; a frame is period/5.6 Hz
-    this.maxStep = (2 * Math.PI * (7 / 5.6) * this.knee) / this.period;
+    // Up to `knee` from the trend the oscillation plays at `depth`, then more of it, all of it at
+    // `follow`: the played pitch is never more than (1 - depth) · knee from the sung one (at knee =
+    // follow / 2 the worst case is the knee itself), 45 cents for a sarangi, inside the 50 of "follows".
+    this.knee = 0.5 * follow;
+    // the widest vibrato tamed (0.6 · follow, ±60 cents) at 7 Hz moves at most 2π·7·0.6·follow a
+    // second; a glide moves faster (a frame is 1/(5.6 · period) s)
+    this.maxStep = (2 * Math.PI * (7 / 5.6) * 0.6 * follow) / this.period;
     this.value = new Float64Array(this.period); // rings of the last period: the value and its mean
     this.mean = new Float64Array(this.period);
     this.reset();
