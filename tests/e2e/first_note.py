@@ -12,6 +12,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from factory.playing import VIBRATO
 from tests.e2e.browser_io import from_b64, install_js_helpers
 from tests.signals import cents
 
@@ -22,6 +23,8 @@ SOUNDING_RMS = 0.003  # a 10 ms frame of output is a heard stroke or note above 
 RING_DB = 40  # after it, the output sounds while within this many dB of it (see `sounding`)
 REST_FRAMES = 20  # the voice unvoiced this long (0.2 s, longer than any consonant) is a rest
 MAX_LAG_FRAMES = 10  # the output follows the voice by at most this many frames (100 ms)
+# a pitch trend's mean: one vibrato period, the one the instruments' vibrato depth uses (180 ms)
+TREND_FRAMES = round(VIBRATO["period_ms"] / 1000 / FRAME_SECONDS)
 BUSY = "while 1: pass"
 
 
@@ -106,7 +109,9 @@ def score_take(mic: np.ndarray, out: np.ndarray, rate: int) -> dict:
     output's delay, <= MAX_LAG_FRAMES, at which its pitch contour best matches the voice's), voiced_fraction
     (input voiced frames during which the output sounds, at that lag: `sounding`), off_fraction (of the frames
     both voiced, the share more than 50 cents from the sung pitch, after the take's one octave
-    shift), median_cents, octave_shift, voiced_frames.
+    shift), median_cents, median_trend_cents (the same between the pitch trends, each a centred
+    mean over TREND_FRAMES within a voiced stretch: is the instrument in tune with the singer,
+    whatever share of the vibrato it plays), octave_shift, voiced_frames.
     """
     mic_hz = track(mic, rate)
     voiced = np.isfinite(mic_hz)
@@ -135,13 +140,28 @@ def score_take(mic: np.ndarray, out: np.ndarray, rate: int) -> dict:
 
     lag = min(range(MAX_LAG_FRAMES + 1), key=median_error)
     err, octave = pitch_error(lag)
+    sung_trend, played_trend = trend_cents(mic_hz[:n - lag]), trend_cents(out_hz[lag:n])
+    both = np.isfinite(sung_trend) & np.isfinite(played_trend)
+    trend_err = played_trend[both] - sung_trend[both]
+    trend_err -= 1200 * np.round(np.median(trend_err) / 1200) if trend_err.size else 0
     voiced_fraction = float(sounding(out_rms, voiced[: n - lag], lag)[idx].mean())
     return {
         "first_output_ms": float(first_output_ms), "lag_frames": lag, "voiced_fraction": voiced_fraction,
         "off_fraction": float(np.mean(np.abs(err) > 50)) if err.size else 1.0,
         "median_cents": float(np.median(np.abs(err))) if err.size else float("nan"),
+        "median_trend_cents": float(np.median(np.abs(trend_err))) if trend_err.size else float("nan"),
         "octave_shift": octave, "voiced_frames": int(idx.size), "first_voiced_s": first * FRAME_SECONDS,
     }
+
+
+def trend_cents(f0_hz: np.ndarray) -> np.ndarray:
+    """The pitch's trend [n] in cents re 1 Hz: a centred mean over TREND_FRAMES of frames that are
+    all voiced (NaN elsewhere): a vibrato of that period averages out, meend and notes stay."""
+    c = 1200 * np.log2(np.where(np.isfinite(f0_hz), f0_hz, 1.0))
+    ok = np.isfinite(f0_hz).astype(np.float64)
+    kernel = np.ones(TREND_FRAMES)
+    sums, counts = np.convolve(c * ok, kernel, "same"), np.convolve(ok, kernel, "same")
+    return np.where(counts >= TREND_FRAMES, sums / np.maximum(counts, 1), np.nan)
 
 
 @contextlib.contextmanager
