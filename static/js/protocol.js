@@ -17,7 +17,7 @@
  * @typedef {{model: object}} AudioEngineRequest → `{meta, weights}` (name → Float32Array)
  * @typedef {{controls: Controls}} ControlsMessage
  * @typedef {{octaveShift:number|null, semitoneShift:number, reverbWet:number, tarafLevel:number,
- *   chikari?:boolean, scale:{saMidi:number, degrees:number[]},
+ *   vibratoLevel:number, chikari?:boolean, scale:{saMidi:number, degrees:number[]},
  *   tuning:{saHz:number, semitones:number[], strength:number}|null}} Controls the mapping stage's
  *   and the idiom's (engine/idiom/): Sa as a MIDI number, the raga's swaras as semitones above it
  *   (0-11); tuning: gentle raga tuning (engine/raga-tuning.js, strength 0…1), null when off

@@ -2,6 +2,9 @@
 has (and only those) are shown beside the tuning, and using them raises no error."""
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -10,15 +13,17 @@ from tests.signals import sung_take, write_wav
 
 pytestmark = pytest.mark.e2e
 
+MODELS = Path(__file__).resolve().parents[2] / "static" / "models"
 # Which playing controls each shipped instrument shows (its metadata.json "playing").
-CONTROLS = {"bansuri": set(), "harmonium": set(), "shehnai": set(), "sarangi": {"taraf"}, "sitar": {"taraf", "chikari"}}
+CONTROLS = {"bansuri": {"vibrato"}, "harmonium": set(), "shehnai": {"vibrato"}, "sarangi": {"taraf", "vibrato"},
+            "sitar": {"taraf", "chikari", "vibrato"}}
 # Malkauns on Sa C (the page's default Sa, C3): S g M d n as pitch classes of C.
 MALKAUNS_PITCH_CLASSES = [0, 3, 5, 8, 10]
 PHRASE = [(57, 0.8), (61, 0.5), ("k", 0.06), (64, 0.7), (None, 0.4), (62, 0.6), (59, 0.8), (None, 0.5)]
 
 
 def shown(page) -> set[str]:
-    return {name for name in ("taraf", "chikari")
+    return {name for name in ("taraf", "chikari", "vibrato")
             if page.is_visible("#playing") and page.is_visible(f"#{name}-row")}
 
 
@@ -37,6 +42,15 @@ def test_each_instrument_plays_a_sung_phrase_with_only_its_playing_controls(open
             page.fill("#taraf", "1.5")
             page.dispatch_event("#taraf", "input")
             assert page.inner_text("#taraf-out") == "150%"
+        if "vibrato" in CONTROLS[model_id]:  # the middle is the instrument's own share, the end all of it
+            own = json.loads((MODELS / model_id / "metadata.json").read_text())["playing"]["vibrato"]["depth"]
+            assert page.inner_text("#vibrato-out") == f"{round(100 * own)}% of yours"
+            page.fill("#vibrato", "2")
+            page.dispatch_event("#vibrato", "input")
+            assert page.inner_text("#vibrato-out") == "100% of yours"
+            page.wait_for_timeout(500)
+            page.fill("#vibrato", "1")  # back to each instrument's own share (the level is the singer's, kept)
+            page.dispatch_event("#vibrato", "input")
         if "chikari" in CONTROLS[model_id]:
             page.check("#chikari")
         read_output(page)

@@ -236,6 +236,20 @@ test("each instrument plays a held note's 50-cent vibrato at its playing.vibrato
   assert.equal(meta("harmonium").playing.vibrato, undefined, "the harmonium's keys hold their pitch without a vibrato section");
 });
 
+test("the Vibrato control: 0 holds the note, 1 plays the instrument's own depth, 2 the vibrato as sung", () => {
+  const sung = sing([[null, 0.1], [57, 1.6, { vibratoCents: 50 }]]);
+  const played = (level) => {
+    const { out } = play("sarangi", sung, { vibratoLevel: level });
+    const settled = Array.from(out.f0Hz.subarray(Math.round(0.6 * FPS)), (hz) => 100 * hzToMidi(hz));
+    return (Math.max(...settled) - Math.min(...settled)) / 2;
+  };
+  const own = meta("sarangi").playing.vibrato.depth;
+  assert.ok(played(0) <= 3, `level 0: ±${played(0).toFixed(1)} cents`);
+  assert.ok(Math.abs(played(1) - 50 * own) <= 8, `level 1: ±${played(1).toFixed(1)} cents, own depth ${own}`);
+  assert.ok(Math.abs(played(2) - 50) <= 3, `level 2: ±${played(2).toFixed(1)} cents of the sung ±50`);
+  assert.throws(() => createIdiom(meta("sarangi")).setControls({ vibratoLevel: 3 }), /vibratoLevel must be 0-2/);
+});
+
 // ---- sarangi: bowed -------------------------------------------------------------------------------
 
 test("sarangi: meend passes through unchanged; a jump is a bow change (a dip of about bow_change_db)", () => {

@@ -30,8 +30,9 @@ test("an unknown instrument gets the generic picture, its own description, no in
 
 test("playing controls: only the ones an instrument's metadata declares", () => {
   const meta = (id) => JSON.parse(readFileSync(new URL(`../../static/models/${id}/metadata.json`, import.meta.url)));
-  assert.deepEqual(playingControls(meta("sitar")), { taraf: true, chikari: true });
-  assert.deepEqual(playingControls(meta("sarangi")), { taraf: true, chikari: false });
-  for (const id of ["harmonium", "bansuri", "shehnai"]) assert.deepEqual(playingControls(meta(id)), { taraf: false, chikari: false });
-  assert.deepEqual(playingControls({ name: "esraj" }), { taraf: false, chikari: false });
+  assert.deepEqual(playingControls(meta("sitar")), { taraf: true, chikari: true, vibrato: true });
+  assert.deepEqual(playingControls(meta("sarangi")), { taraf: true, chikari: false, vibrato: true });
+  for (const id of ["bansuri", "shehnai"]) assert.deepEqual(playingControls(meta(id)), { taraf: false, chikari: false, vibrato: true });
+  assert.deepEqual(playingControls(meta("harmonium")), { taraf: false, chikari: false, vibrato: false }, "keys: no vibrato");
+  assert.deepEqual(playingControls({ name: "esraj" }), { taraf: false, chikari: false, vibrato: false });
 });

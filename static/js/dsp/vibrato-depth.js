@@ -14,6 +14,16 @@
 // The voice's tremolo (its level moving with the vibrato) is the same wobble in loudness: one class
 // serves both. Per frame: MIDI semitones or loudness in dB; `null` means unvoiced.
 
+/**
+ * The depth played at the singer's Vibrato control: level 0 (steady) … 1 (the instrument's own
+ * depth) … 2 (as sung), linear in between.
+ * @param {number} ownDepth metadata.json playing.vibrato.depth @param {number} level 0-2
+ */
+export function depthAtLevel(ownDepth, level) {
+  if (!(level >= 0 && level <= 2)) throw new Error(`vibratoLevel must be 0-2 (1: the instrument's own), got ${level}`);
+  return level <= 1 ? ownDepth * level : ownDepth + (1 - ownDepth) * (level - 1);
+}
+
 export class VibratoDepth {
   /**
    * @param {{depth:number, periodFrames:number, follow:number}} p depth 0 (a steady note) … 1 (as
@@ -21,10 +31,9 @@ export class VibratoDepth {
    *   semitones, dB) are played as sung.
    */
   constructor({ depth, periodFrames, follow }) {
-    if (!(depth >= 0 && depth <= 1)) throw new Error(`vibrato depth must be 0-1, got ${depth}`);
+    this.setDepth(depth);
     if (!(periodFrames >= 2)) throw new Error(`vibrato period must be at least 2 frames, got ${periodFrames}`);
     if (!(follow > 0)) throw new Error(`vibrato follow must be > 0, got ${follow}`);
-    this.depth = depth;
     this.period = Math.round(periodFrames);
     this.follow = follow;
     // Up to `knee` from the trend the oscillation plays at `depth`, then more of it, all of it at
@@ -37,6 +46,12 @@ export class VibratoDepth {
     this.value = new Float64Array(this.period); // rings of the last period: the value and its mean
     this.mean = new Float64Array(this.period);
     this.reset();
+  }
+
+  /** @param {number} depth 0 (a steady note) … 1 (as sung), from the next frame */
+  setDepth(depth) {
+    if (!(depth >= 0 && depth <= 1)) throw new Error(`vibrato depth must be 0-1, got ${depth}`);
+    this.depth = depth;
   }
 
   /** Forget the stretch (an unvoiced frame, or a move the trend cannot follow). */

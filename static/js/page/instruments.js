@@ -34,10 +34,11 @@ export function describeInstrument(meta) {
 
 /**
  * The playing controls an instrument offers (its metadata.json "playing"): a level for its taraf
- * (sympathetic strings), the chikari (drone strings struck with each stroke).
- * @returns {{taraf:boolean, chikari:boolean}}
+ * (sympathetic strings), the chikari (drone strings struck with each stroke), how much of the
+ * singer's vibrato it plays.
+ * @returns {{taraf:boolean, chikari:boolean, vibrato:boolean}}
  */
 export function playingControls(meta) {
   const playing = (meta && meta.playing) || {};
-  return { taraf: Boolean(playing.taraf), chikari: Boolean(playing.chikari) };
+  return { taraf: Boolean(playing.taraf), chikari: Boolean(playing.chikari), vibrato: Boolean(playing.vibrato) };
 }

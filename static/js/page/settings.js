@@ -24,6 +24,7 @@ export const SETTINGS = {
   recordDry: (v) => v === "true",
   tarafLevel: (v) => clamp(v, 0, 2, 1), // 1: the instrument's own balance (metadata.json playing.taraf)
   chikari: (v) => (v === null ? null : v === "true"), // null: the instrument's own default
+  vibratoLevel: (v) => clamp(v, 0, 2, 1), // 0 steady, 1 the instrument's own share of the vibrato, 2 as sung
   raga: (v) => (RAGAS.some((r) => r.id === v) ? v : "none"),
   ragaTuning: (v) => v === "true", // gentle raga tuning: off unless the singer turns it on
   ragaTuningStrength: (v) => clamp(v, 0.1, 1, 0.5),

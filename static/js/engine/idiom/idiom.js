@@ -9,7 +9,7 @@
 // Its controls come with the engine's (setControls): the singer's Sa and the raga's swaras
 // (`scale`), the manual transposition, the taraf's level and the chikari.
 import { hzToMidi, midiToHz } from "../../dsp/notes.js";
-import { VibratoDepth } from "../../dsp/vibrato-depth.js";
+import { depthAtLevel, VibratoDepth } from "../../dsp/vibrato-depth.js";
 import { analysisOf } from "../analysis.js";
 import { ResonatorBank } from "../../dsp/resonator-bank.js";
 import { checkScale, DEFAULT_SCALE, SA_PA_DEGREES } from "./keys.js";
@@ -47,10 +47,11 @@ export class Idiom {
 
   /**
    * @param {{scale?:{saMidi:number, degrees:number[]}, semitoneShift?:number, tarafLevel?:number,
-   *          chikari?:boolean}} controls  tarafLevel: 0 (off) … 1 (the instrument's own balance) … 2
+   *          chikari?:boolean, vibratoLevel?:number}} controls  tarafLevel: 0 (off) … 1 (the
+   *          instrument's own balance) … 2; vibratoLevel: 0 (steady) … 1 (its own depth) … 2 (as sung)
    * @returns {boolean} the instrument's tuning changed (Sa, the swaras or the transposition)
    */
-  setControls({ scale, semitoneShift, tarafLevel } = {}) {
+  setControls({ scale, semitoneShift, tarafLevel, vibratoLevel } = {}) {
     const next = scale ? checkScale(scale) : this.scale;
     const shift = semitoneShift === undefined ? this.semitoneShift : semitoneShift;
     const retuned = next.saMidi !== this.scale.saMidi || next.degrees.join() !== this.scale.degrees.join() || shift !== this.semitoneShift;
@@ -59,6 +60,11 @@ export class Idiom {
     if (tarafLevel !== undefined) {
       if (!(tarafLevel >= 0 && tarafLevel <= 2)) throw new Error(`tarafLevel must be 0-2 (1: the instrument's own), got ${tarafLevel}`);
       this.tarafLevel = tarafLevel;
+    }
+    if (vibratoLevel !== undefined && this.vibrato) {
+      const depth = depthAtLevel(this.playing.vibrato.depth, vibratoLevel);
+      this.vibrato.setDepth(depth);
+      this.tremolo.setDepth(depth);
     }
     if (retuned && this.taraf) this.tuneTaraf();
     return retuned;
