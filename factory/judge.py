@@ -58,7 +58,8 @@ def preset_name(p) -> str:
     return f"{p.soundfont.rsplit('.', 1)[0]} {p.preset} ({p.program})" + (f" + {p.body} body" if p.body else "")
 
 
-def distances(audio: np.ndarray, asked_f0_hz: np.ndarray, preset, struck: list[int] | None = None) -> tuple[dict, np.ndarray]:
+def distances(audio: np.ndarray, asked_f0_hz: np.ndarray, preset,
+              struck: list[int] | None = None) -> tuple[dict, np.ndarray]:
     """The preset playing asked_f0_hz (through its body, if it has one; plucked at `struck`, as
     factory.timbre.compare), and the answer's distances to it → ({harmonic_db, mfcc}, its audio)."""
     ref = timbre.render_teacher(asked_f0_hz, preset, struck=struck)

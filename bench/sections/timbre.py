@@ -58,7 +58,8 @@ def render(timbre: dict) -> list[str]:
             "A sung phrase (`factory.timbre.PHRASE`, glottal pulses through formants, with rests, meend and vibrato) "
             "rendered offline by the engine (WASM backend) for each instrument, against seven GM presets (FluidR3_GM) "
             "playing the pitch the engine asked of the instrument, each the way its instrument is played "
-            "(a plucked preset struck where the instrument's output was, `factory.timbre.strikes`, and left to ring). Each cell: harmonic-profile distance "
+            "(a plucked preset struck where the instrument's output was, `factory.timbre.strikes`, and left to "
+            "ring). Each cell: harmonic-profile distance "
             "(mean |dB| over harmonics 1-16 below 7.6 kHz, each relative to the frame's strongest) / MFCC distance "
             "(c1-c12, Euclidean); the instrument's own preset in bold. Both ignore pitch and loudness; see "
             "`factory/timbre.py`.", "", format_table(timbre)]

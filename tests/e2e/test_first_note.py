@@ -114,7 +114,8 @@ def test_score_hears_an_output_without_the_vibrato_as_in_tune_and_one_25_cents_f
     2 cents, median) though its contour is 20-30 cents from the voice's; one 25 cents flat is not."""
     mic, _ = sung
     for flat_cents, lo, hi in ((0, 0, 2), (25, 23, 27)):
-        steady, _ = sung_vowel(220.0 * 2 ** (-flat_cents / 1200), seconds=2.5, sample_rate=RATE, vibrato_cents=0, seed=1)
+        steady, _ = sung_vowel(220.0 * 2 ** (-flat_cents / 1200), seconds=2.5, sample_rate=RATE, vibrato_cents=0,
+                               seed=1)
         s = score_take(mic, delayed(rest_then(steady, 0.3), 20), RATE)
         assert lo <= s["median_trend_cents"] <= hi, (flat_cents, s)
     assert s["median_cents"] > 10, "the contours differ by the vibrato"
