@@ -133,3 +133,22 @@ def test_only_mit_soundfonts_teach_a_shipped_model():
         assert len(inst.teachers) >= 2 and inst.heldout is not None, inst.name
         assert {t.soundfont for t in inst.teachers} <= set(data.TRAINING_SOUNDFONTS), inst.name
         assert inst.heldout not in inst.teachers, inst.name
+
+
+def test_a_retrained_model_that_forgets_the_heldout_teacher_does_not_ship():
+    """factory.ship.verdict on the measures of the sitar's Shamisen run (held-out loss on the mixed
+    data better, the held-out Sitar's worse) and of the bansuri's Shakuhachi run (both better)."""
+    from factory.ship import verdict
+
+    shipped = {"bytes": 57294, "heldout_spectral_loss": 5.8204, "heldout_teacher_spectral_loss": 5.3322,
+               "teachers_harmonic_db": 10.44}
+    shamisen = {"bytes": 57313, "heldout_spectral_loss": 5.1503, "heldout_teacher_spectral_loss": 5.9882,
+                "teachers_harmonic_db": 10.27}
+    v = verdict(shamisen, shipped)
+    assert not v["ship"] and v["why"] == "loss on the held-out teacher worse: 5.3322 → 5.9882", v
+    bansuri = verdict({"bytes": 84576, "heldout_spectral_loss": 3.4847, "heldout_teacher_spectral_loss": 3.9057,
+                       "teachers_harmonic_db": 2.28},
+                      {"bytes": 85040, "heldout_spectral_loss": 4.0341, "heldout_teacher_spectral_loss": 4.1589,
+                       "teachers_harmonic_db": 2.56})
+    assert bansuri == {"ship": True, "why": "no worse by every measure"}
+    assert not verdict({**shamisen, "bytes": 200_000, "heldout_teacher_spectral_loss": 5.0}, shipped)["ship"]
