@@ -42,3 +42,14 @@ def test_the_shipped_models_carry_the_factorys_playing_sections():
         meta = json.loads(meta_path.read_text())
         assert meta["playing"] == playing.playing_section(meta["name"]), \
             f"{meta['name']}: rerun python -m factory.playing"
+
+
+def test_the_bansuris_held_breath_is_under_its_teachers_air_but_its_attack_air_is_not():
+    """The decoder already plays the Pan Flute's own air, so the added breath on held notes is 6 dB
+    under the winds' default (-24 dB), while the air of each attack, the first sound of a note
+    (what the page hears as its onset), stays at -12 dB under the note."""
+    from factory.playing import playing_section
+
+    bansuri, shehnai = playing_section("bansuri"), playing_section("shehnai")
+    assert bansuri["level_db"] == -30.0 and bansuri["level_db"] + bansuri["onset_db"] == -12.0
+    assert shehnai["onset_db"] == 12.0  # the shehnai keeps the default attack
