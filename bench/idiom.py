@@ -12,8 +12,8 @@ The output is measured, not the controls:
   best: the share of frames more than 50 cents off, where the gate is open and pyin hears a pitch;
 - keyed: the share of those frames within 12 cents of a key of the raga;
 - plucked: the output's fall (compute_loudness, as the decoder's scale) 0.6 s after each held
-  note's struck peak, and the strikes the output makes (a rise of 6 dB within 40 ms) at
-  articulated notes and inside meends.
+  note's struck peak, and the strikes the output makes (factory.timbre.strikes: where the gate
+  opens, and each rise of 6 dB within 40 ms) at articulated notes and inside meends.
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from factory.engine_render import render_engine
-from factory.timbre import STRIKE_FRAMES, STRIKE_RISE_DB  # what a strike is, as the timbre judge hears it
+from factory.timbre import STRIKE_FRAMES, strikes  # what a strike is, as the timbre judge hears it
 from tests.signals import sung_take
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,16 +91,17 @@ def measure(meta: dict, audio: np.ndarray, asked_hz: np.ndarray, gate: np.ndarra
         row["on_key_12_cents"] = float(on_key.mean())
     if row["idiom"] == "plucked":
         ld = compute_loudness(audio[: n * hop], rate)[:n]
+        struck = strikes(audio[: n * hop], np.where(gate[:n] >= 1, asked_hz[:n], 0))
         drops, at_articulated, in_meend = [], 0, 0
         for start, length, _, articulated in notes_frames(fps):
-            seg = ld[start:start + length]
-            rises = [i for i in range(STRIKE_FRAMES, len(seg))
-                     if seg[i] - seg[i - STRIKE_FRAMES:i].min() >= STRIKE_RISE_DB
-                     and not (seg[i - 1] - seg[max(0, i - 1 - STRIKE_FRAMES):i - 1].min() >= STRIKE_RISE_DB)]
-            struck = ld[max(0, start - 2):start + STRIKE_FRAMES + 8].max() - ld[max(0, start - 2)] >= STRIKE_RISE_DB
-            at_articulated += int(articulated and struck)
-            in_meend += int(not articulated and struck) + sum(1 for i in rises if i > STRIKE_FRAMES + 8)
+            # a strike belongs to the note it starts (its level needs STRIKE_FRAMES to rise, and the
+            # output lags the voice by a few frames); any later one is inside the note: in a meend
+            here = [i for i in struck if start - 2 <= i < start + length]
+            at_start = any(i <= start + STRIKE_FRAMES + 8 for i in here)
+            at_articulated += int(articulated and at_start)
+            in_meend += int(not articulated and at_start) + sum(1 for i in here if i > start + STRIKE_FRAMES + 8)
             if articulated and length / fps >= HELD_S:
+                seg = ld[start:start + length]
                 peak = start + int(np.argmax(seg[:int(0.1 * fps)]))
                 drops.append(float(ld[peak] - ld[peak + int(0.6 * fps)]))
         row.update(decay_db_at_0_6_s=drops, strikes_at_articulated=at_articulated,
