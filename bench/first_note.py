@@ -36,12 +36,17 @@ def cold_take(pages, wav: str, seconds: float, burst: int = 0, executable: str |
     out = from_b64(page.evaluate("__f32ToB64(swaraProbe.read())"))
     mic = from_b64(page.evaluate("__f32ToB64(swaraProbe.readMicrophone())"))
     end = page.evaluate("""({rate: swaraProbe.sampleRate, latency: swaraProbe.latency, host: swaraProbe.stats.host,
-        underruns: swaraProbe.outputStats.underruns, switches: swaraProbe.switches.length})""")
+        underruns: swaraProbe.outputStats.underruns, switches: swaraProbe.switches.length,
+        late: swaraProbe.audioThreadLate})""")
     pages.close()
     n = min(len(out), len(mic))
     row = score_take(mic[:n], out[:n], end["rate"])
+    # The score compares the microphone with the output on the audio clock, which stops when the audio
+    # thread is starved (a fake device waits for it; a real one glitches): how much of the take's wall
+    # time the page rendered, and the audio thread's worst lateness, say whether the take kept real time.
     row.update(host=end["host"], underruns=end["underruns"], switches=end["switches"],
-               latency_ms=end["latency"]["measuredMs"], budget_ms=end["latency"]["budget"])
+               latency_ms=end["latency"]["measuredMs"], budget_ms=end["latency"]["budget"],
+               rendered_fraction=min(1.0, n / end["rate"] / seconds), late_worst_ms=(end["late"] or {}).get("worstMs"))
     return row
 
 
@@ -56,6 +61,8 @@ def summary(rows: list[dict]) -> dict:
         "median_cents_p50": float(np.median([r["median_cents"] for r in rows])),
         "hosts": sorted({str(r["host"]) for r in rows}), "underruns": int(sum(r["underruns"] or 0 for r in rows)),
         "switches": int(sum(r["switches"] for r in rows)),
+        "rendered_min": min((r["rendered_fraction"] for r in rows if "rendered_fraction" in r), default=None),
+        "late_worst_ms": max((r["late_worst_ms"] for r in rows if r.get("late_worst_ms") is not None), default=None),
     }
 
 
@@ -116,16 +123,23 @@ def first_note_section(r: dict) -> list[str]:
           "before Sing, with a burst, its keys measured against the sung pitch (a meend between keys counts as "
           "off). With a burst: two "
           f"`python -c 'while 1: pass'` processes start with each take and run {BURST_SECONDS} s. Load average: "
-          "the machine's, as the condition's last take ended."), "",
+          "the machine's, as the condition's last take ended. *Real time*: the least share of a take's time after "
+          "the page was running that it rendered (100 %: real time; its microphone and output recordings run on the "
+          "audio clock, which a starved audio "
+          "thread holds back: the scores above cannot see it), and the audio thread's worst lateness (`swaraProbe."
+          "audioThreadLate`: on a real speaker, a glitch that long)."), "",
          ("| condition | takes | first output p50 / p99 (max) | voiced min / p50 | off max | pitch median | engine "
-          "| underruns | switches | load |"),
-         "|---|---|---|---|---|---|---|---|---|---|"]
+          "| underruns | switches | real time: rendered min, late worst | load |"),
+         "|---|---|---|---|---|---|---|---|---|---|---|"]
     for label, run in r["runs"].items():
         s = run["summary"]
+        rendered, late = s.get("rendered_min"), s.get("late_worst_ms")
+        real_time = (f"{100 * rendered:.0f} %, {late:.0f} ms" if rendered is not None and late is not None
+                     else "–")
         L.append(f"| {label} | {s['takes']} | {s['first_output_p50_ms']:.1f} / {s['first_output_p99_ms']:.1f} "
                  f"({s['first_output_max_ms']:.1f}) ms | {100 * s['voiced_min']:.1f} / {100 * s['voiced_p50']:.1f} % | "
                  f"{100 * s['off_max']:.1f} % | {s['median_cents_p50']:.1f} c | {', '.join(s['hosts'])} | "
-                 f"{s['underruns']} | {s['switches']} | {run['load_average']:.1f} |")
+                 f"{s['underruns']} | {s['switches']} | {real_time} | {run['load_average']:.1f} |")
     lat = r["latency"]
     b = lat["budget_ms"]
     parts = ", ".join(f"{k} {v:.1f}" for k, v in b.items() if k != "total")

@@ -59,12 +59,17 @@ def test_the_first_note_section_gives_p50_p99_per_condition_and_the_latency_agai
 
     quiet = [take(30.0 + i, [20.0 + i, 30.0]) for i in range(20)]  # first output 30..49 ms
     busy = [take(40.0, [25.0])] * 20
+    starved = [{**take(20.0, [25.0]), "rendered_fraction": f, "late_worst_ms": ms}
+               for f, ms in ((1.0, 12.0), (0.45, 1863.0))]
     r = {"phrase_seconds": 3.0, "half_core": "no cgroup", "latency": latency_distribution(quiet),
          "runs": {"quiet": {"summary": summary(quiet), "load_average": 1.0},
-                  "two busy processes": {"summary": summary(busy), "load_average": 3.0}}}
+                  "two busy processes": {"summary": summary(busy), "load_average": 3.0},
+                  "half a core": {"summary": summary(starved), "load_average": 1.0}}}
     text = "\n".join(first_note_section(r))
     assert "| quiet | 20 | 39.5 / 48.8 (49.0) ms | 99.0 / 99.0 % |" in text
     assert "| two busy processes | 20 | 40.0 / 40.0 (40.0) ms |" in text
+    # the take that fell behind real time shows it, though its scores (on the audio clock) look fine
+    assert "| 0 | 0 | 45 %, 1863 ms | 1.0 |" in text and "| 0 | 0 | – | 1.0 |" in text
     assert "40 onsets" in text and "**p50 30.0**" in text and "budget 26.8 ms (block 4.0)" in text
 
 
