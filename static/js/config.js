@@ -155,5 +155,23 @@ export const RECORDING_CLOCK_UPDATES_PER_SECOND = 4;
 /** A block in flight on webgl checks whether its context was lost (its read-back would never end). */
 export const WEBGL_CONTEXT_CHECKS_PER_SECOND = 10;
 
+/**
+ * The lateness beyond its floor at which the audio thread counts as late (engine/late-quanta.js):
+ * three callbacks (baseLatency; at least 3 ms), since one callback's quanta spread over a
+ * callback's duration even when nothing is late; about where a device's output buffer runs dry.
+ * @param {number} baseLatencySeconds the AudioContext's baseLatency
+ */
+export function lateToleranceMs(baseLatencySeconds) {
+  return 1000 * 3 * Math.max(baseLatencySeconds || 0, 0.003);
+}
+
+/**
+ * The page's readouts when the audio thread is late (the engine's stats say so): the page's
+ * repaints take CPU from the audio threads, so they slow to `perSecond` until `recoverSeconds`
+ * pass without a late report. Measured at half a core (docs/architecture.md): at 20 a second the
+ * audio thread fell further behind real time through a take; at 4 it kept pace after the start.
+ */
+export const UI_UPDATES_WHEN_LATE = { perSecond: 5, recoverSeconds: 10 };
+
 /** The probe worklet's late-quanta reports (?probe=1 only). */
 export const PROBE_REPORTS_PER_SECOND = 2;

@@ -44,10 +44,9 @@ test("page/ and audio/ reach nothing in worker/ or gpu/ and no TF.js: the page's
   }
 });
 
-test("worklets reach only pure modules (dsp/, engine/, the probe's own for its worklet) and config.js, protocol.js", () => {
+test("worklets reach only pure modules (dsp/, engine/) and config.js, protocol.js", () => {
   for (const f of inFolder("worklets")) {
-    const probe = f === "worklets/probe-processor.js";
-    const bad = breaking(f, (p) => ["config.js", "protocol.js", "fft.js"].includes(p) || /^(dsp|engine)\//.test(p) || (probe && /^probe\/late-quanta\.js$/.test(p)));
+    const bad = breaking(f, (p) => ["config.js", "protocol.js", "fft.js"].includes(p) || /^(dsp|engine)\//.test(p));
     assert.deepEqual(bad, [], `${f} reaches ${bad.join(", ")}`);
     for (const p of closure(graph, f).filter((x) => x.endsWith(".js") && graph.has(x))) assert.deepEqual(touchesDom(p), [], `${f} reaches ${p}, which touches the DOM`);
   }

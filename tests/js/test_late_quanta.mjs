@@ -1,7 +1,7 @@
 // Late quanta: an audio thread that renders later than a device's buffer allows.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { LateQuanta } from "../../static/js/probe/late-quanta.js";
+import { LateQuanta } from "../../static/js/engine/late-quanta.js";
 
 const QUANTUM_MS = (128 / 44100) * 1000;
 

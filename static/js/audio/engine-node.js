@@ -1,7 +1,7 @@
 // The page's side of the engine on the audio thread (worklets/engine-processor.js): the node,
 // wired between the capture and output nodes so that the graph runs the three in that order in
 // every quantum (their connections carry silence; the rings carry the audio).
-import { AUDIO_THREAD } from "../config.js";
+import { AUDIO_THREAD, lateToleranceMs } from "../config.js";
 import { ENGINE_EVENT, ENGINE_NODE_MESSAGE } from "../protocol.js";
 
 /**
@@ -20,7 +20,10 @@ export async function startAudioEngine(context, { capture, output, meta, weights
     outputChannelCount: [1],
     channelCount: 1,
     channelCountMode: "explicit",
-    processorOptions: { captureRing: capture.ring.sab, outputRing: output.ring.sab, meta, weights, blockFrames, controls, probe },
+    processorOptions: {
+      captureRing: capture.ring.sab, outputRing: output.ring.sab, meta, weights, blockFrames, controls, probe,
+      lateToleranceMs: lateToleranceMs(context.baseLatency),
+    },
   });
   const started = new Promise((resolve, reject) => {
     node.onprocessorerror = () => reject(new Error("the audio thread could not start the engine"));

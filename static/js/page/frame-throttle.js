@@ -6,7 +6,7 @@
 /**
  * @param {() => void} render
  * @param {number} perSecond
- * @returns {{request(): void, cancel(): void}}
+ * @returns {{request(): void, cancel(): void, setPerSecond(n: number): void}}
  */
 export function createFrameThrottle(render, perSecond) {
   let raf = 0, timer = 0, lastMs = -Infinity;
@@ -28,6 +28,11 @@ export function createFrameThrottle(render, perSecond) {
       clearTimeout(timer);
       if (raf) cancelAnimationFrame(raf);
       raf = timer = 0;
+    },
+    /** From the next request on (one already waiting keeps its time). */
+    setPerSecond(n) {
+      if (!(n > 0)) throw new Error(`a frame throttle needs a positive rate, got ${n}`);
+      perSecond = n;
     },
   };
 }

@@ -22,6 +22,7 @@ import { createDrone } from "../audio/tanpura-player.js";
 import { checkInstrument, markUnavailable, showInstruments } from "./instrument-view.js";
 import { saHz, setting } from "./preferences.js";
 import * as readouts from "./readouts.js";
+import { RepaintRate } from "./repaint-rate.js";
 import { bindPlaying } from "./playing-controls.js";
 import { createRiyaz } from "./riyaz.js";
 import { bindControls, bindMix, bindTanpura } from "./sound-controls.js";
@@ -218,6 +219,8 @@ function wireEngineEvents() {
     ui.showStatus(`Moved to ${to.backend}, ${to.blockFrames}-frame blocks: ${reason}.`);
   });
   engine.on(ENGINE_EVENT.PITCH, readouts.showInstrumentPitch);
+  const repaint = new RepaintRate(); // fewer repaints while the audio thread is late
+  engine.on(ENGINE_EVENT.STATS, (stats) => readouts.setRepaintRate(repaint.update(stats, performance.now())));
   engine.on(ENGINE_EVENT.ERROR, ({ message }) => ui.showError(explainError(new Error(message), { stage: "engine" })));
 }
 

@@ -13,6 +13,11 @@ let latestLevel = { levelDb: -Infinity, f0Hz: 0 };
 // UI_UPDATES_PER_SECOND (config.js: software rasterising takes the audio threads' CPU).
 const readouts = createFrameThrottle(renderReadouts, UI_UPDATES_PER_SECOND);
 
+/** Repaints a second from now on (page/repaint-rate.js: fewer while the audio thread is late). */
+export function setRepaintRate(perSecond) {
+  readouts.setPerSecond(perSecond);
+}
+
 /** Live input level and pitch: {levelDb, f0Hz} (f0Hz 0 when unvoiced); the sung trace too. */
 export function showLevel({ levelDb, f0Hz }) {
   latestLevel = { levelDb, f0Hz };

@@ -7,18 +7,12 @@
 //   latency {budget, measuredMs []}, octaveShifts (distinct automatic shifts seen, block by
 //   block), errors [], audioThreadLate {events, lateQuanta, worstMs, toleranceMs} (quanta the audio
 //   thread rendered too late for a device's buffer), loseWebGLContext(), leaveAudioThread().
+import { lateToleranceMs } from "../config.js";
 import { RingBuffer } from "../dsp/ring.js";
 import { ENGINE_EVENT, OUTPUT_EVENT, PROBE_EVENT, WORKER_REQUEST, WORKLET_MESSAGE } from "../protocol.js";
 
 const RECORD_SECONDS = 120;
 
-/**
- * The lateness beyond its floor at which the audio thread counts as late (late-quanta.js):
- * three callbacks (baseLatency; at least 3 ms), since one callback's quanta spread over a
- * callback's duration even when nothing is late; about where a device's output buffer runs dry.
- */
-const LATE_CALLBACKS = 3;
-const lateToleranceMs = (baseLatencySeconds) => 1000 * LATE_CALLBACKS * Math.max(baseLatencySeconds || 0, 0.003);
 
 function drain(ring) {
   if (!ring) return new Float32Array(0);

@@ -14,7 +14,8 @@
 // next processor in the quantum runs.
 //
 // Messages: protocol.js (ENGINE_NODE_MESSAGE in; ENGINE_EVENT out: STARTED, PITCH, BLOCK, STATS
-// with the take, for the Worker to go on with, and ERROR).
+// with the take, for the Worker to go on with, and how late the audio thread has been since the
+// last stats (the page slows its repaints then), and ERROR).
 import { BlockReporter } from "../engine/block-report.js";
 import { ENGINE_STATS_PER_SECOND, FALLING_BEHIND, MAX_BACKLOG_MS, RENDER_QUANTUM_FRAMES } from "../config.js";
 import { inStepPrerollSamples } from "../dsp/arrival-jitter.js";
@@ -22,10 +23,14 @@ import { ENGINE_EVENT, ENGINE_NODE_MESSAGE } from "../protocol.js";
 import { CpuStreamingDecoder } from "../engine/decoder-cpu.js";
 import { RingBuffer } from "../dsp/ring.js";
 import { Engine } from "../engine/engine.js";
+import { LateQuanta } from "../engine/late-quanta.js";
 import { LoadMeter } from "../engine/load-meter.js";
 
 class EngineProcessor extends AudioWorkletProcessor {
-  /** processorOptions: {captureRing, outputRing (SharedArrayBuffers), meta, weights, blockFrames, controls, probe} */
+  /**
+   * processorOptions: {captureRing, outputRing (SharedArrayBuffers), meta, weights, blockFrames, controls, probe,
+   * lateToleranceMs (config.js lateToleranceMs)}
+   */
   constructor(options) {
     super();
     const o = options.processorOptions;
@@ -37,6 +42,8 @@ class EngineProcessor extends AudioWorkletProcessor {
     this.stats = { blocks: 0, droppedFrames: 0, overflowSamples: 0, prerollSamples: 0 };
     this.meter = new LoadMeter(FALLING_BEHIND.windowSeconds * 1000);
     this.load = 0; // the last full window's
+    this.late = new LateQuanta(o.lateToleranceMs);
+    this.lateMs = 0; // the latest a quantum came since the last stats
     this.rendering = false;
     this.nextModel = null;
     this.reporter = new BlockReporter((msg) => this.port.postMessage(msg), { probe: Boolean(o.probe) });
@@ -104,6 +111,7 @@ class EngineProcessor extends AudioWorkletProcessor {
 
   process() {
     if (this.stopped) return false;
+    this.lateMs = Math.max(this.lateMs, this.late.update(Date.now(), (1000 * currentFrame) / sampleRate));
     if (!this.rendering) {
       this.rendering = true;
       this.renderAvailable().then(
@@ -154,7 +162,9 @@ class EngineProcessor extends AudioWorkletProcessor {
     this.port.postMessage({
       type: ENGINE_EVENT.STATS, host: "audio", modelId: this.engine.meta.id, backend: "js", blockFrames: this.blockFrames,
       ...this.stats, load: this.load, octaveShift: this.engine.mapper.autoOctaves, take: this.engine.mapper.take,
+      lateMs: this.lateMs, lateToleranceMs: this.late.toleranceMs,
     });
+    this.lateMs = 0;
   }
 }
 

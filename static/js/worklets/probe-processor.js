@@ -1,10 +1,10 @@
 // Test probe (?probe=1 only): records what the output node plays and what the microphone gives,
 // at the context rate, quantum for quantum (silence where an input is not connected yet), into
 // two SharedArrayBuffer rings the probe reads; and counts the quanta the audio thread rendered later
-// than a device's buffer allows (probe/late-quanta.js: glitches a fake audio device hides). Never
+// than a device's buffer allows (engine/late-quanta.js: glitches a fake audio device hides). Never
 // part of the product's audio graph otherwise.
 import { PROBE_REPORTS_PER_SECOND, RENDER_QUANTUM_FRAMES } from "../config.js";
-import { LateQuanta } from "../probe/late-quanta.js";
+import { LateQuanta } from "../engine/late-quanta.js";
 import { RingBuffer } from "../dsp/ring.js";
 import { PROBE_EVENT, WORKLET_MESSAGE } from "../protocol.js";
 

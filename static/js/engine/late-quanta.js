@@ -27,7 +27,10 @@ export class LateQuanta {
     this.lastAudioMs = null;
   }
 
-  /** One quantum: rendered at `wallMs` (Date.now()), its first frame at `audioMs` on the audio clock. */
+  /**
+   * One quantum: rendered at `wallMs` (Date.now()), its first frame at `audioMs` on the audio clock.
+   * @returns {number} how late it came beyond the floor, in ms
+   */
   update(wallMs, audioMs) {
     const offsetMs = wallMs - audioMs;
     if (this.lastAudioMs !== null) this.floorMs += FLOOR_RISE * (audioMs - this.lastAudioMs);
@@ -35,9 +38,10 @@ export class LateQuanta {
     if (offsetMs < this.floorMs) this.floorMs = offsetMs;
     const lateMs = offsetMs - this.floorMs;
     this.worstMs = Math.max(this.worstMs, lateMs);
-    if (lateMs <= this.toleranceMs) return;
+    if (lateMs <= this.toleranceMs) return lateMs;
     this.lateQuanta++;
     if (audioMs - this.lastLateAudioMs > EVENT_GAP_MS) this.events++;
     this.lastLateAudioMs = audioMs;
+    return lateMs;
   }
 }
