@@ -166,12 +166,13 @@ export function lateToleranceMs(baseLatencySeconds) {
 }
 
 /**
- * The page's readouts when the audio thread is late (the engine's stats say so): the page's
+ * The page's readouts when the audio thread stays late (`reports` engine stats in a row say so;
+ * a single late report is a one-off hiccup, e.g. a take's start on a quiet machine): the page's
  * repaints take CPU from the audio threads, so they slow to `perSecond` until `recoverSeconds`
  * pass without a late report. Measured at half a core (docs/architecture.md): at 20 a second the
  * audio thread fell further behind real time through a take; at 4 it kept pace after the start.
  */
-export const UI_UPDATES_WHEN_LATE = { perSecond: 5, recoverSeconds: 10 };
+export const UI_UPDATES_WHEN_LATE = { perSecond: 5, reports: 2, recoverSeconds: 10 };
 
 /** The probe worklet's late-quanta reports (?probe=1 only). */
 export const PROBE_REPORTS_PER_SECOND = 2;
