@@ -34,11 +34,14 @@ test("on the audio thread the engine plays exactly what it renders offline, quan
   const { meta, weights } = await firstModel();
   const EngineProcessor = await loadProcessor(new URL("../../static/js/worklets/engine-processor.js", import.meta.url).href, {
     sampleRate: CONTEXT_RATE,
+    currentFrame: 0,
     currentTime: 0,
   });
   const capture = RingBuffer.create(meta.sample_rate), output = RingBuffer.create(meta.sample_rate);
   const proc = new EngineProcessor({
-    processorOptions: { captureRing: capture.sab, outputRing: output.sab, meta, weights, blockFrames: 1, controls: {}, probe: false },
+    processorOptions: {
+      captureRing: capture.sab, outputRing: output.sab, meta, weights, blockFrames: 1, controls: {}, probe: false, lateToleranceMs: 9,
+    },
   });
   const started = proc.port.sent.find((m) => m.type === "started");
   assert.equal(started.params.host, "audio");
@@ -54,6 +57,7 @@ test("on the audio thread the engine plays exactly what it renders offline, quan
     const n = Math.min(sung.length - pushed, Math.floor((quanta + 1) * perQuantum) - pushed);
     capture.push(sung.subarray(pushed, pushed + n));
     pushed += n;
+    globalThis.currentFrame = quanta * QUANTUM;
     globalThis.currentTime = (quanta++ * QUANTUM) / CONTEXT_RATE;
     assert.equal(proc.process([[new Float32Array(QUANTUM)]], [[new Float32Array(QUANTUM)]]), true);
     await afterMicrotasks(); // the checkpoint after process(): the quantum's blocks are done
@@ -75,6 +79,10 @@ test("on the audio thread the engine plays exactly what it renders offline, quan
   for (let i = 0; i < live.length; i++) worst = Math.max(worst, Math.abs(live[i] - offline[i]));
   assert.ok(worst <= 1e-7, `live differs from offline by up to ${worst}`);
   assert.ok(Math.max(...live.map(Math.abs)) > 0.01, "the phrase sounds");
+  // its stats say how late the thread has been since the last (the page slows its repaints on them)
+  const stats = proc.port.sent.filter((m) => m.type === "stats");
+  assert.ok(stats.length > 0, "stats were posted");
+  for (const m of stats) assert.ok(Number.isFinite(m.lateMs) && m.lateMs >= 0 && m.lateToleranceMs === 9, JSON.stringify(m));
 
   proc.port.onmessage({ data: { type: "stop" } });
   assert.equal(proc.process([[new Float32Array(QUANTUM)]], [[new Float32Array(QUANTUM)]]), false, "stopped: the node may go");
